@@ -1,0 +1,41 @@
+"""Domain exceptions. Each message is one sentence a user can act on.
+
+The API's error middleware turns these into one JSON shape; the CLI prints the
+sentence to stderr and exits non-zero. Nothing below the handlers raises HTTP errors.
+"""
+
+
+class FootprintError(Exception):
+    """Base class: a problem the user can fix; str(error) says how."""
+
+    status = 400  # the HTTP status the API answers with
+
+
+class FactorTableError(FootprintError):
+    """shared_factors.json is missing, malformed or references something unknown."""
+
+    status = 500
+
+
+class ConfigError(FootprintError):
+    """A setting, flag or config file value is wrong."""
+
+
+class InvalidInput(FootprintError):
+    """Input that fails validation; `field` names where (for example events[3].ts)."""
+
+    status = 422
+
+    def __init__(self, message: str, field: str = ""):
+        super().__init__(message)
+        self.field = field
+
+
+class DatabaseError(FootprintError):
+    """The database cannot be used as it is (for example, written by a newer version)."""
+
+    status = 500
+
+
+class DaemonNotRunning(FootprintError):
+    """A command that needs the running daemon could not reach it."""
