@@ -1,0 +1,203 @@
+"""End to end, as a user would: a real headless Chromium and a real Firefox with the unpacked
+extension, paired with a real daemon process through its /pair page, used on replica AI sites
+served under their real host names. The daemon's stored counts are asserted exactly.
+
+One browser, one daemon and one replica server per browser (module-scoped): the tests in this
+file build on each other in the order they are written, as one user's session would.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from daemon_process import start_daemon
+
+from .browser import (
+    REPO,
+    ChromiumSession,
+    FirefoxSession,
+    Tab,
+    missing_browser,
+    popup_path,
+    send_on_replica,
+)
+from .replica.server import ReplicaServer
+
+ARTIFACTS = REPO / "tests" / "artifacts"
+DELIVERY_TIMEOUT_S = 20
+# Chosen so that a late duplicate or a stray count would show up before the assertion.
+SETTLE_S = 2.0
+# The extension retries a daemon that was down after a backoff (30 s at first).
+RESTART_TIMEOUT_S = 150
+
+
+@dataclass
+class Rig:
+    """What one user has: a browser with the extension, the daemon it is paired with, and the
+    replica sites. `marker` is in every typed prompt, so it can be looked for afterwards."""
+
+    browser: ChromiumSession | FirefoxSession
+    daemon: object
+    replica: ReplicaServer
+    home: Path
+    marker: str
+    tabs: dict[str, Tab]
+
+    def tab(self, host: str) -> Tab:
+        if host not in self.tabs:
+            self.tabs[host] = self.browser.new_tab()
+            self.tabs[host].goto(self.browser.site_url(host))
+        return self.tabs[host]
+
+    def send(self, host: str, words: str = "", button: str = "#send") -> str:
+        return send_on_replica(self.tab(host), f"{words} {self.marker}".strip(), button)
+
+    def summary(self) -> dict:
+        status, body = self.daemon.get("/api/v1/summary")
+        assert status == 200, body
+        return body
+
+
+def per_site(summary: dict) -> dict[str, tuple[int, int]]:
+    return {site["name"]: (site["prompts"], site["images"]) for site in summary["sites"]
+            if site["prompts"] or site["images"]}
+
+
+def wait_for_counts(rig: Rig, expected: dict[str, tuple[int, int]],
+                    timeout_s: float = DELIVERY_TIMEOUT_S) -> dict:
+    """Waits until the daemon holds `expected` (site -> (prompts, images)), then a little
+    longer, and returns the summary; fails with what it holds if it never gets there."""
+    deadline = time.monotonic() + timeout_s
+    while per_site(rig.summary()) != expected and time.monotonic() < deadline:
+        time.sleep(0.25)
+    time.sleep(SETTLE_S)
+    summary = rig.summary()
+    assert per_site(summary) == expected
+    return summary
+
+
+def open_browser(name: str, profile: Path, replica: ReplicaServer):
+    if name == "chromium":
+        return ChromiumSession(profile, replica.host_resolver_rules())
+    return FirefoxSession(profile, replica.hosts, replica.port)
+
+
+def pair(rig: Rig) -> None:
+    tab = rig.browser.new_tab()
+    tab.goto(f"{rig.daemon.url}/pair")
+    tab.wait_for_function("document.getElementById('pairing').dataset.state !== 'waiting'")
+    assert tab.evaluate("document.getElementById('pairing').dataset.state") == "paired"
+    tab.close()
+
+
+@pytest.fixture(scope="module", params=["chromium", "firefox"])
+def rig(request, tmp_path_factory):
+    reason = missing_browser(request.param)
+    if reason:
+        pytest.skip(reason)
+    root = tmp_path_factory.mktemp(f"e2e-{request.param}")
+    home = root / "home"
+    home.mkdir()
+    with ReplicaServer(root) as replica, \
+            open_browser(request.param, root / "profile", replica) as browser:
+        rig = Rig(browser, start_daemon(home), replica, home, f"Zq{uuid.uuid4().hex}Mk", {})
+        try:
+            pair(rig)
+            yield rig
+        finally:
+            if rig.daemon.process.poll() is None:
+                rig.daemon.stop()
+
+
+# What the first test sends, and what each send must add: site -> (prompts, images).
+FIRST_SESSION = {
+    "chatgpt.com": (3, 1),        # 2 prompts + 1 regeneration; 1 image turn = 1 image
+    "claude.ai": (2, 0),          # 1 prompt + 1 retry_completion
+    "gemini.google.com": (1, 2),  # 1 prompt; a drawing turn = 2 images
+    "copilot.microsoft.com": (2, 1),  # 2 send frames, one draws 1 image
+    "www.midjourney.com": (0, 5),     # imagine = 4, upscale = 1, video = none
+}
+
+
+def test_sites_prompts_and_images_counted_exactly(rig):
+    """Each counted request counts once; everything around it (sentinel, prepare, titles,
+    moderation, history reads, batchexecute, pings, polling, a 429) counts nothing."""
+    assert rig.send("chatgpt.com", "Explain photosynthesis") == "done"
+    rig.replica.state.fail_next["/backend-api/f/conversation"] = 429
+    assert rig.send("chatgpt.com", "Rate limited") == "error"
+    assert rig.send("chatgpt.com", "And in plants?") == "done"
+    assert rig.send("chatgpt.com", button="#regenerate") == "done"
+    rig.tab("chatgpt.com").click("#image")
+    assert rig.send("chatgpt.com", "A cat on a bike") == "done"
+    rig.tab("chatgpt.com").click("#image")
+
+    assert rig.send("claude.ai", "Summarise this") == "done"
+    assert rig.send("claude.ai", button="#regenerate") == "done"
+    rig.replica.state.fail_next["/completion"] = 429
+    assert rig.send("claude.ai", "Rate limited") == "error"
+
+    assert rig.send("gemini.google.com", "What is a volcano") == "done"
+    assert rig.send("gemini.google.com", "draw a volcano") == "done"
+
+    assert rig.send("copilot.microsoft.com", "Hello there") == "done"
+    assert rig.send("copilot.microsoft.com", "draw a lighthouse") == "done"
+
+    assert rig.send("www.midjourney.com", "a red fox") == "done"
+    assert rig.send("www.midjourney.com", button="#upscale") == "done"
+    assert rig.send("www.midjourney.com", button="#video") == "done"
+
+    summary = wait_for_counts(rig, FIRST_SESSION)
+    assert summary["prompts"] == 8
+    assert summary["images"] == 9
+    assert summary["energy_wh"] > 0
+
+
+def test_events_sent_while_daemon_down_delivered_once(rig):
+    """Stop the daemon, keep using the sites, start it again (same home, same port): every
+    event arrives, none twice."""
+    port = rig.daemon.port
+    assert rig.daemon.stop() == 0
+    assert rig.send("chatgpt.com", "While the daemon sleeps") == "done"
+    assert rig.send("claude.ai", "Still counting?") == "done"
+    assert rig.send("www.midjourney.com", "a blue whale") == "done"
+    time.sleep(1)  # let the extension try (and fail) to deliver
+    rig.daemon = start_daemon(rig.home, port=port)
+
+    expected = dict(FIRST_SESSION)
+    expected["chatgpt.com"] = (4, 1)
+    expected["claude.ai"] = (3, 0)
+    expected["www.midjourney.com"] = (0, 9)
+    summary = wait_for_counts(rig, expected, timeout_s=RESTART_TIMEOUT_S)
+    assert (summary["prompts"], summary["images"]) == (10, 13)
+
+
+def test_popup_shows_todays_counts(rig):
+    ARTIFACTS.mkdir(exist_ok=True)
+    tab = rig.browser.new_tab()
+    tab.goto(f"{rig.browser.extension_origin}/{popup_path()}")
+    time.sleep(1)  # the popup reads storage and the daemon asynchronously
+    tab.screenshot(ARTIFACTS / f"popup-{rig.browser.name}.png")
+    text = tab.evaluate("document.body.innerText")
+    tab.close()
+    assert "10" in text and "13" in text, text
+
+
+def files_containing(root: Path, needle: str) -> list[Path]:
+    """Files under root holding needle as UTF-8 or UTF-16 (LevelDB and IndexedDB values)."""
+    patterns = [needle.encode(), needle.encode("utf-16-le")]
+    return [path for path in root.rglob("*") if path.is_file()
+            and any(pattern in path.read_bytes() for pattern in patterns)]
+
+
+def test_typed_prompt_text_stored_nowhere(rig):
+    """The marker typed into every prompt is in no file of the daemon's home and in no file
+    of the extension's storage in the browser profile."""
+    assert rig.replica.state.count("chatgpt.com", "POST", "/backend-api/f/conversation") >= 5
+    assert files_containing(rig.home, rig.marker) == []
+    found = files_containing(rig.browser.profile_dir, rig.marker)
+    assert found == []
