@@ -139,14 +139,19 @@
   }
 
   // The first usable value of an ordered list of specs, as far as the request can tell:
-  // {value} when decided, {pending: true} when a response spec comes before any hit.
+  // {value} when decided; {pending: true, fallback} when a response spec comes before any
+  // hit (fallback: the first request-side value after it, used if the response has none).
   function firstFromRequest(specs, parsed, usable) {
+    let pending = false;
     for (const spec of asList(specs)) {
-      if (!isRequestSpec(spec)) return { pending: true };
+      if (!isRequestSpec(spec)) {
+        pending = true;
+        continue;
+      }
       const value = specValue(spec, parsed);
-      if (usable(value)) return { value };
+      if (usable(value)) return pending ? { pending, fallback: value } : { value };
     }
-    return {};
+    return pending ? { pending } : {};
   }
 
   const isModel = (value) => typeof value === 'string' && value.length > 0;
@@ -280,7 +285,7 @@
       const found = responseValues.find((entry) => entry.spec === spec);
       if (found && usable(found.value)) return found.value;
     }
-    return undefined;
+    return decided.fallback;
   }
 
   function isSuccess(status) {
