@@ -10,6 +10,8 @@
 // Plain module: storage ({get(keys), set(items)}, like chrome.storage.local) and fetch are
 // injected, so Node tests run it against a fake daemon.
 
+import { serializer } from './serial.js';
+
 export const QUEUE_LIMIT = 10000;
 export const BATCH_SIZE = 500; // the daemon's documented batch limit
 export const QUEUE_KEY = 'queue';
@@ -48,15 +50,8 @@ export function createQueue({
   limit = QUEUE_LIMIT,
   batchSize = BATCH_SIZE,
 }) {
-  let lock = Promise.resolve();
+  const locked = serializer();
   let running = null;
-
-  // Serialises read-modify-write of the queue within this worker.
-  function locked(task) {
-    const result = lock.then(task);
-    lock = result.catch(() => {});
-    return result;
-  }
 
   async function read() {
     const items = await storage.get([QUEUE_KEY, STATE_KEY]);
