@@ -1,0 +1,210 @@
+// The background: the only part that talks to the daemon. A service worker in Chromium
+// ("service_worker", type module) and an event page in Firefox ("scripts"); either may be
+// stopped at any time, so every listener is registered at top level and every piece of
+// state that matters lives in extension storage (queue.js, ledger.js, settings.js).
+import './engine.js';
+import { checkDaemon } from './daemon.js';
+import { createLedger, localTimestamp } from './ledger.js';
+import { createQueue } from './queue.js';
+import { ADAPTERS, adapterById, adapterForHost, requestHosts } from './registry.js';
+import { CONNECTION_KEY, readSettings, writeSettings } from './settings.js';
+
+const api = globalThis.browser ?? globalThis.chrome;
+const engine = globalThis.AIFootprintEngine;
+const storage = api.storage.local;
+const queue = createQueue({ storage, fetch: (...args) => fetch(...args) });
+const ledger = createLedger({ storage });
+const TICK_ALARM = 'aifootprint-tick';
+const REQUEST_FILTER = { urls: requestHosts().map((host) => `https://${host}/*`), types: ['xmlhttprequest'] };
+
+// ---- counting --------------------------------------------------------------------------
+
+function eventFrom(signal, site, settings) {
+  const event = { ts: localTimestamp(Date.now()), site, kind: signal.kind, count: signal.count };
+  if (signal.model) event.model = String(signal.model).slice(0, 200);
+  if (settings.label) event.label = settings.label;
+  if (signal.regenerated) event.regenerated = true;
+  return event;
+}
+
+function validSignal(signal) {
+  return (
+    (signal.kind === 'prompt' || signal.kind === 'image') &&
+    Number.isInteger(signal.count) && signal.count >= 1 && signal.count <= 1000 &&
+    (signal.model === undefined || typeof signal.model === 'string')
+  );
+}
+
+// Stores one counted generation: queue first (for the daemon), then the local counts.
+async function record(adapter, site, signal) {
+  const settings = await readSettings(storage);
+  if (settings.paused || settings.disabledSites.includes(adapter.id) || !validSignal(signal)) return;
+  if (signal.dedupe !== undefined && (await ledger.seenBefore(`${adapter.id}:${signal.dedupe}`))) return;
+  const event = eventFrom(signal, site, settings);
+  await queue.enqueue([event]);
+  await ledger.count(event);
+  await ledger.noteMatch(adapter.id);
+  await deliver();
+}
+
+async function deliver({ force = false } = {}) {
+  const settings = await readSettings(storage);
+  const result = await queue.flush({ url: settings.daemonUrl, token: settings.token }, { force });
+  const state = { delivered: 'connected', empty: null, waiting: null }[result.status];
+  if (state !== null) await storage.set({ [CONNECTION_KEY]: { state: state ?? result.status, at: Date.now() } });
+  return result;
+}
+
+// A content-script event (MAIN world -> isolated world -> here).
+async function onGeneration(message, sender) {
+  const site = engine.hostOf(sender.url || (sender.tab && sender.tab.url) || '');
+  const adapter = adapterById(message.adapter);
+  if (!adapter || !adapter.hosts.includes(site)) return;
+  if (sender.tab && message.rule) await ledger.claim(sender.tab.id, `${adapter.id}/${message.rule}`);
+  await record(adapter, site, message);
+}
+
+// ---- the webRequest backup -------------------------------------------------------------
+// Sees URL, method, request body, headers and status, never response bodies or WebSocket
+// frames. Facts are kept in memory per request id only between its events; the body itself
+// (which holds the prompt) is dropped as soon as the headers are known.
+
+const inFlight = new Map();
+
+function pageHostOf(details, adapterHosts) {
+  const page = engine.hostOf(details.initiator || details.originUrl || details.documentUrl || '');
+  return adapterHosts.includes(page) ? page : null;
+}
+
+function bodyText(requestBody) {
+  if (!requestBody) return { text: '', bytes: 0 };
+  if (requestBody.formData) {
+    const form = new URLSearchParams();
+    for (const [name, values] of Object.entries(requestBody.formData)) values.forEach((v) => form.append(name, v));
+    const text = form.toString();
+    return { text, bytes: text.length };
+  }
+  const parts = (requestBody.raw || []).filter((part) => part.bytes);
+  const bytes = parts.reduce((sum, part) => sum + part.bytes.byteLength, 0);
+  const text = parts.map((part) => new TextDecoder().decode(part.bytes)).join('');
+  return { text, bytes };
+}
+
+function onBeforeRequest(details) {
+  if (details.tabId < 0) return;
+  const adapter = ADAPTERS.find((a) => pageHostOf(details, a.hosts));
+  if (!adapter) return;
+  const site = pageHostOf(details, adapter.hosts);
+  const rules = engine.rulesFor([adapter]);
+  const rule = engine.matchRequest(rules, details.method, details.url, 'http');
+  const body = bodyText(details.requestBody);
+  if (rule && rule.backup !== false) {
+    inFlight.set(details.requestId, { adapter, rule, site, tabId: details.tabId, url: details.url, body: body.text });
+  } else if (!rule && engine.looksLikeGeneration(adapter, details.method, details.url, body.bytes)) {
+    ledger.noteSuspect(adapter.id);
+  }
+}
+
+function onSendHeaders(details) {
+  const request = inFlight.get(details.requestId);
+  if (!request) return;
+  const headers = Object.fromEntries((details.requestHeaders || []).map((h) => [h.name, h.value || '']));
+  request.facts = engine.requestFacts(request.rule, { url: request.url, headers, body: request.body });
+  delete request.body;
+}
+
+async function onCompleted(details) {
+  const request = inFlight.get(details.requestId);
+  inFlight.delete(details.requestId);
+  if (!request) return;
+  const facts = request.facts || engine.requestFacts(request.rule, { url: request.url, headers: {}, body: request.body });
+  const [event] = engine.decide(request.rule, facts, null, details.statusCode);
+  if (!event) return;
+  await ledger.backup(request.tabId, `${request.adapter.id}/${request.rule.id}`, { ...event, adapter: request.adapter.id, site: request.site });
+  setTimeout(countUnclaimedBackups, 21 * 1000);
+}
+
+async function countUnclaimedBackups() {
+  for (const backup of await ledger.takeUnclaimedBackups()) {
+    const adapter = adapterById(backup.event.adapter);
+    if (adapter) await record(adapter, backup.event.site, backup.event);
+  }
+}
+
+// ---- pairing and the popup -------------------------------------------------------------
+
+async function connect(url, token) {
+  const result = await checkDaemon(fetch, url, token);
+  if (result.state === 'connected') {
+    await writeSettings(storage, { daemonUrl: result.url, token });
+    await deliver({ force: true });
+  }
+  await storage.set({ [CONNECTION_KEY]: { state: result.state, at: Date.now() } });
+  return result;
+}
+
+async function status() {
+  const settings = await readSettings(storage);
+  const delivery = await deliver({ force: true });
+  if (delivery.status === 'empty') {
+    const check = await checkDaemon(fetch, settings.daemonUrl, settings.token);
+    const state = check.state === 'invalid' ? 'unpaired' : check.state;
+    await storage.set({ [CONNECTION_KEY]: { state, at: Date.now() } });
+  }
+  const items = await storage.get([CONNECTION_KEY]);
+  return {
+    settings,
+    connection: items[CONNECTION_KEY] || { state: 'unpaired' },
+    queue: await queue.stats(),
+    today: await ledger.countsOf(),
+    broken: await ledger.brokenAdapters(),
+  };
+}
+
+function onMessage(message, sender) {
+  switch (message && message.type) {
+    case 'rules': {
+      const adapter = adapterForHost(message.host);
+      return readSettings(storage).then((settings) => ({
+        rules: adapter && !settings.disabledSites.includes(adapter.id) ? engine.rulesFor([adapter]) : [],
+      }));
+    }
+    case 'generation':
+      return onGeneration(message, sender).then(() => ({ ok: true }));
+    case 'pair':
+    case 'connect':
+      return connect(message.url, message.token);
+    case 'status':
+      return status();
+    default:
+      return undefined;
+  }
+}
+
+// ---- listeners (top level) -------------------------------------------------------------
+
+function ensureTick() {
+  api.alarms.create(TICK_ALARM, { periodInMinutes: 1 });
+}
+
+api.runtime.onInstalled.addListener(ensureTick);
+api.alarms.get(TICK_ALARM).then((alarm) => alarm || ensureTick());
+api.runtime.onStartup.addListener(() => {
+  ensureTick();
+  deliver({ force: true });
+});
+api.alarms.onAlarm.addListener(async (alarm) => {
+  if (alarm.name !== TICK_ALARM) return;
+  await countUnclaimedBackups();
+  await deliver();
+});
+api.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  const reply = onMessage(message, sender);
+  if (!reply) return false;
+  reply.then(sendResponse, (error) => sendResponse({ error: String(error) }));
+  return true; // answered asynchronously (Chromium needs this instead of a returned promise)
+});
+api.webRequest.onBeforeRequest.addListener(onBeforeRequest, REQUEST_FILTER, ['requestBody']);
+api.webRequest.onSendHeaders.addListener(onSendHeaders, REQUEST_FILTER, ['requestHeaders']);
+api.webRequest.onCompleted.addListener(onCompleted, REQUEST_FILTER);
+api.webRequest.onErrorOccurred.addListener((details) => inFlight.delete(details.requestId), REQUEST_FILTER);

@@ -1,0 +1,43 @@
+// Numbers and units for people, as daemon/aifootprint/formatting.py writes them:
+// '1.440 Wh' and '8,4 L' in Dutch, '1,440 Wh' and '8.4 L' in English.
+
+const ENERGY_UNITS = [[1, 'Wh'], [1e3, 'kWh'], [1e6, 'MWh'], [1e9, 'GWh']];
+const MASS_UNITS = [[1, 'g'], [1e3, 'kg'], [1e6, 't']];
+const VOLUME_UNITS = [[1, 'ml'], [1e3, 'L'], [1e6, 'm³']];
+
+// Digits after the separator: none from 100 up, one from 1 up, two significant below.
+export function decimalsFor(value) {
+  const size = Math.abs(value);
+  if (size === 0 || size >= 100) return 0;
+  if (size >= 1) return 1;
+  return Math.min(6, 1 - Math.floor(Math.log10(size)));
+}
+
+export function formatNumber(value, lang, decimals) {
+  const places = decimals === undefined ? decimalsFor(value) : decimals;
+  // Python's format rounds half to even on the binary value; toFixed does the same.
+  let [whole, fraction = ''] = Math.abs(value).toFixed(places).split('.');
+  fraction = fraction.replace(/0+$/, '');
+  whole = whole.replace(/\B(?=(\d{3})+(?!\d))/g, lang === 'nl' ? '.' : ',');
+  const negative = value < 0 && (Number(whole.replace(/\D/g, '')) > 0 || Number(fraction) > 0);
+  const text = (negative ? '-' : '') + whole + (fraction ? (lang === 'nl' ? ',' : '.') + fraction : '');
+  return text;
+}
+
+function formatQuantity(value, units, lang) {
+  let [divisor, unit] = units[0];
+  for (const [candidateDivisor, candidateUnit] of units) {
+    if (Math.abs(value) >= candidateDivisor) [divisor, unit] = [candidateDivisor, candidateUnit];
+  }
+  return `${formatNumber(value / divisor, lang)} ${unit}`;
+}
+
+export const formatEnergy = (wh, lang) => formatQuantity(wh, ENERGY_UNITS, lang);
+export const formatCo2 = (grams, lang) => `${formatQuantity(grams, MASS_UNITS, lang)} CO2`;
+export const formatWater = (ml, lang) => formatQuantity(ml, VOLUME_UNITS, lang);
+export const formatRange = (low, high, formatter, lang) => `${formatter(low, lang)} – ${formatter(high, lang)}`;
+
+// An equivalent's number as footprint.py prints it: whole from 10 up, else one decimal.
+export function equivalentNumber(amount, lang) {
+  return formatNumber(amount, lang, amount >= 10 ? 0 : 1);
+}

@@ -1,0 +1,151 @@
+// The popup: today's footprint from the extension's own counts (right while the daemon is
+// down), the connection state and what to do about it, pause and the activity label.
+import { summarize } from './footprint.js';
+import { equivalentNumber, formatCo2, formatEnergy, formatNumber, formatRange, formatWater } from './format.js';
+import { loadCatalog, translatePage } from './i18n.js';
+import { adapterById } from './registry.js';
+import { readSettings, writeSettings } from './settings.js';
+
+const api = globalThis.browser ?? globalThis.chrome;
+const $ = (id) => document.getElementById(id);
+const PAIR_URL = 'http://127.0.0.1:47474/pair';
+
+async function loadFactors() {
+  return (await fetch(api.runtime.getURL('shared_factors.json'))).json();
+}
+
+function totalsOf(today) {
+  const totals = { prompts: 0, images: 0 };
+  for (const counts of Object.values(today)) {
+    totals.prompts += counts.prompts;
+    totals.images += counts.images;
+  }
+  return totals;
+}
+
+function equivalentText(catalog, equivalent) {
+  const number = equivalentNumber(equivalent.amount, catalog.lang);
+  const one = number === '1' && catalog.t(`eq_${equivalent.key}_one`);
+  return one || catalog.t(`eq_${equivalent.key}`, number);
+}
+
+function showTotals(catalog, factors, today) {
+  const { lang } = catalog;
+  const summary = summarize(factors, totalsOf(today));
+  $('prompts').textContent = formatNumber(summary.prompts, lang, 0);
+  $('images').textContent = formatNumber(summary.images, lang, 0);
+  const rows = [['energy', 'energy_wh', formatEnergy], ['co2', 'co2_g', formatCo2], ['water', 'water_ml', formatWater]];
+  for (const [id, metric, formatter] of rows) {
+    $(id).textContent = formatter(summary[metric], lang);
+    const { low, high } = summary.range[metric];
+    $(`${id}-range`).textContent = catalog.t('rangeLabel', formatRange(low, high, formatter, lang));
+  }
+  const energy = summary.equivalents.find((e) => e.metric === 'energy_wh');
+  $('equivalent').textContent = summary.prompts + summary.images ? catalog.t('equivalentIntro', equivalentText(catalog, energy)) : '';
+}
+
+function showSites(catalog, factors, today) {
+  const list = $('sites');
+  list.replaceChildren();
+  const rows = Object.entries(today)
+    .map(([site, counts]) => ({ site, counts, wh: summarize(factors, counts).energy_wh }))
+    .sort((a, b) => b.wh - a.wh || a.site.localeCompare(b.site));
+  for (const { site, counts, wh } of rows) {
+    const item = document.createElement('li');
+    const name = document.createElement('span');
+    name.textContent = `${site}: ${catalog.t('siteCounts', counts.prompts, counts.images)}`;
+    const energy = document.createElement('span');
+    energy.className = 'site-energy';
+    energy.textContent = formatEnergy(wh, catalog.lang);
+    item.append(name, energy);
+    list.append(item);
+  }
+  $('no-use').classList.toggle('hidden', rows.length > 0);
+}
+
+function showConnection(catalog, status) {
+  const box = $('connection');
+  const state = status.connection.state;
+  box.className = `banner ${state === 'connected' ? 'ok' : 'warn'}`;
+  box.replaceChildren();
+  const lines = state === 'connected' ? [catalog.t('connected')]
+    : state === 'unauthorized' ? [catalog.t('unauthorizedHelp')]
+    : [catalog.t('notConnectedTitle'), catalog.t('notConnectedHelp')];
+  for (const line of lines) {
+    const p = document.createElement('p');
+    p.textContent = line;
+    box.append(p);
+  }
+  box.dataset.state = state;
+  if (state !== 'connected') {
+    const open = document.createElement('button');
+    open.type = 'button';
+    open.textContent = catalog.t('openPairPage');
+    open.addEventListener('click', () => api.tabs.create({ url: PAIR_URL }));
+    box.append(open);
+  }
+}
+
+function showQueue(catalog, queue) {
+  const lines = [];
+  if (queue.pending) lines.push(catalog.t('pendingEvents', formatNumber(queue.pending, catalog.lang, 0)));
+  if (queue.dropped) lines.push(catalog.t('droppedEvents', formatNumber(queue.dropped, catalog.lang, 0)));
+  if (queue.rejected && queue.rejected.length) lines.push(catalog.t('rejectedEvents', queue.rejected.length));
+  $('queue').textContent = lines.join(' ');
+}
+
+function showBroken(catalog, broken) {
+  const box = $('broken');
+  box.replaceChildren();
+  for (const id of broken) {
+    const adapter = adapterById(id);
+    const p = document.createElement('p');
+    p.className = 'banner warn broken-adapter';
+    p.dataset.adapter = id;
+    p.textContent = catalog.t('brokenWarning', adapter ? adapter.name : id);
+    box.append(p);
+  }
+  box.classList.toggle('hidden', broken.length === 0);
+}
+
+// Firefox makes MV3 host permissions opt-in: ask on a click, and say why.
+async function showPermissions() {
+  const origins = api.runtime.getManifest().host_permissions;
+  const granted = await api.permissions.contains({ origins });
+  $('permissions').classList.toggle('hidden', granted);
+  $('grant').onclick = async () => {
+    if (await api.permissions.request({ origins })) $('permissions').classList.add('hidden');
+  };
+}
+
+function bindControls(settings) {
+  $('pause').checked = settings.paused;
+  $('paused-note').classList.toggle('hidden', !settings.paused);
+  $('pause').addEventListener('change', async (event) => {
+    await writeSettings(api.storage.local, { paused: event.target.checked });
+    $('paused-note').classList.toggle('hidden', !event.target.checked);
+  });
+  $('label').value = settings.label;
+  $('label').addEventListener('change', (event) => writeSettings(api.storage.local, { label: event.target.value }));
+  $('options').addEventListener('click', () => api.runtime.openOptionsPage());
+}
+
+async function main() {
+  const settings = await readSettings(api.storage.local);
+  const [catalog, factors, status] = await Promise.all([
+    loadCatalog(api, settings.lang),
+    loadFactors(),
+    api.runtime.sendMessage({ type: 'status' }),
+  ]);
+  translatePage(document, catalog);
+  bindControls(settings);
+  showTotals(catalog, factors, status.today);
+  showSites(catalog, factors, status.today);
+  showConnection(catalog, status);
+  showQueue(catalog, status.queue);
+  showBroken(catalog, status.broken);
+  await showPermissions();
+  document.body.dataset.ready = 'true';
+}
+
+main();

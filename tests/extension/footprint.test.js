@@ -1,0 +1,80 @@
+// footprint.js gives the numbers daemon/aifootprint/footprint.py gives (tests/test_footprint.py).
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { equivalentNumber, formatCo2, formatEnergy, formatNumber, formatWater } from '../../extension/format.js';
+import { equivalents, impactOf, summarize, unitImpact } from '../../extension/footprint.js';
+
+const ROOT = path.join(import.meta.dirname, '..', '..');
+const factors = JSON.parse(fs.readFileSync(path.join(ROOT, 'extension', 'shared_factors.json'), 'utf8'));
+const near = (actual, expected) => assert.ok(Math.abs(actual - expected) < 1e-9, `${actual} != ${expected}`);
+
+test('factors_copy_in_the_extension_matches_the_repo_file', () => {
+  const source = fs.readFileSync(path.join(ROOT, 'shared_factors.json'));
+  const copy = fs.readFileSync(path.join(ROOT, 'extension', 'shared_factors.json'));
+  assert.ok(source.equals(copy), 'run: python3 scripts/sync_factors.py');
+});
+
+test('one_prompt_is_4_wh_1_g_16_ml_in_the_default_profile', () => {
+  const prompt = unitImpact(factors, 'prompt');
+  assert.equal(prompt.energy_wh.central, 4);
+  near(prompt.co2_g.central, 1);
+  near(prompt.water_ml.central, 16);
+});
+
+test('one_image_is_8_5_wh_2_125_g_34_ml_in_the_default_profile', () => {
+  const image = unitImpact(factors, 'image');
+  assert.equal(image.energy_wh.central, 8.5);
+  near(image.co2_g.central, 2.125);
+  near(image.water_ml.central, 34);
+});
+
+test('range_uses_the_water_spread_beyond_the_location', () => {
+  const prompt = unitImpact(factors, 'prompt');
+  near(prompt.energy_wh.low, 2.9);
+  near(prompt.water_ml.low, 2.9 * 1.8);
+  near(prompt.water_ml.high, 4 * 12.075);
+  near(prompt.co2_g.low, 2.9 * 0.25);
+});
+
+test('france_and_us_follow_their_grid_intensity', () => {
+  near(unitImpact(factors, 'prompt', undefined, 'FR').co2_g.central, 0.228);
+  near(unitImpact(factors, 'prompt', undefined, 'US').co2_g.central, 1.716);
+});
+
+test('summary_of_2_prompts_and_1_image', () => {
+  const summary = summarize(factors, { prompts: 2, images: 1 });
+  near(summary.energy_wh, 16.5);
+  near(summary.co2_g, 4.125);
+  near(summary.water_ml, 66);
+  assert.ok(summary.range.energy_wh.low < 16.5 && 16.5 <= summary.range.energy_wh.high);
+});
+
+test('po_teacher_day_equivalents_match_the_report', () => {
+  const found = equivalents(factors, impactOf(factors, { prompts: 10, images: 0 }));
+  assert.deepEqual(found.map((e) => e.key), ['phone_charges', 'car_metres', 'glasses']);
+  assert.deepEqual(found.map((e) => equivalentNumber(e.amount, 'en')), ['3.1', '67', '1']);
+  assert.equal(equivalentNumber(found[0].amount, 'nl'), '3,1');
+});
+
+test('vo_class_day_equivalents_match_the_report', () => {
+  const found = equivalents(factors, impactOf(factors, { prompts: 260, images: 125 }));
+  assert.deepEqual(found.map((e) => e.key), ['whiteboard_hours', 'car_km', 'drinking_water_people']);
+  assert.deepEqual(found.map((e) => equivalentNumber(e.amount, 'en')), ['15', '3.5', '4.2']);
+});
+
+test('national_scale_uses_households_cars_and_yearly_water', () => {
+  const found = equivalents(factors, impactOf(factors, { prompts: 1e9, images: 0 }));
+  assert.deepEqual(found.map((e) => e.key), ['household_years', 'car_years', 'household_water_years']);
+});
+
+test('numbers_print_as_the_daemon_prints_them', () => {
+  assert.equal(formatNumber(1440, 'nl'), '1.440');
+  assert.equal(formatNumber(1440, 'en'), '1,440');
+  assert.equal(formatEnergy(2103, 'en'), '2.1 kWh');
+  assert.equal(formatWater(8400, 'nl'), '8,4 L');
+  assert.equal(formatCo2(1, 'en'), '1 g CO2');
+  assert.equal(formatNumber(0.24, 'nl'), '0,24');
+  assert.equal(formatNumber(0, 'en'), '0');
+});
