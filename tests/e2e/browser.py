@@ -113,10 +113,21 @@ class ChromiumSession:
             str(self.profile_dir), executable_path=str(CHROMIUM), headless=True,
             ignore_https_errors=True, args=self.args())
         if self._with_extension:
-            worker = (self.context.service_workers[0] if self.context.service_workers
-                      else self.context.wait_for_event("serviceworker", timeout=TIMEOUT_S * 1000))
-            self.extension_origin = "/".join(worker.url.split("/")[:3])
+            self.extension_origin = "/".join(self._service_worker_url().split("/")[:3])
         return self
+
+    def _service_worker_url(self) -> str:
+        """The extension's id is in its service worker's URL (unpacked: derived from the path)."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        if self.context.service_workers:
+            return self.context.service_workers[0].url
+        try:
+            return self.context.wait_for_event("serviceworker", timeout=TIMEOUT_S * 1000).url
+        except PlaywrightTimeout:
+            self.__exit__()
+            raise RuntimeError(f"the extension in {self.extension_dir} did not start its "
+                               "service worker: does it load in chrome://extensions?") from None
 
     @property
     def extension_id(self) -> str:
