@@ -75,7 +75,7 @@ class PlaywrightTab:
         self.page.wait_for_function(expression, timeout=timeout_s * 1000)
 
     def screenshot(self, path: Path) -> None:
-        self.page.screenshot(path=str(path))
+        self.page.locator("body").screenshot(path=str(path))
 
     def close(self) -> None:
         self.page.close()
@@ -86,6 +86,8 @@ class ChromiumSession:
     with_extension is False (the benchmark's baseline)."""
 
     name = "chromium"
+    # Chromium's own session restore keeps what was typed into the page's form fields.
+    session_restore = ("Default/Sessions",)
 
     def __init__(self, profile_dir: Path, host_resolver_rules: str, with_extension: bool = True,
                  extension_dir: Path = EXTENSION_DIR):
@@ -133,6 +135,10 @@ class ChromiumSession:
     def extension_id(self) -> str:
         return self.extension_origin.split("//")[1]
 
+    def extension_storage(self) -> list[Path]:
+        """Where chrome.storage.local keeps the extension's data (LevelDB)."""
+        return [self.profile_dir / "Default" / "Local Extension Settings" / self.extension_id]
+
     def site_url(self, host: str) -> str:
         return f"https://{host}/"  # --host-resolver-rules sends port 443 to the replica
 
@@ -149,6 +155,7 @@ class FirefoxSession:
     firefox_driver.mjs (puppeteer-core over WebDriver BiDi)."""
 
     name = "firefox"
+    session_restore = ("sessionstore-backups", "sessionstore.jsonlz4")
 
     def __init__(self, profile_dir: Path, hosts: list[str], port: int,
                  extension_dir: Path = EXTENSION_DIR):
@@ -184,6 +191,11 @@ class FirefoxSession:
         if "error" in answer:
             raise RuntimeError(f"Firefox driver, {op}: {answer['error']}")
         return answer.get("result")
+
+    def extension_storage(self) -> list[Path]:
+        """Where browser.storage.local keeps the extension's data (IndexedDB, SQLite)."""
+        return sorted((self.profile_dir / "storage" / "default").glob(
+            f"moz-extension+++{self._uuid}*"))
 
     def site_url(self, host: str) -> str:
         return f"https://{host}:{self._port}/"  # forceResolve maps the host, not the port

@@ -46,7 +46,9 @@ const ops = {
   waitForFunction: async (handle, expression, timeout) => {
     await pages.get(handle).waitForFunction(expression, {timeout, polling: 100});
   },
-  screenshot: async (handle, path) => { await pages.get(handle).screenshot({path}); },
+  screenshot: async (handle, path) => {
+    await (await pages.get(handle).$('body')).screenshot({path});
+  },
   closePage: async (handle) => { await pages.get(handle).close(); pages.delete(handle); },
   close: async () => { await browser.close(); },
 };

@@ -6,7 +6,9 @@ window.replicaUI = {
   bind(buttonId, send) {
     document.getElementById(buttonId).addEventListener('click', async () => {
       const reply = document.getElementById('reply');
-      const text = document.getElementById('prompt').value;
+      const box = document.getElementById('prompt');
+      const text = box.value;
+      box.value = '';  // as the real sites do once a prompt is sent
       reply.dataset.state = 'busy';
       reply.textContent = '';
       this.started = performance.now();
