@@ -86,8 +86,9 @@ class ChromiumSession:
     with_extension is False (the benchmark's baseline)."""
 
     name = "chromium"
-    # Chromium's own session restore keeps what was typed into the page's form fields.
-    session_restore = ("Default/Sessions",)
+    # The browser's own records of the page, whatever extensions run: session restore keeps
+    # what was typed into form fields; the HTTP cache keeps answers that echo the prompt.
+    browser_records = ("Default/Sessions", "Default/Cache")
 
     def __init__(self, profile_dir: Path, host_resolver_rules: str, with_extension: bool = True,
                  extension_dir: Path = EXTENSION_DIR):
@@ -155,7 +156,7 @@ class FirefoxSession:
     firefox_driver.mjs (puppeteer-core over WebDriver BiDi)."""
 
     name = "firefox"
-    session_restore = ("sessionstore-backups", "sessionstore.jsonlz4")
+    browser_records = ("sessionstore-backups", "sessionstore.jsonlz4", "cache2")
 
     def __init__(self, profile_dir: Path, hosts: list[str], port: int,
                  extension_dir: Path = EXTENSION_DIR):
@@ -208,8 +209,12 @@ class FirefoxSession:
             self.call("close")
         finally:
             self._process.stdin.close()
-            if self._process.wait(timeout=30) is None:
+            try:
+                self._process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
                 self._process.kill()
+                self._process.wait()
+            self._process.stdout.close()
 
 
 class RemoteTab:

@@ -197,12 +197,12 @@ def files_containing(root: Path, needle: str) -> list[Path]:
 def test_typed_prompt_text_stored_nowhere(rig):
     """The marker typed into every prompt is in no file of the daemon's home and in no file
     of the browser profile (the extension's storage included), except the browser's own
-    session restore, which keeps what was typed into the page whatever extensions run."""
+    records of the page (session restore, HTTP cache), which hold it with or without it."""
     assert rig.replica.state.count("chatgpt.com", "POST", "/backend-api/f/conversation") >= 5
     storage = rig.browser.extension_storage()
     assert storage and all(any(path.rglob("*")) for path in storage)  # the search is not void
     assert files_containing(rig.home, rig.marker) == []
-    own = [rig.browser.profile_dir / part for part in rig.browser.session_restore]
+    own = [rig.browser.profile_dir / part for part in rig.browser.browser_records]
     found = [path for path in files_containing(rig.browser.profile_dir, rig.marker)
              if not any(path.is_relative_to(part) for part in own)]
     assert found == []
