@@ -8,14 +8,18 @@ file build on each other in the order they are written, as one user's session wo
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from daemon_process import start_daemon
+from daemon_process import daemon_env, start_daemon
 
 from .browser import (
     REPO,
@@ -124,6 +128,25 @@ FIRST_SESSION = {
 }
 
 
+# Requests the replica pages send that must count nothing: (host, method, path part).
+NOT_COUNTED = [
+    ("chatgpt.com", "POST", "/backend-api/sentinel/chat-requirements"),
+    ("chatgpt.com", "POST", "/backend-api/f/conversation/prepare"),
+    ("chatgpt.com", "POST", "/backend-api/conversation/gen_title/"),
+    ("chatgpt.com", "POST", "/backend-api/moderations"),
+    ("chatgpt.com", "GET", "/stream_status"),
+    ("chatgpt.com", "GET", "/backend-api/conversation/"),
+    ("claude.ai", "POST", "/title"),
+    ("claude.ai", "GET", "/chat_conversations?limit=30"),
+    ("claude.ai", "GET", "?tree=True"),
+    ("gemini.google.com", "POST", "/batchexecute?rpcids=ESY5D"),
+    ("gemini.google.com", "POST", "/batchexecute?rpcids=MaZiqc"),
+    ("copilot.microsoft.com", "POST", "/c/api/conversations"),
+    ("www.midjourney.com", "POST", "/api/get-job-status"),
+    ("www.midjourney.com", "GET", "/api/imagine?"),
+]
+
+
 def test_sites_prompts_and_images_counted_exactly(rig):
     """Each counted request counts once; everything around it (sentinel, prepare, titles,
     moderation, history reads, batchexecute, pings, polling, a 429) counts nothing."""
@@ -152,6 +175,8 @@ def test_sites_prompts_and_images_counted_exactly(rig):
     assert rig.send("www.midjourney.com", button="#video") == "done"
 
     summary = wait_for_counts(rig, FIRST_SESSION)
+    not_sent = [call for call in NOT_COUNTED if not rig.replica.state.count(*call)]
+    assert not_sent == []  # they were all sent, and none of them counted
     assert summary["prompts"] == 8
     assert summary["images"] == 9
     assert summary["energy_wh"] > 0
@@ -174,6 +199,34 @@ def test_events_sent_while_daemon_down_delivered_once(rig):
     expected["www.midjourney.com"] = (0, 9)
     summary = wait_for_counts(rig, expected, timeout_s=RESTART_TIMEOUT_S)
     assert (summary["prompts"], summary["images"]) == (10, 13)
+
+
+def exported_events(home: Path) -> list[dict]:
+    """What `aifootprint export` writes for this home (the user's own copy of the data)."""
+    result = subprocess.run([sys.executable, "-m", "aifootprint", "export", "--home", str(home)],
+                            env=daemon_env(home), capture_output=True, text=True, check=True)
+    return json.loads(result.stdout)["events"]
+
+
+# The model each replica reveals, where the extension should find it.
+MODELS = {
+    "chatgpt.com": "gpt-4o-2024-11-20",          # the stream's resolved_model_slug
+    "claude.ai": "claude-sonnet-4-5-20250929",   # the request's model
+    "gemini.google.com": "9ec249fc9ad08861",     # element 4 of x-goog-ext-525001261-jspb
+    "copilot.microsoft.com": "chat",             # the send frame's mode
+    "www.midjourney.com": "fast",                # f.mode
+}
+
+
+def test_stored_events_have_models_and_regenerations(rig):
+    events = exported_events(rig.home)
+    assert len({event["id"] for event in events}) == len(events)
+    # Copilot's imageGenerated frame names no model: its image event has none.
+    expected = {*MODELS.items(), ("copilot.microsoft.com", None)}
+    assert {(event["site"], event["model"]) for event in events} == expected
+    regenerated = Counter(event["site"] for event in events if event["regenerated"])
+    assert regenerated == {"chatgpt.com": 1, "claude.ai": 1}
+    assert rig.marker not in json.dumps(events)
 
 
 def test_popup_shows_todays_counts(rig):
