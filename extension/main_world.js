@@ -22,7 +22,7 @@
   let rules = null; // null until the isolated script answers; [] when the site is not tracked
   let resolveRules;
   const rulesReady = new Promise((resolve) => (resolveRules = resolve));
-  setTimeout(() => resolveRules([]), RULES_TIMEOUT_MS);
+  const giveUp = setTimeout(() => resolveRules([]), RULES_TIMEOUT_MS);
 
   window.addEventListener('message', (event) => {
     if (event.source !== window || nonce !== null) return;
@@ -30,6 +30,7 @@
     if (!data || data.channel !== CHANNEL || data.type !== 'rules' || typeof data.nonce !== 'string') return;
     nonce = data.nonce; // the first rules message wins; later ones are ignored
     rules = Array.isArray(data.rules) ? data.rules : [];
+    clearTimeout(giveUp);
     resolveRules(rules);
   });
 
