@@ -37,6 +37,12 @@ async function sendFromFrame() {
   await response.text();
   document.getElementById('out').textContent = 'frame done';
 }
+// What a changed site would send: a generation-like POST that no adapter rule knows.
+async function sendUnknown() {
+  await fetch('/backend-api/f/conversation-v9', {method: 'POST',
+    headers: {'content-type': 'application/json'}, body: JSON.stringify({pad: 'x'.repeat(300)})});
+  document.getElementById('out').textContent = 'unknown done';
+}
 </script></body></html>"""
 
 SSE = (

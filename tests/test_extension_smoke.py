@@ -55,7 +55,14 @@ def test_extension_loads_pairs_and_counts_a_prompt_in_chromium(servers, tmp_path
             popup.wait_for_selector("body[data-ready=true]", timeout=15000)
             assert popup.get_attribute("#connection", "data-state") in ("unpaired", "offline")
             assert "aifootprint run" in popup.inner_text("#connection")
+            popup.select_option("#label", "homework")  # tags the events that follow
             popup.close()
+
+            options = context.new_page()
+            options.goto(f"chrome-extension://{extension_id}/options.html")
+            options.wait_for_selector("body[data-ready=true]", timeout=15000)
+            assert options.locator("#sites input[type=checkbox]:checked").count() == 12
+            options.close()
 
             pair = context.new_page()
             pair.goto(f"http://127.0.0.1:{servers.daemon_port}/pair")
@@ -75,6 +82,7 @@ def test_extension_loads_pairs_and_counts_a_prompt_in_chromium(servers, tmp_path
             event = servers.events[0]
             assert event["site"] == "chatgpt.com" and event["kind"] == "prompt"
             assert event["count"] == 1 and event["model"] == "gpt-smoke"
+            assert event["label"] == "homework"
             assert PROMPT not in json.dumps(servers.events)
 
             # The backup signal alone counts a request the MAIN world missed (after ~20 s).
@@ -92,6 +100,26 @@ def test_extension_loads_pairs_and_counts_a_prompt_in_chromium(servers, tmp_path
             popup.wait_for_selector("body[data-ready=true]", timeout=15000)
             assert popup.inner_text("#prompts") == "2"
             assert popup.get_attribute("#connection", "data-state") == "connected"
+            assert popup.locator(".broken-adapter").count() == 0
+
+            # A site that changed its API: generation-like POSTs nothing counts -> a warning.
+            for _ in range(3):
+                chat.evaluate("sendUnknown()")
+                chat.wait_for_selector("#out:has-text('unknown done')", timeout=10000)
+                chat.evaluate("document.getElementById('out').textContent = ''")
+            popup.reload()
+            popup.wait_for_selector("body[data-ready=true]", timeout=15000)
+            assert popup.locator(".broken-adapter[data-adapter=chatgpt]").count() == 1
+
+            # Paused: nothing new is counted.
+            popup.check("#pause")
+            chat.evaluate("send()")
+            chat.wait_for_selector("#out:has-text('done')", timeout=10000)
+            chat.wait_for_timeout(1500)
+            assert len(servers.events) == 2
+            popup.reload()
+            popup.wait_for_selector("body[data-ready=true]", timeout=15000)
+            assert popup.inner_text("#prompts") == "2"
             artifacts = ROOT / "tests" / "artifacts"
             artifacts.mkdir(exist_ok=True)
             popup.screenshot(path=str(artifacts / "popup.png"), full_page=True)
