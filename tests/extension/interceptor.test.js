@@ -146,14 +146,15 @@ test('interceptor_reports_before_a_long_stream_ends_and_does_not_hold_it', async
 
 test('interceptor_ignores_429_and_requests_no_rule_counts', async () => {
   const { window, forwarded } = page('https://chatgpt.com', {
-    answer: (input) => new Response('{}', { status: String(input).endsWith('/conversation') ? 429 : 200 }),
+    answer: (input, init) => new Response('{}', { status: init && init.body === '{}' ? 429 : 200 }),
   });
   await tick();
   await window.fetch(CHATGPT_URL, { method: 'POST', body: '{}' });
   await window.fetch('https://chatgpt.com/backend-api/f/conversation/prepare', { method: 'POST', body: '{}' });
   await window.fetch('https://chatgpt.com/backend-api/me');
+  await window.fetch(CHATGPT_URL, { method: 'POST', body: '{"action":"continue"}' });
   await tick();
-  assert.deepEqual(forwarded, []);
+  assert.deepEqual(forwarded.map((m) => m.type), ['observed'], 'only the 2xx continue was seen, not counted');
 });
 
 test('interceptor_reads_a_request_object_body_without_consuming_the_pages_request', async () => {
@@ -168,6 +169,16 @@ test('interceptor_reads_a_request_object_body_without_consuming_the_pages_reques
   await window.fetch(request);
   await tick();
   assert.deepEqual(forwarded.map((m) => [m.kind, m.count, m.model]), [['image', 4, 'relax']]);
+});
+
+test('interceptor_reports_a_matched_request_that_counts_nothing_as_observed', async () => {
+  const { window, forwarded } = page('https://www.midjourney.com', {
+    answer: () => Response.json({ success: [], failure: [{ type: 'banned_prompt' }] }),
+  });
+  await tick();
+  await window.fetch('https://www.midjourney.com/api/submit-jobs', { method: 'POST', body: '{"t":"imagine"}' });
+  await tick();
+  assert.deepEqual(forwarded, [{ type: 'observed', adapter: 'midjourney', rule: 'submit-jobs' }]);
 });
 
 test('interceptor_counts_gemini_xhr_and_copilot_websocket', async () => {
