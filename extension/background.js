@@ -55,13 +55,14 @@ async function deliver({ force = false } = {}) {
   return result;
 }
 
-// A content-script event (MAIN world -> isolated world -> here).
-async function onGeneration(message, sender) {
+// A content-script event (MAIN world -> isolated world -> here). 'observed' (a matched
+// request that counts nothing) only claims the backup signal of that request.
+async function onContentSignal(message, sender) {
   const site = engine.hostOf(sender.url || (sender.tab && sender.tab.url) || '');
   const adapter = adapterById(message.adapter);
   if (!adapter || !adapter.hosts.includes(site)) return;
   if (sender.tab && message.rule) await ledger.claim(sender.tab.id, `${adapter.id}/${message.rule}`);
-  await record(adapter, site, message);
+  if (message.type === 'generation') await record(adapter, site, message);
 }
 
 // ---- the webRequest backup -------------------------------------------------------------
@@ -170,7 +171,8 @@ function onMessage(message, sender) {
       }));
     }
     case 'generation':
-      return onGeneration(message, sender).then(() => ({ ok: true }));
+    case 'observed':
+      return onContentSignal(message, sender).then(() => ({ ok: true }));
     case 'pair':
     case 'connect':
       return connect(message.url, message.token);

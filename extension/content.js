@@ -8,6 +8,8 @@
 //    this window (event.source === window) and carry that nonce:
 //      {channel: 'aifootprint', type: 'generation', nonce, adapter, rule, kind, count,
 //       model?, regenerated?, dedupe?}
+//    and {channel, type: 'observed', nonce, adapter, rule} for a matched request that
+//    counts nothing (it only stops the webRequest backup from counting it).
 //    The background takes the site from the sender's URL, never from the message.
 (() => {
   const api = globalThis.browser ?? globalThis.chrome;
@@ -18,8 +20,9 @@
   window.addEventListener('message', (event) => {
     if (event.source !== window) return;
     const data = event.data;
-    if (!data || data.channel !== CHANNEL || data.type !== 'generation' || data.nonce !== nonce) return;
-    const message = { type: 'generation' };
+    if (!data || data.channel !== CHANNEL || data.nonce !== nonce) return;
+    if (data.type !== 'generation' && data.type !== 'observed') return;
+    const message = { type: data.type };
     for (const field of FIELDS) if (data[field] !== undefined) message[field] = data[field];
     api.runtime.sendMessage(message).catch(() => {});
   });

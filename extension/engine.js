@@ -181,18 +181,17 @@
 
   // ---- response side -----------------------------------------------------------------
 
-  // The response specs this request still needs, in the order they matter.
+  // The response specs this request still needs, each with its group: the group is
+  // satisfied once any of its specs has a value (the first usable one in order wins later).
   function responseSpecs(rule, facts) {
     const specs = [];
-    const pendingPart = (list, decided) => {
-      if (decided.pending) specs.push(...asList(list).filter((spec) => !isRequestSpec(spec)));
+    const add = (group, list) => {
+      for (const spec of asList(list)) if (!isRequestSpec(spec)) specs.push({ group, spec });
     };
-    pendingPart(rule.model, facts.model);
-    if (rule.kind === 'image') pendingPart(rule.count, facts.count);
-    if (facts.images && facts.images.wanted) {
-      specs.push(...asList(rule.images.count).filter((spec) => !isRequestSpec(spec)));
-    }
-    specs.push(...asList(rule.skipIf).filter((spec) => !isRequestSpec(spec)));
+    if (facts.model.pending) add('model', rule.model);
+    if (rule.kind === 'image' && facts.count.pending) add('count', rule.count);
+    if (facts.images && facts.images.wanted) add('images', rule.images.count);
+    asList(rule.skipIf).forEach((spec, index) => add(`skip${index}`, spec));
     return specs;
   }
 
@@ -219,8 +218,9 @@
   // Reads a response incrementally: push() text chunks, stop once satisfied(), then finish().
   // Only the current partial line and the extracted values are kept, never the text.
   function createScanner(rule, facts) {
-    const specs = responseSpecs(rule, facts);
-    const states = specs.map((spec) => ({ spec, value: undefined, seen: new Set() }));
+    const grouped = responseSpecs(rule, facts);
+    const specs = grouped.map((entry) => entry.spec);
+    const states = grouped.map(({ group, spec }) => ({ group, spec, value: undefined, seen: new Set() }));
     const wantsText = specs.some((spec) => TEXT_SOURCES.has(spec.in));
     const lineSources = new Set(specs.filter((spec) => STREAM_SOURCES.has(spec.in)).map((s) => s.in));
     let partial = '';
@@ -254,7 +254,8 @@
         lines.forEach(takeLine);
       },
       satisfied() {
-        return states.every((state) => !needsFullStream(state.spec) && state.value !== undefined);
+        const done = (state) => !needsFullStream(state.spec) && state.value !== undefined;
+        return states.every((state) => states.some((other) => other.group === state.group && done(other)));
       },
       finish() {
         if (partial) takeLine(partial);

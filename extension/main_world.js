@@ -7,7 +7,8 @@
 // the request body is parsed and dropped; a streamed answer is read from a clone only until
 // the values are known, then the clone's reader is cancelled. It keeps no prompt text and
 // posts only {adapter, rule, kind, count, model?, regenerated?, dedupe?} to the isolated
-// script, tagged with the nonce that came with the rules.
+// script (or {adapter, rule} as 'observed' for a matched request that counts nothing),
+// tagged with the nonce that came with the rules.
 (() => {
   'use strict';
   const engine = globalThis.AIFootprintEngine;
@@ -22,7 +23,7 @@
   let rules = null; // null until the isolated script answers; [] when the site is not tracked
   let resolveRules;
   const rulesReady = new Promise((resolve) => (resolveRules = resolve));
-  setTimeout(() => resolveRules([]), RULES_TIMEOUT_MS);
+  const giveUp = setTimeout(() => resolveRules([]), RULES_TIMEOUT_MS);
 
   window.addEventListener('message', (event) => {
     if (event.source !== window || nonce !== null) return;
@@ -30,12 +31,13 @@
     if (!data || data.channel !== CHANNEL || data.type !== 'rules' || typeof data.nonce !== 'string') return;
     nonce = data.nonce; // the first rules message wins; later ones are ignored
     rules = Array.isArray(data.rules) ? data.rules : [];
+    clearTimeout(giveUp);
     resolveRules(rules);
   });
 
-  function report(rule, event) {
+  function report(rule, event, type = 'generation') {
     if (nonce === null) return;
-    const message = { channel: CHANNEL, type: 'generation', nonce, adapter: rule.adapter, rule: rule.id, ...event };
+    const message = { channel: CHANNEL, type, nonce, adapter: rule.adapter, rule: rule.id, ...event };
     window.postMessage(message, window.location.origin);
   }
 
@@ -75,8 +77,12 @@
     return scanner.needed ? scanner.finish() : [];
   }
 
+  // A matched 2xx that counts nothing (a refused job, a GraphQL error) is reported as
+  // 'observed', so the background's webRequest backup does not count it from the URL alone.
   function decideAndReport(rule, facts, values, status) {
-    for (const event of engine.decide(rule, facts, values, status)) report(rule, event);
+    const events = engine.decide(rule, facts, values, status);
+    for (const event of events) report(rule, event);
+    if (!events.length && engine.isSuccess(status)) report(rule, {}, 'observed');
   }
 
   // ---- fetch -----------------------------------------------------------------------------

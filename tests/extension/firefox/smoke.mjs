@@ -1,0 +1,38 @@
+// Drives a real Firefox (firefox-esr, WebDriver BiDi, no download) with the extension as a
+// temporary add-on: pairs on the stand-in daemon's /pair page and sends one prompt on the
+// replica chatgpt.com. Run by tests/test_extension_firefox.py, which starts the servers and
+// checks what the daemon received. Usage: node smoke.mjs EXTENSION DAEMON_PORT SITE_PORT
+import puppeteer from 'puppeteer-core';
+
+const [extension, daemonPort, sitePort] = process.argv.slice(2);
+const waitFor = async (page, selector) => page.waitForSelector(selector, { timeout: 20000 });
+
+const browser = await puppeteer.launch({
+  browser: 'firefox',
+  executablePath: process.env.FIREFOX || '/usr/bin/firefox-esr',
+  headless: true,
+  acceptInsecureCerts: true,
+  extraPrefsFirefox: {
+    'network.dns.localDomains': 'chatgpt.com',
+    'network.dns.forceResolve': '127.0.0.1',
+    'extensions.originControls.grantByDefault': true,
+  },
+});
+try {
+  await browser.installExtension(extension);
+  const pair = await browser.newPage();
+  await pair.goto(`http://127.0.0.1:${daemonPort}/pair`);
+  await waitFor(pair, '#pairing[data-state=paired]');
+  console.log('paired');
+  const chat = await browser.newPage();
+  await chat.goto(`https://chatgpt.com:${sitePort}/`);
+  await new Promise((resolve) => setTimeout(resolve, 1000)); // rules reach the MAIN world
+  await chat.evaluate('send()');
+  await waitFor(chat, '#out');
+  await chat.waitForFunction(() => document.getElementById('out').textContent.startsWith('done'), { timeout: 10000 });
+  console.log('sent');
+  // Long enough for an unclaimed webRequest backup to be counted (it must not be).
+  await new Promise((resolve) => setTimeout(resolve, Number(process.env.SETTLE_MS || 24000)));
+} finally {
+  await browser.close();
+}

@@ -1,0 +1,230 @@
+// The real content scripts (engine.js + main_world.js, and content.js) in a Node vm that
+// plays the page: a window with postMessage, and page-side fetch, XMLHttpRequest and
+// WebSocket stand-ins. Checks what the page sees is unchanged, what is reported, and that
+// the nonce and event.source checks keep forged messages out.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import vm from 'node:vm';
+import '../../extension/engine.js';
+import { ADAPTERS } from '../../extension/registry.js';
+
+const EXTENSION = path.join(import.meta.dirname, '..', '..', 'extension');
+const source = (name) => fs.readFileSync(path.join(EXTENSION, name), 'utf8');
+const tick = (ms = 20) => new Promise((resolve) => setTimeout(resolve, ms));
+const encoder = new TextEncoder();
+
+class FakeXhr {
+  constructor() {
+    this.listeners = {};
+    this.responseType = '';
+  }
+  open(method, url) {
+    this.method = method;
+    this.url = url;
+  }
+  setRequestHeader() {}
+  addEventListener(type, listener) {
+    (this.listeners[type] ||= []).push(listener);
+  }
+  send() {
+    setTimeout(() => {
+      Object.assign(this, window_.xhrAnswer);
+      (this.listeners.loadend || []).forEach((listener) => listener());
+    }, 5);
+  }
+}
+
+class FakeSocket {
+  constructor(url) {
+    this.url = url;
+    this.sent = [];
+    this.listeners = [];
+    window_.sockets.push(this);
+  }
+  addEventListener(type, listener) {
+    if (type === 'message') this.listeners.push(listener);
+  }
+  send(data) {
+    this.sent.push(data);
+  }
+  receive(data) {
+    this.listeners.forEach((listener) => listener({ data }));
+  }
+}
+
+let window_ = null;
+
+// A page at `origin` with the three content scripts injected, like the manifest does.
+function page(origin, { answer }) {
+  const target = new EventTarget();
+  const forwarded = [];
+  const context = {
+    URL, Headers, Request, Response, ReadableStream, TextDecoder, TextEncoder, URLSearchParams,
+    ArrayBuffer, Promise, setTimeout, clearTimeout, console, crypto, structuredClone,
+    location: { href: `${origin}/`, origin, hostname: new URL(origin).hostname },
+    addEventListener: (type, listener) => target.addEventListener(type, listener),
+    xhrAnswer: null,
+    sockets: [],
+    XMLHttpRequest: FakeXhr,
+    WebSocket: FakeSocket,
+    fetch: async (input, init) => answer(input, init),
+    chrome: {
+      runtime: {
+        async sendMessage(message) {
+          if (message.type === 'rules') return { rules: globalThis.AIFootprintEngine.rulesFor(ADAPTERS, message.host) };
+          forwarded.push(JSON.parse(JSON.stringify(message))); // plain objects of this realm
+          return { ok: true };
+        },
+      },
+    },
+  };
+  vm.createContext(context);
+  // Inside the context the global is a proxy, not `context` itself: use it as the window.
+  const inner = vm.runInContext('globalThis', context);
+  context.window = inner;
+  context.postMessage = (data) => {
+    const copy = structuredClone(data);
+    setTimeout(() => {
+      const event = new Event('message');
+      Object.assign(event, { data: copy, source: inner });
+      target.dispatchEvent(event);
+    }, 0);
+  };
+  // A message from somewhere else (another frame): event.source is not this window.
+  context.postForeign = (data) => {
+    const event = new Event('message');
+    Object.assign(event, { data, source: {} });
+    target.dispatchEvent(event);
+  };
+  window_ = context;
+  vm.runInContext(source('engine.js'), context);
+  vm.runInContext(source('main_world.js'), context);
+  vm.runInContext(source('content.js'), context);
+  return { window: context, forwarded };
+}
+
+function sse(objects) {
+  return objects.map((object) => `data: ${JSON.stringify(object)}\n\n`).join('');
+}
+
+const CHATGPT_URL = 'https://chatgpt.com/backend-api/f/conversation';
+const modelChunk = { v: { message: { author: { role: 'assistant' }, metadata: { resolved_model_slug: 'gpt-5' } } } };
+
+test('interceptor_counts_a_chatgpt_prompt_and_the_page_gets_the_whole_stream', async () => {
+  const body = sse([modelChunk, { v: 'Plants' }, { v: ' grow' }]) + 'data: [DONE]\n\n';
+  const { window, forwarded } = page('https://chatgpt.com', {
+    answer: () => new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } }),
+  });
+  await tick();
+  const response = await window.fetch(CHATGPT_URL, { method: 'POST', body: JSON.stringify({ action: 'next', model: 'auto', messages: ['SECRET'] }) });
+  assert.equal(await response.text(), body, 'the page reads the answer unchanged');
+  await tick();
+  assert.deepEqual(forwarded, [{ type: 'generation', adapter: 'chatgpt', rule: 'conversation', kind: 'prompt', count: 1, model: 'gpt-5' }]);
+});
+
+test('interceptor_reports_before_a_long_stream_ends_and_does_not_hold_it', async () => {
+  let controller;
+  const stream = new ReadableStream({ start: (c) => (controller = c) });
+  const { window, forwarded } = page('https://chatgpt.com', {
+    answer: () => new Response(stream, { status: 200 }),
+  });
+  await tick();
+  const response = await window.fetch(CHATGPT_URL, { method: 'POST', body: '{"action":"next"}' });
+  controller.enqueue(encoder.encode(sse([modelChunk])));
+  await tick(200);
+  assert.equal(forwarded.length, 1, 'counted while the stream is still open');
+  // The page keeps streaming after the interceptor stopped reading its copy.
+  const reader = response.body.getReader();
+  controller.enqueue(encoder.encode('data: {"v":"more"}\n\n'));
+  controller.close();
+  let text = '';
+  for (let part = await reader.read(); !part.done; part = await reader.read()) text += new TextDecoder().decode(part.value);
+  assert.match(text, /more/);
+});
+
+test('interceptor_ignores_429_and_requests_no_rule_counts', async () => {
+  const { window, forwarded } = page('https://chatgpt.com', {
+    answer: (input, init) => new Response('{}', { status: init && init.body === '{}' ? 429 : 200 }),
+  });
+  await tick();
+  await window.fetch(CHATGPT_URL, { method: 'POST', body: '{}' });
+  await window.fetch('https://chatgpt.com/backend-api/f/conversation/prepare', { method: 'POST', body: '{}' });
+  await window.fetch('https://chatgpt.com/backend-api/me');
+  await window.fetch(CHATGPT_URL, { method: 'POST', body: '{"action":"continue"}' });
+  await tick();
+  assert.deepEqual(forwarded.map((m) => m.type), ['observed'], 'only the 2xx continue was seen, not counted');
+});
+
+test('interceptor_reads_a_request_object_body_without_consuming_the_pages_request', async () => {
+  const { window, forwarded } = page('https://www.midjourney.com', {
+    answer: async (input) => {
+      assert.equal(await input.text(), JSON.stringify({ t: 'imagine', f: { mode: 'relax' } }));
+      return Response.json({ success: [{ meta: { batch_size: 4 } }], failure: [] });
+    },
+  });
+  await tick();
+  const request = new Request('https://www.midjourney.com/api/submit-jobs', { method: 'POST', body: JSON.stringify({ t: 'imagine', f: { mode: 'relax' } }) });
+  await window.fetch(request);
+  await tick();
+  assert.deepEqual(forwarded.map((m) => [m.kind, m.count, m.model]), [['image', 4, 'relax']]);
+});
+
+test('interceptor_reports_a_matched_request_that_counts_nothing_as_observed', async () => {
+  const { window, forwarded } = page('https://www.midjourney.com', {
+    answer: () => Response.json({ success: [], failure: [{ type: 'banned_prompt' }] }),
+  });
+  await tick();
+  await window.fetch('https://www.midjourney.com/api/submit-jobs', { method: 'POST', body: '{"t":"imagine"}' });
+  await tick();
+  assert.deepEqual(forwarded, [{ type: 'observed', adapter: 'midjourney', rule: 'submit-jobs' }]);
+});
+
+test('interceptor_counts_gemini_xhr_and_copilot_websocket', async () => {
+  const gemini = page('https://gemini.google.com', { answer: () => new Response('') });
+  await tick();
+  gemini.window.xhrAnswer = { status: 200, responseText: ")]}'\n\n10\n" + JSON.stringify([['wrb.fr', null, JSON.stringify([null, ['c', 'r']])]]) + '\n' };
+  const xhr = new gemini.window.XMLHttpRequest();
+  xhr.open('POST', '/_/BardChatUi/data/assistant.lamda.BardFrontendService/StreamGenerate?bl=x&rt=c');
+  xhr.setRequestHeader('x-goog-ext-525001261-jspb', '[1,null,null,null,"abc123"]');
+  xhr.send('f.req=SECRET');
+  await tick(40);
+  assert.deepEqual(gemini.forwarded.map((m) => [m.adapter, m.kind, m.model]), [['gemini', 'prompt', 'abc123']]);
+
+  const copilot = page('https://copilot.microsoft.com', { answer: () => new Response('') });
+  await tick();
+  const socket = new copilot.window.WebSocket('wss://copilot.microsoft.com/c/api/chat?api-version=2');
+  socket.send(JSON.stringify({ event: 'setOptions' }));
+  socket.send(JSON.stringify({ event: 'send', mode: 'reasoning', content: [{ text: 'SECRET' }] }));
+  socket.receive(JSON.stringify({ event: 'generatingImage' }));
+  socket.receive(JSON.stringify({ event: 'imageGenerated' }));
+  await tick();
+  assert.equal(socket.sent.length, 2, 'frames still go out');
+  assert.deepEqual(copilot.forwarded.map((m) => [m.kind, m.model]), [['prompt', 'reasoning'], ['image', undefined]]);
+});
+
+test('interceptor_forwards_only_messages_with_the_nonce_from_this_window', async () => {
+  const { window, forwarded } = page('https://chatgpt.com', { answer: () => new Response('') });
+  await tick();
+  const forged = { channel: 'aifootprint', type: 'generation', adapter: 'chatgpt', rule: 'conversation', kind: 'prompt', count: 1 };
+  window.postMessage({ ...forged, nonce: 'guessed' });
+  window.postForeign({ ...forged, nonce: 'guessed' });
+  // A page cannot replace the rules once the MAIN world has them.
+  window.postMessage({ channel: 'aifootprint', type: 'rules', nonce: 'mine', rules: [] });
+  await tick();
+  assert.deepEqual(forwarded, []);
+});
+
+test('interceptor_never_forwards_prompt_text', async () => {
+  const { window, forwarded } = page('https://claude.ai', {
+    answer: () => new Response(sse([{ type: 'message_start', message: { model: 'claude-x' } }]), { status: 200 }),
+  });
+  await tick();
+  await window.fetch('https://claude.ai/api/organizations/o/chat_conversations/c/completion', {
+    method: 'POST', body: JSON.stringify({ prompt: 'SECRET-PROMPT', model: 'claude-y' }),
+  });
+  await tick();
+  assert.equal(forwarded.length, 1);
+  assert.ok(!JSON.stringify(forwarded).includes('SECRET'));
+});

@@ -1,0 +1,48 @@
+"""Smoke check of the extension in a real Firefox (firefox-esr over WebDriver BiDi, driven
+by puppeteer-core from tests/extension/firefox/smoke.mjs): it installs as a temporary
+add-on, pairs on /pair, and counts one ChatGPT prompt once, with the model, without the text.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from extension_servers import PROMPT, Servers
+
+ROOT = Path(__file__).resolve().parent.parent
+FIREFOX = shutil.which("firefox-esr") or shutil.which("firefox")
+
+pytestmark = pytest.mark.skipif(
+    not FIREFOX or not (ROOT / "node_modules" / "puppeteer-core").is_dir(),
+    reason="needs firefox-esr and the Node dev tools (npm ci)",
+)
+
+
+@pytest.fixture
+def servers(tmp_path):
+    running = Servers(tmp_path)
+    running.start()
+    yield running
+    running.stop()
+
+
+def test_extension_pairs_and_counts_a_prompt_in_firefox(servers):
+    script = ROOT / "tests" / "extension" / "firefox" / "smoke.mjs"
+    result = subprocess.run(
+        ["node", str(script), str(ROOT / "extension"), str(servers.daemon_port),
+         str(servers.site_port)],
+        capture_output=True, text=True, timeout=180, cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "FIREFOX": FIREFOX, "HOME": str(servers.cert_dir)},
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "paired" in result.stdout
+    assert len(servers.events) == 1, servers.events
+    event = servers.events[0]
+    assert (event["site"], event["kind"], event["count"]) == ("chatgpt.com", "prompt", 1)
+    assert event["model"] == "gpt-smoke"
+    assert PROMPT not in json.dumps(servers.events)
