@@ -91,8 +91,10 @@ class ChromiumSession:
     browser_records = ("Default/Sessions", "Default/Cache")
 
     def __init__(self, profile_dir: Path, host_resolver_rules: str, with_extension: bool = True,
-                 extension_dir: Path = EXTENSION_DIR):
+                 extension_dir: Path = EXTENSION_DIR, playwright=None):
         self.profile_dir = Path(profile_dir)
+        # One Playwright per thread: pass it in to run two sessions side by side.
+        self._shared_playwright = playwright
         self.extension_dir = extension_dir
         self._rules = host_resolver_rules
         self._with_extension = with_extension
@@ -111,7 +113,7 @@ class ChromiumSession:
     def __enter__(self) -> ChromiumSession:
         from playwright.sync_api import sync_playwright
 
-        self._playwright = sync_playwright().start()
+        self._playwright = self._shared_playwright or sync_playwright().start()
         self.context = self._playwright.chromium.launch_persistent_context(
             str(self.profile_dir), executable_path=str(CHROMIUM), headless=True,
             ignore_https_errors=True, args=self.args())
@@ -148,7 +150,8 @@ class ChromiumSession:
 
     def __exit__(self, *exc_info) -> None:
         self.context.close()
-        self._playwright.stop()
+        if not self._shared_playwright:
+            self._playwright.stop()
 
 
 class FirefoxSession:

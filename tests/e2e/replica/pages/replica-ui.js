@@ -1,7 +1,8 @@
 'use strict';
 // What the replica pages share: the prompt box, the reply area, and figures the tests read.
 // #reply data-finished counts finished sends (ok or not) so a test can wait for the Nth;
-// data-first-byte-ms / data-total-ms time the last send (for the overhead benchmark).
+// data-first-byte-ms / data-total-ms time the last send from the click, and
+// data-request-first-byte-ms from the counted request itself (for the overhead benchmark).
 window.replicaUI = {
   bind(buttonId, send) {
     document.getElementById(buttonId).addEventListener('click', async () => {
@@ -13,6 +14,7 @@ window.replicaUI = {
       reply.textContent = '';
       this.started = performance.now();
       this.firstByte = null;
+      this.requestStart = null;
       try {
         await send(text);
         reply.dataset.state = 'done';
@@ -22,8 +24,14 @@ window.replicaUI = {
       }
       reply.dataset.firstByteMs = String((this.firstByte ?? performance.now()) - this.started);
       reply.dataset.totalMs = String(performance.now() - this.started);
+      if (this.requestStart !== null && this.firstByte !== null) {
+        reply.dataset.requestFirstByteMs = String(this.firstByte - this.requestStart);
+      }
       reply.dataset.finished = String(Number(reply.dataset.finished || 0) + 1);
     });
+  },
+  sendingCountedRequest() {
+    this.requestStart = performance.now();
   },
   gotBytes() {
     if (this.firstByte === null) this.firstByte = performance.now();
