@@ -19,6 +19,10 @@ const browser = await puppeteer.launch({
     'network.dns.forceResolve': '127.0.0.1',
     'extensions.originControls.grantByDefault': true,     // MV3 host permissions
     'extensions.webextensions.uuids': JSON.stringify(config.uuids),
+    // A temporary add-on is uninstalled when Firefox quits; keep its storage and UUID, as
+    // an installed add-on keeps them, so a browser restart can be tested.
+    'extensions.webextensions.keepStorageOnUninstall': true,
+    'extensions.webextensions.keepUuidOnUninstall': true,
   },
 });
 await browser.installExtension(config.extension);
