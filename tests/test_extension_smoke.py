@@ -123,5 +123,16 @@ def test_extension_loads_pairs_and_counts_a_prompt_in_chromium(servers, tmp_path
             artifacts = ROOT / "tests" / "artifacts"
             artifacts.mkdir(exist_ok=True)
             popup.screenshot(path=str(artifacts / "popup.png"), full_page=True)
+
+            # The language setting switches the popup to Dutch.
+            options = context.new_page()
+            options.goto(f"chrome-extension://{extension_id}/options.html")
+            options.wait_for_selector("body[data-ready=true]", timeout=15000)
+            options.select_option("#lang", "nl")
+            popup.reload()
+            popup.wait_for_selector("body[data-ready=true]", timeout=15000)
+            assert popup.inner_text("h1") == "Vandaag"
+            assert popup.inner_text("#energy") == "8 Wh"
+            popup.screenshot(path=str(artifacts / "popup-nl.png"), full_page=True)
         finally:
             context.close()
