@@ -20,7 +20,8 @@ const REQUEST_FILTER = { urls: requestHosts().map((host) => `https://${host}/*`)
 // ---- counting --------------------------------------------------------------------------
 
 function eventFrom(signal, site, settings) {
-  const event = { ts: localTimestamp(Date.now()), site, kind: signal.kind, count: signal.count };
+  const at = Number.isFinite(signal.at) ? signal.at : Date.now(); // a backup keeps its request's time
+  const event = { ts: localTimestamp(at), site, kind: signal.kind, count: signal.count };
   if (signal.model) event.model = String(signal.model).slice(0, 200);
   if (settings.label) event.label = settings.label;
   if (signal.regenerated) event.regenerated = true;
@@ -121,7 +122,8 @@ async function onCompleted(details) {
   const facts = request.facts || engine.requestFacts(request.rule, { url: request.url, headers: {}, body: request.body });
   const [event] = engine.decide(request.rule, facts, null, details.statusCode);
   if (!event) return;
-  await ledger.backup(request.tabId, `${request.adapter.id}/${request.rule.id}`, { ...event, adapter: request.adapter.id, site: request.site });
+  const signal = { ...event, adapter: request.adapter.id, site: request.site, at: Date.now() };
+  await ledger.backup(request.tabId, `${request.adapter.id}/${request.rule.id}`, signal);
   setTimeout(countUnclaimedBackups, 21 * 1000);
 }
 
@@ -158,7 +160,7 @@ async function status() {
     connection: items[CONNECTION_KEY] || { state: 'unpaired' },
     queue: await queue.stats(),
     today: await ledger.countsOf(),
-    broken: await ledger.brokenAdapters(),
+    broken: (await ledger.brokenAdapters()).filter((id) => !settings.disabledSites.includes(id)),
   };
 }
 

@@ -8,7 +8,6 @@ import { readSettings, writeSettings } from './settings.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 const $ = (id) => document.getElementById(id);
-const PAIR_URL = 'http://127.0.0.1:47474/pair';
 
 async function loadFactors() {
   return (await fetch(api.runtime.getURL('shared_factors.json'))).json();
@@ -81,7 +80,7 @@ function showConnection(catalog, status) {
     const open = document.createElement('button');
     open.type = 'button';
     open.textContent = catalog.t('openPairPage');
-    open.addEventListener('click', () => api.tabs.create({ url: PAIR_URL }));
+    open.addEventListener('click', () => api.tabs.create({ url: `${status.settings.daemonUrl}/pair` }));
     box.append(open);
   }
 }
