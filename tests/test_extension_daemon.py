@@ -6,6 +6,8 @@ prompt text is in none of the daemon's files.
 
 from __future__ import annotations
 
+import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -91,3 +93,22 @@ def test_extension_delivers_to_the_real_daemon_across_a_restart(site, home, tmp_
     for path in Path(home).rglob("*"):
         if path.is_file():
             assert PROMPT.encode() not in path.read_bytes(), f"prompt text in {path}"
+
+
+def test_extension_queue_against_the_real_daemon_drops_only_the_bad_event(home):
+    script = Path(__file__).parent / "extension" / "daemon_contract.mjs"
+    daemon = start_daemon(home)
+    try:
+        run = subprocess.run(["node", str(script), daemon.url, daemon.token],
+                             capture_output=True, text=True, timeout=60, check=True)
+        outcome = json.loads(run.stdout)
+        status, summary = daemon.get("/api/v1/summary")
+    finally:
+        daemon.stop()
+    assert outcome["result"]["status"] == "delivered"
+    assert outcome["stats"]["pending"] == 0
+    [rejected] = outcome["stats"]["rejected"]
+    assert rejected["reason"].startswith("events[1].ts")
+    assert "dropped" in run.stderr
+    assert (summary["prompts"], summary["images"]) == (1, 4)
+    assert "homework" in [group["name"] for group in summary["labels"]]
