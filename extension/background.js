@@ -164,8 +164,27 @@ async function status() {
   };
 }
 
+// Who may ask what: the site content scripts speak from a tab of a supported site, the pair
+// script from a loopback page, the popup and options from the extension's own pages.
+function fromExtensionPage(sender) {
+  return typeof sender.url === 'string' && sender.url.startsWith(api.runtime.getURL(''));
+}
+
+function fromPairPage(sender) {
+  const host = engine.hostOf(sender.url || '');
+  return (host === '127.0.0.1' || host === 'localhost') && new URL(sender.url).pathname.startsWith('/pair');
+}
+
+function allowed(type, sender) {
+  if (sender.id !== api.runtime.id) return false;
+  if (type === 'pair') return fromPairPage(sender);
+  if (type === 'connect' || type === 'status') return fromExtensionPage(sender);
+  return Boolean(sender.tab); // rules, generation, observed: the site content scripts
+}
+
 function onMessage(message, sender) {
-  switch (message && message.type) {
+  if (!message || !allowed(message.type, sender)) return undefined;
+  switch (message.type) {
     case 'rules': {
       const adapter = adapterForHost(message.host);
       return readSettings(storage).then((settings) => ({
@@ -177,7 +196,7 @@ function onMessage(message, sender) {
       return onContentSignal(message, sender).then(() => ({ ok: true }));
     case 'pair':
     case 'connect':
-      return connect(message.url, message.token);
+      return connect(String(message.url), String(message.token));
     case 'status':
       return status();
     default:
