@@ -51,8 +51,8 @@ async function record(adapter, site, signal) {
 async function deliver({ force = false } = {}) {
   const settings = await readSettings(storage);
   const result = await queue.flush({ url: settings.daemonUrl, token: settings.token }, { force });
-  const state = { delivered: 'connected', empty: null, waiting: null }[result.status];
-  if (state !== null) await storage.set({ [CONNECTION_KEY]: { state: state ?? result.status, at: Date.now() } });
+  if (result.status === 'delivered') await rememberCheck({ state: 'connected' });
+  if (['offline', 'unauthorized', 'unpaired'].includes(result.status)) await rememberCheck({ state: result.status });
   return result;
 }
 
@@ -136,28 +136,36 @@ async function countUnclaimedBackups() {
 
 // ---- pairing and the popup -------------------------------------------------------------
 
+// Remembers the last check; the daemon's profile and location are kept while it is down.
+async function rememberCheck(check) {
+  const previous = (await storage.get([CONNECTION_KEY]))[CONNECTION_KEY] || {};
+  const connection = {
+    state: check.state === 'invalid' ? 'unpaired' : check.state,
+    at: Date.now(),
+    profile: check.profile ?? previous.profile,
+    location: check.location ?? previous.location,
+  };
+  await storage.set({ [CONNECTION_KEY]: connection });
+  return connection;
+}
+
 async function connect(url, token) {
   const result = await checkDaemon(fetch, url, token);
   if (result.state === 'connected') {
     await writeSettings(storage, { daemonUrl: result.url, token });
     await deliver({ force: true });
   }
-  await storage.set({ [CONNECTION_KEY]: { state: result.state, at: Date.now() } });
+  await rememberCheck(result);
   return result;
 }
 
 async function status() {
   const settings = await readSettings(storage);
-  const delivery = await deliver({ force: true });
-  if (delivery.status === 'empty') {
-    const check = await checkDaemon(fetch, settings.daemonUrl, settings.token);
-    const state = check.state === 'invalid' ? 'unpaired' : check.state;
-    await storage.set({ [CONNECTION_KEY]: { state, at: Date.now() } });
-  }
-  const items = await storage.get([CONNECTION_KEY]);
+  await deliver({ force: true });
+  const connection = await rememberCheck(await checkDaemon(fetch, settings.daemonUrl, settings.token));
   return {
     settings,
-    connection: items[CONNECTION_KEY] || { state: 'unpaired' },
+    connection,
     queue: await queue.stats(),
     today: await ledger.countsOf(),
     broken: (await ledger.brokenAdapters()).filter((id) => !settings.disabledSites.includes(id)),

@@ -28,9 +28,17 @@ function equivalentText(catalog, equivalent) {
   return one || catalog.t(`eq_${equivalent.key}`, number);
 }
 
-function showTotals(catalog, factors, today) {
+// The daemon's profile and location when known (so the figures match the dashboard),
+// else the factor table's defaults.
+function choiceOf(factors, connection) {
+  const profile = factors.profiles[connection.profile] ? connection.profile : factors.defaults.profile;
+  const location = factors.locations[connection.location] ? connection.location : factors.defaults.location;
+  return { profile, location };
+}
+
+function showTotals(catalog, factors, today, choice) {
   const { lang } = catalog;
-  const summary = summarize(factors, totalsOf(today));
+  const summary = summarize(factors, totalsOf(today), choice.profile, choice.location);
   $('prompts').textContent = formatNumber(summary.prompts, lang, 0);
   $('images').textContent = formatNumber(summary.images, lang, 0);
   const rows = [['energy', 'energy_wh', formatEnergy], ['co2', 'co2_g', formatCo2], ['water', 'water_ml', formatWater]];
@@ -43,11 +51,11 @@ function showTotals(catalog, factors, today) {
   $('equivalent').textContent = summary.prompts + summary.images ? catalog.t('equivalentIntro', equivalentText(catalog, energy)) : '';
 }
 
-function showSites(catalog, factors, today) {
+function showSites(catalog, factors, today, choice) {
   const list = $('sites');
   list.replaceChildren();
   const rows = Object.entries(today)
-    .map(([site, counts]) => ({ site, counts, wh: summarize(factors, counts).energy_wh }))
+    .map(([site, counts]) => ({ site, counts, wh: summarize(factors, counts, choice.profile, choice.location).energy_wh }))
     .sort((a, b) => b.wh - a.wh || a.site.localeCompare(b.site));
   for (const { site, counts, wh } of rows) {
     const item = document.createElement('li');
@@ -138,8 +146,14 @@ async function main() {
   ]);
   translatePage(document, catalog);
   bindControls(settings);
-  showTotals(catalog, factors, status.today);
-  showSites(catalog, factors, status.today);
+  const choice = choiceOf(factors, status.connection);
+  showTotals(catalog, factors, status.today, choice);
+  showSites(catalog, factors, status.today, choice);
+  $('scope').textContent = catalog.t(
+    'scopeNote',
+    factors.profiles[choice.profile].label[catalog.lang],
+    factors.locations[choice.location].label[catalog.lang],
+  );
   showConnection(catalog, status);
   showQueue(catalog, status.queue);
   showBroken(catalog, status.broken);

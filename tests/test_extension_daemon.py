@@ -86,6 +86,13 @@ def test_extension_delivers_to_the_real_daemon_across_a_restart(site, home, tmp_
                 wait_for_prompts(chat, daemon, 3)
                 chat.wait_for_timeout(1500)
                 assert prompts_today(daemon) == 3, "none twice"
+
+                # The popup computes with the daemon's profile (chosen in the dashboard).
+                status, _ = daemon.request("PUT", "/api/v1/settings", {"profile": "google-2025"})
+                assert status == 200
+                popup.reload()
+                popup.wait_for_selector("body[data-ready=true]", timeout=15000)
+                assert popup.inner_text("#energy") == "0.72 Wh"  # 3 x 0.24 Wh
             finally:
                 context.close()
     finally:
