@@ -7,6 +7,7 @@ prompt text is in none of the daemon's files.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -102,11 +103,12 @@ def test_extension_delivers_to_the_real_daemon_across_a_restart(site, home, tmp_
             assert PROMPT.encode() not in path.read_bytes(), f"prompt text in {path}"
 
 
+@pytest.mark.skipif(not shutil.which("node"), reason="needs Node")
 def test_extension_queue_against_the_real_daemon_drops_only_the_bad_event(home):
     script = Path(__file__).parent / "extension" / "daemon_contract.mjs"
     daemon = start_daemon(home)
     try:
-        run = subprocess.run(["node", str(script), daemon.url, daemon.token],
+        run = subprocess.run([shutil.which("node"), str(script), daemon.url, daemon.token],
                              capture_output=True, text=True, timeout=60, check=True)
         outcome = json.loads(run.stdout)
         status, summary = daemon.get("/api/v1/summary")
