@@ -22,6 +22,11 @@ function totalsOf(today) {
   return totals;
 }
 
+// '1 prompt', '3 prompts'.
+function countText(catalog, count, key) {
+  return `${formatNumber(count, catalog.lang, 0)} ${catalog.t(count === 1 ? `${key}_one` : key)}`;
+}
+
 function equivalentText(catalog, equivalent) {
   const number = equivalentNumber(equivalent.amount, catalog.lang);
   const one = number === '1' && catalog.t(`eq_${equivalent.key}_one`);
@@ -40,7 +45,9 @@ function showTotals(catalog, factors, today, choice) {
   const { lang } = catalog;
   const summary = summarize(factors, totalsOf(today), choice.profile, choice.location);
   $('prompts').textContent = formatNumber(summary.prompts, lang, 0);
+  $('prompts-label').textContent = catalog.t(summary.prompts === 1 ? 'prompts_one' : 'prompts');
   $('images').textContent = formatNumber(summary.images, lang, 0);
+  $('images-label').textContent = catalog.t(summary.images === 1 ? 'images_one' : 'images');
   const rows = [['energy', 'energy_wh', formatEnergy], ['co2', 'co2_g', formatCo2], ['water', 'water_ml', formatWater]];
   for (const [id, metric, formatter] of rows) {
     $(id).textContent = formatter(summary[metric], lang);
@@ -60,7 +67,7 @@ function showSites(catalog, factors, today, choice) {
   for (const { site, counts, wh } of rows) {
     const item = document.createElement('li');
     const name = document.createElement('span');
-    name.textContent = `${site}: ${catalog.t('siteCounts', counts.prompts, counts.images)}`;
+    name.textContent = `${site}: ${countText(catalog, counts.prompts, 'prompts')}, ${countText(catalog, counts.images, 'images')}`;
     const energy = document.createElement('span');
     energy.className = 'site-energy';
     energy.textContent = formatEnergy(wh, catalog.lang);
