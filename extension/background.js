@@ -92,18 +92,23 @@ function bodyText(requestBody) {
   return { text, bytes };
 }
 
-function onBeforeRequest(details) {
-  if (details.tabId < 0) return;
+// The adapter of the page that sent a request, and the rule (or null) that matches it.
+function matchDetails(details) {
+  if (details.tabId < 0) return null;
   const adapter = ADAPTERS.find((a) => pageHostOf(details, a.hosts));
-  if (!adapter) return;
-  const site = pageHostOf(details, adapter.hosts);
-  const rules = engine.rulesFor([adapter]);
-  const rule = engine.matchRequest(rules, details.method, details.url, 'http');
+  if (!adapter) return null;
+  const rule = engine.matchRequest(engine.rulesFor([adapter]), details.method, details.url, 'http');
+  return { adapter, rule, site: pageHostOf(details, adapter.hosts), tabId: details.tabId, url: details.url };
+}
+
+function onBeforeRequest(details) {
+  const match = matchDetails(details);
+  if (!match) return;
   const body = bodyText(details.requestBody);
-  if (rule && rule.backup !== false) {
-    inFlight.set(details.requestId, { adapter, rule, site, tabId: details.tabId, url: details.url, body: body.text });
-  } else if (!rule && engine.looksLikeGeneration(adapter, details.method, details.url, body.bytes)) {
-    ledger.noteSuspect(adapter.id);
+  if (match.rule && match.rule.backup !== false) {
+    inFlight.set(details.requestId, { ...match, body: body.text });
+  } else if (!match.rule && engine.looksLikeGeneration(match.adapter, details.method, details.url, body.bytes)) {
+    ledger.noteSuspect(match.adapter.id);
   }
 }
 
@@ -116,9 +121,10 @@ function onSendHeaders(details) {
 }
 
 async function onCompleted(details) {
-  const request = inFlight.get(details.requestId);
+  // Not in memory when the worker was restarted during the request: decide from the URL.
+  const request = inFlight.get(details.requestId) || matchDetails(details);
   inFlight.delete(details.requestId);
-  if (!request) return;
+  if (!request || !request.rule || request.rule.backup === false) return;
   const facts = request.facts || engine.requestFacts(request.rule, { url: request.url, headers: {}, body: request.body });
   const [event] = engine.decide(request.rule, facts, null, details.statusCode);
   if (!event) return;

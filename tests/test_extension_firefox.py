@@ -1,6 +1,7 @@
 """Smoke check of the extension in a real Firefox (firefox-esr over WebDriver BiDi, driven
 by puppeteer-core from tests/extension/firefox/smoke.mjs): it installs as a temporary
-add-on, pairs on /pair, and counts one ChatGPT prompt once, with the model, without the text.
+add-on, pairs on /pair, counts one ChatGPT prompt once, with the model, without the text,
+and the webRequest backup counts a request the MAIN-world script could not see.
 """
 
 from __future__ import annotations
@@ -43,8 +44,9 @@ def test_extension_pairs_and_counts_a_prompt_in_firefox(servers):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "paired" in result.stdout
-    assert len(servers.events) == 1, servers.events
+    assert len(servers.events) == 2, servers.events
     event = servers.events[0]
     assert (event["site"], event["kind"], event["count"]) == ("chatgpt.com", "prompt", 1)
     assert event["model"] == "gpt-smoke"
+    assert servers.events[1]["model"] == "auto"  # counted by the backup from the request
     assert PROMPT not in json.dumps(servers.events)
