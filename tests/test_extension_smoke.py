@@ -136,3 +136,8 @@ def test_extension_loads_pairs_and_counts_a_prompt_in_chromium(servers, tmp_path
             popup.screenshot(path=str(artifacts / "popup-nl.png"), full_page=True)
         finally:
             context.close()
+    storage = tmp_path / "profile" / "Default" / "Local Extension Settings" / extension_id
+    files = [path for path in storage.rglob("*") if path.is_file()]
+    assert files, "the extension's storage was not found"
+    assert not [path for path in files if PROMPT.encode() in path.read_bytes()]
+    assert any(b"chatgpt.com" in path.read_bytes() for path in files), "storage holds the counts"
