@@ -146,10 +146,12 @@ function bindControls(settings) {
 
 async function main() {
   const settings = await readSettings(api.storage.local);
+  // Without an answer from the background (it failed to start), still show the page.
+  const fallback = { settings, connection: { state: 'offline' }, queue: {}, today: {}, broken: [] };
   const [catalog, factors, status] = await Promise.all([
     loadCatalog(api, settings.lang),
     loadFactors(),
-    api.runtime.sendMessage({ type: 'status' }),
+    api.runtime.sendMessage({ type: 'status' }).then((reply) => (reply && reply.today ? reply : fallback), () => fallback),
   ]);
   translatePage(document, catalog);
   bindControls(settings);
