@@ -76,6 +76,7 @@ class Store:
         self.path = path
         self.conn = connect(path)
         self._last_days: tuple | None = None
+        self.last_days_json: tuple | None = None  # reports.days_report_json's memo
 
     def close(self) -> None:
         self.conn.close()
@@ -173,13 +174,16 @@ class Store:
         other connections' commits, total_changes this one's): a dashboard re-reading
         a year of history costs one PRAGMA, not 20k rows.
         """
-        key = (first, last, self.conn.execute("PRAGMA data_version").fetchone()[0],
-               self.conn.total_changes)
+        key = (first, last, self.version())
         if self._last_days and self._last_days[0] == key:
             return self._last_days[1]
         days = self._days(first, last)
         self._last_days = (key, days)
         return days
+
+    def version(self) -> tuple[int, int]:
+        """Changes whenever anyone commits to the database: a key for cached answers."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes
 
     def _days(self, first: date, last: date) -> dict[str, dict]:
         # daily_counts has one row per (local_date, site, label, kind): no GROUP BY needed.
