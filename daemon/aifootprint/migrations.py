@@ -32,8 +32,10 @@ def m001_create_events(db: sqlite3.Connection) -> None:
         )
     """)
     db.execute("CREATE INDEX events_by_day ON events (local_date, site, kind)")
-    # Per-day counts kept up to date by triggers in the same transaction as the event,
-    # so a 365-day summary groups a few thousand rows instead of scanning every event.
+    # Per-day counts, kept in the same transaction as the events: store.add_events adds
+    # a batch's totals (one upsert per day/site/label/kind, not one per event), and the
+    # trigger below takes deleted events out. A 365-day summary groups a few thousand
+    # rows instead of scanning every event.
     db.execute("""
         CREATE TABLE daily_counts (
             local_date TEXT NOT NULL,
@@ -43,13 +45,6 @@ def m001_create_events(db: sqlite3.Connection) -> None:
             count INTEGER NOT NULL,
             PRIMARY KEY (local_date, site, label, kind)
         ) WITHOUT ROWID
-    """)
-    db.execute("""
-        CREATE TRIGGER events_count_insert AFTER INSERT ON events BEGIN
-            INSERT INTO daily_counts (local_date, site, label, kind, count)
-            VALUES (new.local_date, new.site, coalesce(new.label, ''), new.kind, new.count)
-            ON CONFLICT DO UPDATE SET count = count + excluded.count;
-        END
     """)
     db.execute("""
         CREATE TRIGGER events_count_delete AFTER DELETE ON events BEGIN

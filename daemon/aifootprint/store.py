@@ -21,6 +21,7 @@ import json
 import queue
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -38,12 +39,15 @@ EVENT_COLUMNS = (
     "id", "ts", "local_date", "site", "kind", "count", "model", "label", "regenerated",
     "received_at",
 )
-# ON CONFLICT (id) DO NOTHING skips duplicates only; OR IGNORE would also drop rows that
-# break a CHECK, silently, where the whole batch must fail instead.
 INSERT_EVENT = (
     f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
-    f"VALUES ({', '.join(':' + c for c in EVENT_COLUMNS)}) ON CONFLICT (id) DO NOTHING"
+    f"VALUES ({', '.join('?' for _ in EVENT_COLUMNS)})"
 )
+ADD_DAILY_COUNT = (
+    "INSERT INTO daily_counts (local_date, site, label, kind, count) VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT DO UPDATE SET count = count + excluded.count"
+)
+ID_CHUNK = 500  # ids per SELECT ... IN (...), well below SQLite's variable limit
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -111,10 +115,18 @@ class Store:
     # -- writing
 
     def add_events(self, rows: list[dict]) -> tuple[int, int]:
-        """Store rows (events.event_row); returns (accepted, duplicates). One transaction."""
+        """Store rows (events.event_row); returns (accepted, duplicates). One transaction.
+
+        Duplicates (an id already stored, or twice in `rows`) are left out; any other
+        problem (a CHECK) raises and rolls the whole batch back. Checking ids first is
+        race-free: the transaction holds SQLite's write lock.
+        """
         with self.transaction() as conn:
-            accepted = conn.executemany(INSERT_EVENT, rows).rowcount if rows else 0
-        return accepted, len(rows) - accepted
+            new = _new_rows(conn, rows)
+            if new:
+                conn.executemany(INSERT_EVENT, [[r[c] for c in EVENT_COLUMNS] for r in new])
+                conn.executemany(ADD_DAILY_COUNT, _daily_totals(new))
+        return len(new), len(rows) - len(new)
 
     def forget(self, before: date | None = None) -> int:
         """Delete every event (before=None) or those of local days before `before`."""
@@ -223,6 +235,29 @@ class Store:
     def get_settings(self) -> dict:
         rows = self.conn.execute("SELECT key, value FROM settings").fetchall()
         return {key: json.loads(value) for key, value in rows}
+
+
+def _new_rows(conn: sqlite3.Connection, rows: list[dict]) -> list[dict]:
+    ids = [row["id"] for row in rows]
+    seen: set[str] = set()
+    for start in range(0, len(ids), ID_CHUNK):
+        chunk = ids[start:start + ID_CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        seen.update(found for (found,) in conn.execute(
+            f"SELECT id FROM events WHERE id IN ({marks})", chunk))
+    new = []
+    for row in rows:
+        if row["id"] not in seen:
+            seen.add(row["id"])
+            new.append(row)
+    return new
+
+
+def _daily_totals(rows: list[dict]) -> list[tuple]:
+    totals: Counter[tuple] = Counter()
+    for row in rows:
+        totals[row["local_date"], row["site"], row["label"] or "", row["kind"]] += row["count"]
+    return [(*key, total) for key, total in totals.items()]
 
 
 def _counts(rows: Iterable[tuple[str, int]]) -> Counts:
