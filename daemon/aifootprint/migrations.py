@@ -31,11 +31,12 @@ def m001_create_events(db: sqlite3.Connection) -> None:
             received_at TEXT NOT NULL
         )
     """)
-    db.execute("CREATE INDEX events_by_day ON events (local_date, site, kind)")
     # Per-day counts, kept in the same transaction as the events: store.add_events adds
     # a batch's totals (one upsert per day/site/label/kind, not one per event), and the
-    # trigger below takes deleted events out. A 365-day summary groups a few thousand
-    # rows instead of scanning every event.
+    # trigger below takes deleted events out. Its key (local_date, site, label, kind) is
+    # the index every date-range aggregation uses: a 365-day summary reads a few thousand
+    # rows instead of scanning every event, so `events` needs no index beyond its UUID
+    # (forget and export scan it, rarely).
     db.execute("""
         CREATE TABLE daily_counts (
             local_date TEXT NOT NULL,
