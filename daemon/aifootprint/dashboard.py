@@ -1,0 +1,115 @@
+"""The dashboard: the page at / and the API routes only the dashboard needs.
+
+The page is static (static/index.html and its scripts) with the daemon's token
+embedded in a meta tag, so the page's scripts can call the API; hence the
+headers that forbid framing and any script not served by the daemon itself.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+from aiohttp import web
+from pydantic import ValidationError
+
+from .errors import InvalidInput
+from .events import invalid_input
+from .keys import CONFIG, FACTORS, STORE, TOKEN
+from .reports import parse_date
+from .scenario import ScenarioInputs, run_scenario
+from .settings import check_choice, in_force
+from .store import EVENT_COLUMNS, Store
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+# The token is in the page: never framed, no script or style from anywhere else.
+DASHBOARD_HEADERS = {
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+                               "form-action 'none'",
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+def dashboard_html(token: str) -> str:
+    page = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
+    return page.replace("{{TOKEN}}", html.escape(token, quote=True))
+
+
+async def dashboard_page(request: web.Request) -> web.Response:
+    response = web.Response(text=dashboard_html(request.app[TOKEN]), content_type="text/html")
+    response.headers.update(DASHBOARD_HEADERS)
+    return response
+
+
+async def run_scenario_handler(request: web.Request) -> web.Response:
+    """The school-day calculator: the same model as `aifootprint scenario`."""
+    body = await request.json()
+    try:
+        inputs = ScenarioInputs.model_validate(body)
+    except ValidationError as error:
+        raise invalid_input(error) from None
+    table = request.app[FACTORS]
+    check_choice(table, inputs.profile, inputs.location)
+    if not (inputs.profile and inputs.location):
+        settings = await request.app[STORE].read(Store.get_settings)
+        profile, location = in_force(table, request.app[CONFIG], settings,
+                                     inputs.profile, inputs.location)
+        inputs = inputs.model_copy(update={"profile": profile, "location": location})
+    return web.json_response(run_scenario(table, inputs))
+
+
+def events_csv(events: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=EVENT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(events)
+    return out.getvalue()
+
+
+async def export_handler(request: web.Request) -> web.Response:
+    """Every stored event, as a JSON or CSV download."""
+    fmt = request.query.get("format", "json")
+    if fmt not in ("json", "csv"):
+        raise InvalidInput(f"format must be json or csv, not {fmt!r}.", field="format")
+    events = await request.app[STORE].read(lambda store: list(store.export_events()))
+    if fmt == "json":
+        text, content_type = json.dumps({"events": events}, ensure_ascii=False), "application/json"
+    else:
+        text, content_type = events_csv(events), "text/csv"
+    filename = f"aifootprint-{date.today().isoformat()}.{fmt}"
+    return web.Response(text=text, content_type=content_type, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "no-store",
+    })
+
+
+def parse_forget(body: object) -> date | None:
+    """{"all": true} forgets everything (None); {"before": "YYYY-MM-DD"} the days before."""
+    if isinstance(body, dict) and body.get("all") is True and set(body) == {"all"}:
+        return None
+    if isinstance(body, dict) and isinstance(body.get("before"), str) and set(body) == {"before"}:
+        return parse_date(body["before"], "before")
+    raise InvalidInput('Send {"all": true} or {"before": "YYYY-MM-DD"}.', field="before")
+
+
+async def forget_handler(request: web.Request) -> web.Response:
+    before = parse_forget(await request.json())
+    deleted = await request.app[STORE].write(Store.forget, before)
+    return web.json_response({"deleted": deleted})
+
+
+def add_dashboard_routes(router: web.UrlDispatcher) -> None:
+    """The dashboard's block of routes.py."""
+    router.add_get("/", dashboard_page)
+    router.add_static("/static/", STATIC_DIR, name="static")
+    router.add_post("/api/v1/scenario", run_scenario_handler)
+    router.add_get("/api/v1/export", export_handler)
+    router.add_post("/api/v1/forget", forget_handler)
