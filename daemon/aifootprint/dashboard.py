@@ -17,11 +17,13 @@ from pathlib import Path
 from aiohttp import web
 from pydantic import ValidationError
 
+from .api import read_json
 from .errors import InvalidInput
 from .events import invalid_input
 from .keys import CONFIG, FACTORS, STORE, TOKEN
 from .reports import parse_date
 from .scenario import ScenarioInputs, run_scenario
+from .security import PAGE_HEADERS
 from .settings import check_choice, in_force
 from .store import EVENT_COLUMNS, Store
 
@@ -29,12 +31,9 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 # The token is in the page: never framed, no script or style from anywhere else.
 DASHBOARD_HEADERS = {
-    "X-Frame-Options": "DENY",
+    **PAGE_HEADERS,
     "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
                                "form-action 'none'",
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
 }
 
 
@@ -51,7 +50,7 @@ async def dashboard_page(request: web.Request) -> web.Response:
 
 async def run_scenario_handler(request: web.Request) -> web.Response:
     """The school-day calculator: the same model as `aifootprint scenario`."""
-    body = await request.json()
+    body = await read_json(request)
     try:
         inputs = ScenarioInputs.model_validate(body)
     except ValidationError as error:
@@ -101,15 +100,6 @@ def parse_forget(body: object) -> date | None:
 
 
 async def forget_handler(request: web.Request) -> web.Response:
-    before = parse_forget(await request.json())
+    before = parse_forget(await read_json(request))
     deleted = await request.app[STORE].write(Store.forget, before)
     return web.json_response({"deleted": deleted})
-
-
-def add_dashboard_routes(router: web.UrlDispatcher) -> None:
-    """The dashboard's block of routes.py."""
-    router.add_get("/", dashboard_page)
-    router.add_static("/static/", STATIC_DIR, name="static")
-    router.add_post("/api/v1/scenario", run_scenario_handler)
-    router.add_get("/api/v1/export", export_handler)
-    router.add_post("/api/v1/forget", forget_handler)

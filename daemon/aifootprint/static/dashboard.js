@@ -273,16 +273,19 @@ function sourceTitles(names) {
     .join("; ");
 }
 
+// The source sits under the factor's name, so the table keeps four columns on a phone.
 function factorRow(body, what, low, central, high, unit, sources) {
   const row = body.insertRow();
   const name = document.createElement("th");
   name.scope = "row";
   name.textContent = what;
+  const source = document.createElement("small");
+  source.textContent = `${t("factor_source")}: ${sourceTitles(sources)}`;
+  name.append(source);
   row.append(name);
   for (const value of [low, central, high]) {
     row.insertCell().textContent = value === null ? "–" : `${formatNumber(value, state.lang)} ${unit}`;
   }
-  row.insertCell().textContent = sourceTitles(sources);
 }
 
 function renderMethod() {
@@ -298,7 +301,7 @@ function renderMethod() {
   const factors = $("#factors-table");
   factors.replaceChildren();
   const head = factors.createTHead().insertRow();
-  for (const key of ["factor_what", "factor_low", "factor_value", "factor_high", "factor_source"]) {
+  for (const key of ["factor_what", "factor_low", "factor_value", "factor_high"]) {
     const cell = document.createElement("th");
     cell.scope = "col";
     cell.textContent = t(key);
@@ -472,6 +475,12 @@ function welcome() {
   dialog.showModal();
 }
 
+function setPaused(paused) {
+  state.paused = paused;
+  $("#paused-note").hidden = !paused;
+  $("#pause-toggle").setAttribute("aria-pressed", String(paused));
+}
+
 function setRole(role) {
   state.role = role === "teacher" ? "teacher" : "student";
   document.body.dataset.role = state.role;
@@ -518,6 +527,10 @@ function wireControls() {
     renderAll();
     saveSettings({ lang: state.lang });
   });
+  $("#pause-toggle").addEventListener("click", async () => {
+    setPaused(!state.paused);
+    await saveSettings({ paused: state.paused });
+  });
   $("#label-select").addEventListener("change", (event) => {
     state.label = event.target.value;
     saveSettings({ label: state.label });
@@ -554,8 +567,7 @@ async function start() {
   const settings = await loadSettings();
   state.lang = settings.lang || (navigator.language.startsWith("nl") ? "nl" : "en");
   setRole(settings.role);
-  state.paused = Boolean(settings.paused);
-  $("#paused-note").hidden = !state.paused;
+  setPaused(Boolean(settings.paused));
   state.label = settings.label || DEFAULT_LABEL[state.role];
   $("#label-select").value = state.label;
   applyTranslations();
@@ -575,7 +587,9 @@ async function start() {
   }
   if (!settings.role) welcome();
   setInterval(() => {
-    if (document.visibilityState === "visible") refreshFigures().catch(() => {});
+    if (document.visibilityState !== "visible") return;
+    refreshFigures().catch(() => {});
+    loadSettings().then((current) => setPaused(Boolean(current.paused)));
   }, REFRESH_MS);
 }
 
