@@ -7,10 +7,8 @@ headers that forbid framing and any script not served by the daemon itself.
 
 from __future__ import annotations
 
-import csv
 import html
 import io
-import json
 from datetime import date
 from pathlib import Path
 
@@ -20,12 +18,13 @@ from pydantic import ValidationError
 from .api import read_json
 from .errors import InvalidInput
 from .events import invalid_input
+from .exchange import export_csv, export_json
 from .keys import CONFIG, FACTORS, STORE, TOKEN
 from .reports import parse_date
 from .scenario import ScenarioInputs, run_scenario
 from .security import PAGE_HEADERS
 from .settings import check_choice, in_force
-from .store import EVENT_COLUMNS, Store
+from .store import Store
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -65,29 +64,20 @@ async def run_scenario_handler(request: web.Request) -> web.Response:
     return web.json_response(run_scenario(table, inputs))
 
 
-def events_csv(events: list[dict]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=EVENT_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(events)
-    return out.getvalue()
-
-
 async def export_handler(request: web.Request) -> web.Response:
-    """Every stored event, as a JSON or CSV download."""
+    """Every stored event, as a JSON or CSV download (the same files as `aifootprint export`)."""
     fmt = request.query.get("format", "json")
     if fmt not in ("json", "csv"):
         raise InvalidInput(f"format must be json or csv, not {fmt!r}.", field="format")
-    events = await request.app[STORE].read(lambda store: list(store.export_events()))
-    if fmt == "json":
-        text, content_type = json.dumps({"events": events}, ensure_ascii=False), "application/json"
-    else:
-        text, content_type = events_csv(events), "text/csv"
+    writer = export_json if fmt == "json" else export_csv
+    out = io.StringIO()
+    await request.app[STORE].read(lambda store: writer(store.export_events(), out))
     filename = f"aifootprint-{date.today().isoformat()}.{fmt}"
-    return web.Response(text=text, content_type=content_type, headers={
-        "Content-Disposition": f'attachment; filename="{filename}"',
-        "Cache-Control": "no-store",
-    })
+    return web.Response(
+        text=out.getvalue(), content_type="application/json" if fmt == "json" else "text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                 "Cache-Control": "no-store"},
+    )
 
 
 def parse_forget(body: object) -> date | None:

@@ -23,6 +23,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from .autostart import autostart_for_platform, login_command
 from .config import Config
+from .daemon import TEXT as DAEMON_TEXT
 from .formatting import format_co2, format_energy, format_number, format_water
 from .i18n import Catalog
 from .security import read_token
@@ -65,9 +66,6 @@ TEXT = Catalog({
     "not_sharing": {"en": "not sharing", "nl": "niet gedeeld"},
     "autostart": {"en": "Start at login", "nl": "Starten bij inloggen"},
     "quit": {"en": "Quit AI Footprint", "nl": "AI Footprint afsluiten"},
-    "headless": {"en": "No tray icon ({reason}): running headless; stop with Ctrl+C.",
-                 "nl": "Geen pictogram in het systeemvak ({reason}): draait zonder; stop met "
-                       "Ctrl+C."},
 })
 
 
@@ -320,6 +318,6 @@ def run_tray(config: Config, handle) -> None:
 
 def _headless(config: Config, handle, error: Exception) -> None:
     reason = str(error) or type(error).__name__
-    print(TEXT("headless", config.lang, reason=reason), flush=True)
+    print(DAEMON_TEXT("headless", config.lang, reason=reason), flush=True)
     log.warning("no tray icon: %s", reason)
     handle.wait()

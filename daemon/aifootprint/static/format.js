@@ -13,13 +13,14 @@ export function decimalsFor(value) {
   return Math.min(6, 1 - Math.floor(Math.log10(size)));
 }
 
-// Python's f"{value:,.{places}f}" rounds half to even; Intl can do the same.
+// formatting.py rounds half up on the shortest decimal form of the number (2,102.5 Wh
+// prints as 2,103); Intl's halfExpand does the same for these positive figures.
 const english = new Map();
 function englishFormat(places) {
   if (!english.has(places)) {
     english.set(places, new Intl.NumberFormat("en-US", {
       minimumFractionDigits: places, maximumFractionDigits: places,
-      roundingMode: "halfEven", useGrouping: "always",
+      roundingMode: "halfExpand", useGrouping: "always",
     }));
   }
   return english.get(places);
