@@ -60,9 +60,11 @@ export function barChart({ rows, series, ariaLabel, formatTick }) {
       base += value;
     }
     svg.append(group);
-    if (index % labelEvery === 0 || index === rows.length - 1) {
-      svg.append(node("text", { x: x + barWidth / 2, y: HEIGHT - 8, class: "tick",
-        "text-anchor": "middle" }, row.label));
+    // Counted back from the last day, so today is always labelled and labels never collide.
+    if ((rows.length - 1 - index) % labelEvery === 0) {
+      const last = index === rows.length - 1 && rows.length > 8;
+      svg.append(node("text", { x: last ? x + barWidth : x + barWidth / 2, y: HEIGHT - 8,
+        class: "tick", "text-anchor": last ? "end" : "middle" }, row.label));
     }
   });
   return svg;

@@ -171,6 +171,7 @@ function renderBreakdown(tableId, groups, nameKey, nameOf) {
     const cell = document.createElement("th");
     cell.scope = "col";
     cell.textContent = t(key);
+    if (key === "col_co2" || key === "col_water") cell.className = "wide-only";
     head.append(cell);
   }
   const body = table.createTBody();
@@ -190,8 +191,11 @@ function renderBreakdown(tableId, groups, nameKey, nameOf) {
     row.insertCell().textContent =
       `${formatNumber(group.prompts, lang, 0)} / ${formatNumber(group.images, lang, 0)}`;
     row.insertCell().textContent = formatEnergy(group.energy_wh, lang);
-    row.insertCell().textContent = formatCo2(group.co2_g, lang);
-    row.insertCell().textContent = formatWater(group.water_ml, lang);
+    for (const text of [formatCo2(group.co2_g, lang), formatWater(group.water_ml, lang)]) {
+      const cell = row.insertCell();
+      cell.className = "wide-only";
+      cell.textContent = text;
+    }
   }
 }
 
@@ -462,7 +466,7 @@ function welcome() {
   form.elements.lang.value = state.lang;
   form.addEventListener("change", () => {
     state.lang = form.elements.lang.value;
-    applyTranslations();
+    renderAll();
   });
   dialog.addEventListener("close", async () => {
     state.lang = form.elements.lang.value || state.lang;
