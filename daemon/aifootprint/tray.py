@@ -310,10 +310,35 @@ def run_tray(config: Config, handle) -> None:
     tray = Tray(config, handle, pystray)
     try:
         icon = tray.create_icon()
+        if type(icon).__module__ == "pystray._xorg":
+            prepare_xorg_icon(icon)
         icon.run(setup=tray.watch)
     except Exception as error:  # the backend failed: serve on without an icon
         return _headless(config, handle, error)
     handle.stop()
+
+
+class NoTrayHost(RuntimeError):
+    pass
+
+
+def prepare_xorg_icon(icon) -> None:
+    """Workarounds for pystray's plain-X11 backend (used without GTK/AppIndicator).
+
+    Without a tray host it shows nothing and raises nothing: check for one, so the
+    daemon says it runs headless. Its icon window handles clicks but never asks X for
+    them (no ButtonPressMask; pystray issue #151), so the default item (Open dashboard)
+    never ran: ask for them.
+    """
+    from Xlib import X
+
+    display = icon._display
+    selection = display.intern_atom(f"_NET_SYSTEM_TRAY_S{display.get_default_screen()}")
+    if display.get_selection_owner(selection) == X.NONE:
+        raise NoTrayHost("no system tray on this desktop")
+    icon._window.change_attributes(
+        event_mask=X.ExposureMask | X.StructureNotifyMask | X.ButtonPressMask)
+    display.flush()
 
 
 def _headless(config: Config, handle, error: Exception) -> None:
