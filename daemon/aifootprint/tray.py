@@ -274,9 +274,7 @@ class Tray:
         if previous is None or previous.summary != state.summary:
             self.icon.icon = render_icon(state.summary)
         self.icon.title = icon_title(state.summary, state.lang)
-        self.icon.menu = self.pystray.Menu(*build_menu_items(state))
-        if self.icon.HAS_MENU:
-            self.icon.update_menu()
+        self.icon.menu = self.pystray.Menu(*build_menu_items(state))  # also updates it
 
     def change_settings(self, values: dict) -> None:
         self.link.call("PUT", "/settings", values)
