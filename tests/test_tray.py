@@ -298,6 +298,7 @@ def drive(icon):
     threading.Thread(target=lambda: item("Quit")(icon)).start()
 
 icon.run(setup=drive)
+tray.loop_done.set()
 handle.stopped.wait(10)
 report["server_stopped"] = handle.stopped.is_set()
 print(json.dumps(report))

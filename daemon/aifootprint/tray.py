@@ -12,10 +12,15 @@ from __future__ import annotations
 
 import json
 import logging
+import select
+import signal
+import socket
+import threading
 import urllib.error
 import urllib.request
 import webbrowser
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -235,6 +240,7 @@ class Tray:
         self.autostart = autostart or autostart_for_platform()
         self.state: TrayState | None = None
         self.icon = None
+        self.loop_done = threading.Event()  # set when pystray's loop has returned
         self.actions = TrayActions(
             open_dashboard=lambda: webbrowser.open(f"{handle.url}/"),
             set_paused=lambda paused: self.change_settings({"paused": paused}),
@@ -290,13 +296,36 @@ class Tray:
     def quit(self) -> None:
         self.handle.request_stop()
         self.icon.stop()
+        if threading.current_thread() is not threading.main_thread():
+            self.nudge_x11_loop(self.icon)
 
-    def watch(self, icon) -> None:
-        """pystray's setup callback (its own thread): show the icon, follow the daemon."""
+    def watch(self, icon, signals: socket.socket) -> None:
+        """pystray's setup callback (its own thread): show the icon, follow the daemon.
+
+        `signals` receives a byte for each SIGTERM/SIGINT (signal.set_wakeup_fd). The
+        main thread sits in the tray's event loop and may never run the daemon's Python
+        signal handler when the kernel hands the signal to another thread, so the stop
+        is requested here too.
+        """
         icon.visible = True
-        while not self.handle.stopped.wait(POLL_SECONDS):
-            self.refresh()
+        while not self.handle.stopped.is_set():
+            if select.select([signals], [], [], POLL_SECONDS)[0] and signals.recv(64):
+                self.handle.request_stop()
+                self.handle.stopped.wait(POLL_SECONDS)
+            else:
+                self.refresh()
         icon.stop()
+        self.nudge_x11_loop(icon)
+
+    def nudge_x11_loop(self, icon) -> None:
+        """pystray's X11 loop sometimes keeps waiting after its window is gone: the
+        DestroyNotify it waits for was read from the socket by another thread's flush and
+        sits in python-xlib's queue. Any reply wakes the loop, which then finds it."""
+        display = getattr(icon, "_display", None)
+        for _attempt in range(10):
+            if display is None or self.loop_done.wait(0.5):
+                return
+            display.get_input_focus()
 
 
 def run_tray(config: Config, handle) -> None:
@@ -310,10 +339,26 @@ def run_tray(config: Config, handle) -> None:
         icon = tray.create_icon()
         if type(icon).__module__ == "pystray._xorg":
             prepare_xorg_icon(icon)
-        icon.run(setup=tray.watch)
+        with signal_socket() as signals:
+            icon.run(setup=lambda icon: tray.watch(icon, signals))
+            tray.loop_done.set()
     except Exception as error:  # the backend failed: serve on without an icon
         return _headless(config, handle, error)
     handle.stop()
+
+
+@contextmanager
+def signal_socket() -> Iterator[socket.socket]:
+    """A socket that gets a byte whenever a signal with a Python handler arrives."""
+    reader, writer = socket.socketpair()
+    writer.setblocking(False)
+    previous = signal.set_wakeup_fd(writer.fileno())
+    try:
+        yield reader
+    finally:
+        signal.set_wakeup_fd(previous)
+        reader.close()
+        writer.close()
 
 
 class NoTrayHost(RuntimeError):
