@@ -8,6 +8,7 @@ and never log a script error. Screenshots go to tests/artifacts/ (look at them).
 from __future__ import annotations
 
 import json
+import time
 import urllib.request
 import uuid
 from datetime import datetime, timedelta
@@ -247,3 +248,18 @@ def test_export_then_forget_with_confirmation(open_dashboard, daemon):
     expect(page.locator("#today-prompts")).to_have_text("0")
     assert api(daemon, "/api/v1/summary")["prompts"] == 0
     assert format_number(len(KNOWN_EVENTS), "en") in page.locator("#data-message").inner_text()
+
+
+def test_page_is_ready_fast_with_a_year_of_data(open_dashboard, daemon):
+    """Runs last (after forget): a year of daily use, four sites a day."""
+    year = [event(day, site, "prompt", 3, "homework") for day in range(365)
+            for site in ("chatgpt.com", "claude.ai", "gemini.google.com", "copilot.microsoft.com")]
+    for start in range(0, len(year), 500):
+        status, _answer = daemon.post("/api/v1/events", {"events": year[start:start + 500]})
+        assert status == 200
+    started = time.monotonic()
+    page = open_dashboard()
+    seconds = time.monotonic() - started
+    assert page.locator("#today-prompts").inner_text() == "12"
+    print(f"dashboard ready with a year of data in {seconds:.2f} s")
+    assert seconds < 3
