@@ -15,7 +15,8 @@ from schemathesis import GenerationMode
 from daemon_process import start_daemon
 
 EXAMPLES = 25
-WITH_INPUT = ["POST /events", "GET /summary", "GET /days", "GET /factors", "PUT /settings"]
+WITH_INPUT = ["POST /events", "GET /summary", "GET /days", "GET /factors", "PUT /settings",
+              "POST /scenario", "GET /export", "POST /forget"]
 OPERATIONS = ["GET /health", "GET /settings", *WITH_INPUT]
 CASES = [(label, GenerationMode.POSITIVE) for label in OPERATIONS] + [
     (label, GenerationMode.NEGATIVE) for label in WITH_INPUT]  # no input, nothing to break

@@ -213,6 +213,20 @@ def test_scenario_calculator_uses_the_cli_model(open_dashboard, daemon, factors)
     shoot(page, "scenario-teacher")
 
 
+@pytest.mark.parametrize(("path", "body", "field"), [
+    ("/api/v1/scenario", {"students_per_class": 0}, "students_per_class"),
+    ("/api/v1/scenario", {"vo": {"images_per_student": 1}}, "vo.prompts_per_student"),
+    ("/api/v1/scenario", {"location": "MARS"}, "location"),
+    ("/api/v1/scenario", {"students_per_class": 1e200}, ""),
+    ("/api/v1/forget", {"all": False}, "before"),
+    ("/api/v1/forget", {"before": "yesterday"}, "before"),
+])
+def test_dashboard_routes_refuse_bad_input_in_one_sentence(daemon, path, body, field):
+    status, answer = daemon.post(path, body)
+    assert status == 422
+    assert answer["error"]["field"] == field and answer["error"]["message"].endswith(".")
+
+
 def test_page_is_never_framed_and_keyboard_reachable(open_dashboard, daemon):
     with urllib.request.urlopen(daemon.url + "/") as response:
         headers, body = response.headers, response.read().decode()
