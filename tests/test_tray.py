@@ -248,6 +248,7 @@ def test_icon_docks_follows_events_and_opens_the_dashboard(tray_host, xserver, t
     try:
         title, x, y, width, height = wait_for(lambda: icon_window(xserver))
         assert "0 questions" in title
+        assert title.endswith("(click for the dashboard)")  # X11: HAS_MENU is false
         centre_left = (x + 2, y + height // 2)
         before = screenshot(xserver, "tray-before")
         assert before.getpixel(centre_left) == LEVELS[0][1]

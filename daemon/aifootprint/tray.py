@@ -59,6 +59,7 @@ TEXT = Catalog({
     "impacts": {"en": "{energy} · {co2} · {water} water", "nl": "{energy} · {co2} · {water} water"},
     "about": {"en": "About {text}", "nl": "Ongeveer {text}"},
     "open": {"en": "Open dashboard", "nl": "Dashboard openen"},
+    "click_hint": {"en": "click for the dashboard", "nl": "klik voor het dashboard"},
     "pause": {"en": "Pause tracking", "nl": "Bijhouden pauzeren"},
     "paused": {"en": "Tracking paused", "nl": "Bijhouden gepauzeerd"},
     "label": {"en": "Activity: {label}", "nl": "Activiteit: {label}"},
@@ -112,9 +113,11 @@ def render_icon(summary: dict, size: int = ICON_SIZE) -> Image.Image:
     return image
 
 
-def icon_title(summary: dict, lang: str) -> str:
-    return TEXT("title", lang, uses=uses_text(summary, lang),
-                energy=format_energy(summary["energy_wh"], lang))
+def icon_title(summary: dict, lang: str, has_menu: bool = True) -> str:
+    """The hover text; where the tray shows no menu, it says what a click does."""
+    title = TEXT("title", lang, uses=uses_text(summary, lang),
+                 energy=format_energy(summary["energy_wh"], lang))
+    return title if has_menu else f"{title} ({TEXT('click_hint', lang)})"
 
 
 def uses_text(summary: dict, lang: str) -> str:
@@ -262,11 +265,14 @@ class Tray:
     def create_icon(self):
         self.state = self.read_state()
         self.icon = self.pystray.Icon(
-            "aifootprint", render_icon(self.state.summary), icon_title(self.state.summary,
-                                                                       self.state.lang),
+            "aifootprint", render_icon(self.state.summary), self.title(self.state),
             menu=self.pystray.Menu(*build_menu_items(self.state)),
         )
         return self.icon
+
+    def title(self, state: TrayState) -> str:
+        # Backends without a menu (plain X11) run only the default item on a click.
+        return icon_title(state.summary, state.lang, self.pystray.Icon.HAS_MENU)
 
     def refresh(self) -> None:
         try:
@@ -279,7 +285,7 @@ class Tray:
         previous, self.state = self.state, state
         if previous is None or previous.summary != state.summary:
             self.icon.icon = render_icon(state.summary)
-        self.icon.title = icon_title(state.summary, state.lang)
+        self.icon.title = self.title(state)
         self.icon.menu = self.pystray.Menu(*build_menu_items(state))  # also updates it
 
     def change_settings(self, values: dict) -> None:
