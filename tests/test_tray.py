@@ -79,6 +79,12 @@ def test_menu_shows_todays_figures_in_both_languages(pystray, factors, lang, wor
     assert energy_equivalent["metric"] == "energy_wh" and energy_equivalent["text"][lang] in text
 
 
+def test_menu_shows_the_class_sharing_line_when_sharing(pystray, factors):
+    state = TrayState(summary_of(factors, 1), "en", sharing="Sharing with class 3B")
+    texts = [item.text for item in build_menu_items(state)]
+    assert "Sharing with class 3B" in texts and "Class: not sharing" not in texts
+
+
 def test_menu_items_call_their_actions(pystray, factors):
     calls = []
     actions = TrayActions(

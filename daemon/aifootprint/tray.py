@@ -149,7 +149,7 @@ class TrayState:
     lang: str = "en"
     paused: bool = False
     label: str | None = None
-    sharing: str = ""  # the classroom's status text; '' means not sharing
+    sharing: str = ""  # classroom.sharing_status_text: '' means not sharing
     autostart: bool = False
     actions: TrayActions = field(default_factory=TrayActions, compare=False)
 
@@ -186,7 +186,7 @@ def build_menu_items(state: TrayState) -> list:
         MenuItem(TEXT("pause", lang), lambda: actions.set_paused(not state.paused),
                  checked=_is(state.paused)),
         MenuItem(TEXT("label", lang, label=label_text(state.label, lang)), labels),
-        MenuItem(TEXT("sharing", lang, status=state.sharing or TEXT("not_sharing", lang)),
+        MenuItem(state.sharing or TEXT("sharing", lang, status=TEXT("not_sharing", lang)),
                  _ignore, enabled=False),
         MenuItem(TEXT("autostart", lang), lambda: actions.set_autostart(not state.autostart),
                  checked=_is(state.autostart)),
