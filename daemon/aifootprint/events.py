@@ -79,7 +79,8 @@ class Event(BaseModel):
     # Unknown fields are ignored so an older daemon accepts a newer extension's events.
     model_config = ConfigDict(extra="ignore", frozen=True)
 
-    id: uuid.UUID = Field(description="Client-generated UUID; the same id again is a duplicate.")
+    id: uuid.UUID = Field(description="Client-generated UUID; sent again (with its timestamp) "
+                                      "it is a duplicate and stored once.")
     ts: Timestamp = Field(
         description="RFC 3339 with offset; not before 2020-01-01 nor over 24 h ahead.",
         json_schema_extra={"format": "date-time"},

@@ -117,9 +117,10 @@ class Store:
     def add_events(self, rows: list[dict]) -> tuple[int, int]:
         """Store rows (events.event_row); returns (accepted, duplicates). One transaction.
 
-        Duplicates (an id already stored, or twice in `rows`) are left out; any other
-        problem (a CHECK) raises and rolls the whole batch back. Checking ids first is
-        race-free: the transaction holds SQLite's write lock.
+        A duplicate is an event whose id is already stored (or earlier in `rows`) with a
+        timestamp of the same written date: exactly what a retry re-sends. Duplicates
+        are left out; any other problem (a CHECK) raises and rolls the whole batch back.
+        Checking first is race-free: the transaction holds SQLite's write lock.
         """
         with self.transaction() as conn:
             new = _new_rows(conn, rows)
@@ -238,17 +239,24 @@ class Store:
 
 
 def _new_rows(conn: sqlite3.Connection, rows: list[dict]) -> list[dict]:
-    ids = [row["id"] for row in rows]
-    seen: set[str] = set()
-    for start in range(0, len(ids), ID_CHUNK):
-        chunk = ids[start:start + ID_CHUNK]
-        marks = ", ".join("?" * len(chunk))
-        seen.update(found for (found,) in conn.execute(
-            f"SELECT id FROM events WHERE id IN ({marks})", chunk))
+    by_day: dict[str, list[str]] = {}
+    for row in rows:
+        by_day.setdefault(row["ts"][:10], []).append(row["id"])
+    seen: set[tuple[str, str]] = set()
+    for day, ids in by_day.items():
+        for start in range(0, len(ids), ID_CHUNK):
+            chunk = ids[start:start + ID_CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            # The same expression as the events_identity index, so the index is used.
+            found = conn.execute(
+                f"SELECT id FROM events WHERE substr(ts, 1, 10) = ? AND id IN ({marks})",
+                [day, *chunk])
+            seen.update((day, event_id) for (event_id,) in found)
     new = []
     for row in rows:
-        if row["id"] not in seen:
-            seen.add(row["id"])
+        identity = (row["ts"][:10], row["id"])
+        if identity not in seen:
+            seen.add(identity)
             new.append(row)
     return new
 
