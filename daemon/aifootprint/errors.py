@@ -39,3 +39,36 @@ class DatabaseError(FootprintError):
 
 class DaemonNotRunning(FootprintError):
     """A command that needs the running daemon could not reach it."""
+
+
+# Class sharing (aggregator and student side). Each message says what happened and what to do.
+
+
+class ClassNotFound(FootprintError):
+    """An unknown class id or join code."""
+
+    status = 404
+
+
+class TeacherKeyWrong(FootprintError):
+    status = 401
+
+
+class JoinCodeExpired(FootprintError):
+    status = 410
+
+
+class ClassFull(FootprintError):
+    status = 409
+
+
+class SubmissionRefused(FootprintError):
+    """A well-formed submission the aggregator will not count (duplicate, period not open)."""
+
+    status = 409
+
+
+class SharingFailed(FootprintError):
+    """The student's side could not reach the aggregator or got an answer it cannot use."""
+
+    status = 502

@@ -57,9 +57,10 @@ def main():
 
 
 def register_commands():
-    from . import scenario
+    from . import aggregator, scenario
 
     main.add_command(scenario.scenario)
+    main.add_command(aggregator.aggregator)
 
 
 register_commands()
