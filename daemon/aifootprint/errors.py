@@ -41,6 +41,34 @@ class DaemonNotRunning(FootprintError):
     """A command that needs the running daemon could not reach it."""
 
 
+class MalformedBody(FootprintError):
+    """A request body that is not JSON at all (garbage, truncated)."""
+
+
+class Unauthorized(FootprintError):
+    """No or a wrong token."""
+
+    status = 401
+
+
+class Forbidden(FootprintError):
+    """A request from a web page (Origin) or for a host name that is not ours."""
+
+    status = 403
+
+
+class BodyTooLarge(FootprintError):
+    status = 413
+
+
+class UnsupportedMediaType(FootprintError):
+    status = 415
+
+
+class Busy(FootprintError):
+    """Too many writes waiting: the client should retry a little later."""
+
+    status = 503
 # Class sharing (aggregator and student side). Each message says what happened and what to do.
 
 

@@ -185,7 +185,8 @@ def load_factors(path: Path | None = None) -> FactorTable:
     try:
         return FactorTable.model_validate(raw)
     except ValidationError as error:
-        raise FactorTableError(f"The factor table {path} is invalid: {_first_problem(error)}.")
+        problem = _first_problem(error)
+        raise FactorTableError(f"The factor table {path} is invalid: {problem}.") from None
 
 
 def _first_problem(error: ValidationError) -> str:

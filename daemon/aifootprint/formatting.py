@@ -7,6 +7,7 @@ ones do not pretend to an accuracy the method does not have (2,103 Wh, not 2,102
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 LANGS = ("nl", "en")
 
@@ -36,7 +37,9 @@ def format_number(value: float, lang: str, decimals: int | None = None) -> str:
     """Group thousands and use the language's decimal mark; drop trailing zeros."""
     check_lang(lang)
     places = decimals_for(value) if decimals is None else decimals
-    text = f"{value:,.{places}f}"
+    # Half up, as people round (2,102.5 Wh prints as 2,103), not Python's half to even.
+    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    text = f"{rounded:,.{places}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     if text in ("-0", ""):

@@ -111,7 +111,8 @@ def _level_table(level: dict, lang: str) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     out = []
     for number, row in enumerate(rows, start=1):
-        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
+        numbers = zip(row[1:], widths[1:], strict=True)
+        cells = [row[0].ljust(widths[0])] + [cell.rjust(width) for cell, width in numbers]
         out.append("  ".join(cells).rstrip())
         if number in extra:
             out.append(f"{TEXT('like', lang)}: {'; '.join(extra[number])}")

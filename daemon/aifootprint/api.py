@@ -1,0 +1,113 @@
+"""HTTP handlers of /api/v1 and /pair: parse the request, call one plain function, answer.
+
+No SQL here and no HTTP errors raised: errors.py exceptions become the JSON error
+shape in security.error_middleware.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+
+from aiohttp import web
+
+from . import __version__
+from .errors import MalformedBody
+from .events import event_row, parse_batch
+from .keys import CONFIG, FACTORS, STORE, TOKEN
+from .openapi import openapi_description
+from .pairing import render_pair_page
+from .reports import days_report, factors_in_force, parse_date, today_summary
+from .security import local_port, page_headers
+from .settings import in_force, parse_settings
+from .store import Store, add_events_unless_paused
+
+
+async def read_json(request: web.Request) -> object:
+    try:
+        return json.loads(await request.read())
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise MalformedBody("The body is not valid JSON.") from None
+
+
+def choice(request: web.Request) -> tuple[str | None, str | None]:
+    """The dashboard's profile/location override, if any."""
+    return request.query.get("profile") or None, request.query.get("location") or None
+
+
+async def health(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok", "version": __version__})
+
+
+async def post_events(request: web.Request) -> web.Response:
+    events = parse_batch(await read_json(request))
+    received_at = datetime.now(UTC)
+    rows = [event_row(event, received_at) for event in events]
+    return web.json_response(await request.app[STORE].write(add_events_unless_paused, rows))
+
+
+async def summary(request: web.Request) -> web.Response:
+    day = parse_date(request.query["date"], "date") if "date" in request.query else date.today()
+    app = request.app
+    result = await app[STORE].read(
+        today_summary, app[FACTORS], app[CONFIG], day, *choice(request)
+    )
+    return web.json_response(result)
+
+
+async def days(request: web.Request) -> web.Response:
+    query = request.query
+    last = parse_date(query["to"], "to") if "to" in query else date.today()
+    first = parse_date(query["from"], "from") if "from" in query else last - timedelta(days=6)
+    app = request.app
+    result = await app[STORE].read(
+        days_report, app[FACTORS], app[CONFIG], first, last, *choice(request)
+    )
+    return web.json_response(result)
+
+
+async def factors(request: web.Request) -> web.Response:
+    app = request.app
+    result = await app[STORE].read(factors_in_force, app[FACTORS], app[CONFIG], *choice(request))
+    return web.json_response(result)
+
+
+def settings_view(stored: dict, request: web.Request) -> dict:
+    """Every setting with the value in force (stored, else the config's or a default)."""
+    config, table = request.app[CONFIG], request.app[FACTORS]
+    profile, location = in_force(table, config, stored)
+    return {
+        "profile": profile,
+        "location": location,
+        "lang": stored.get("lang") or config.lang,
+        "role": stored.get("role"),
+        "paused": bool(stored.get("paused")),
+        "label": stored.get("label"),
+    }
+
+
+async def get_settings(request: web.Request) -> web.Response:
+    stored = await request.app[STORE].read(Store.get_settings)
+    return web.json_response(settings_view(stored, request))
+
+
+async def put_settings(request: web.Request) -> web.Response:
+    values = parse_settings(await read_json(request), request.app[FACTORS])
+    store = request.app[STORE]
+    await store.write(Store.put_settings, values)
+    return web.json_response(settings_view(await store.read(Store.get_settings), request))
+
+
+async def openapi(request: web.Request) -> web.Response:
+    return web.json_response(openapi_description())
+
+
+async def pair(request: web.Request) -> web.Response:
+    stored = await request.app[STORE].read(Store.get_settings)
+    lang = request.query.get("lang") or stored.get("lang") or request.app[CONFIG].lang
+    html = render_pair_page(
+        f"http://127.0.0.1:{local_port(request)}",
+        request.app[TOKEN],
+        lang if lang in ("nl", "en") else "en",
+    )
+    return page_headers(web.Response(text=html, content_type="text/html"))

@@ -1,0 +1,110 @@
+"""Numbered schema migrations, tracked by PRAGMA user_version.
+
+Each migration runs in one transaction together with its user_version bump, so a
+crash leaves the database at the previous version, never half-way. Never edit a
+shipped migration: add the next number. A database written by a newer version of
+the program is refused with a clear DatabaseError and left exactly as it was.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from .errors import DatabaseError
+
+
+def m001_create_events(db: sqlite_utils.Database) -> None:
+    # Raw events only, never impacts: a change of profile or location re-computes history.
+    # WITHOUT ROWID: the client's UUID is the key, so it is stored once, not twice.
+    db.execute("""
+        CREATE TABLE events (
+            id TEXT PRIMARY KEY,
+            ts TEXT NOT NULL,
+            local_date TEXT NOT NULL,
+            site TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('prompt', 'image')),
+            count INTEGER NOT NULL CHECK (count >= 1),
+            model TEXT,
+            label TEXT,
+            regenerated INTEGER NOT NULL DEFAULT 0,
+            received_at TEXT NOT NULL
+        ) WITHOUT ROWID
+    """)
+    db.execute("CREATE INDEX events_by_day ON events (local_date, site, kind)")
+    # Per-day counts kept up to date by triggers in the same transaction as the event,
+    # so a 365-day summary groups a few thousand rows instead of scanning every event.
+    db.execute("""
+        CREATE TABLE daily_counts (
+            local_date TEXT NOT NULL,
+            site TEXT NOT NULL,
+            label TEXT NOT NULL,  -- '' for no label: NULLs would not collide in the key
+            kind TEXT NOT NULL,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (local_date, site, label, kind)
+        ) WITHOUT ROWID
+    """)
+    db.execute("""
+        CREATE TRIGGER events_count_insert AFTER INSERT ON events BEGIN
+            INSERT INTO daily_counts (local_date, site, label, kind, count)
+            VALUES (new.local_date, new.site, coalesce(new.label, ''), new.kind, new.count)
+            ON CONFLICT DO UPDATE SET count = count + excluded.count;
+        END
+    """)
+    db.execute("""
+        CREATE TRIGGER events_count_delete AFTER DELETE ON events BEGIN
+            UPDATE daily_counts SET count = count - old.count
+            WHERE local_date = old.local_date AND site = old.site
+              AND label = coalesce(old.label, '') AND kind = old.kind;
+            DELETE FROM daily_counts
+            WHERE local_date = old.local_date AND site = old.site
+              AND label = coalesce(old.label, '') AND kind = old.kind AND count <= 0;
+        END
+    """)
+
+
+def m002_settings(db: sqlite_utils.Database) -> None:
+    # Daemon-side settings (profile, location, lang, role, paused, label); values are JSON.
+    db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+
+
+MIGRATIONS = (m001_create_events, m002_settings)
+LATEST = len(MIGRATIONS)
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def check_version(db: sqlite_utils.Database, path: object) -> int:
+    """The database's version; DatabaseError, before anything is written, if it is newer."""
+    version = schema_version(db)
+    if version > LATEST:
+        raise DatabaseError(
+            f"The database {path} was written by a newer version of AI Footprint "
+            f"(schema {version}, this one knows {LATEST}); upgrade AI Footprint to open it."
+        )
+    return version
+
+
+def migrate(db: sqlite_utils.Database, path: object = "") -> int:
+    """Apply every migration the database lacks; returns how many were applied.
+
+    The connection must be in autocommit mode (isolation_level=None) so that the
+    BEGIN IMMEDIATE here is the only transaction boundary.
+    """
+    applied = 0
+    while True:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            # Re-read inside the lock: another process may have migrated meanwhile.
+            version = check_version(db, path)
+            if version == LATEST:
+                db.execute("ROLLBACK")
+                return applied
+            MIGRATIONS[version](db)
+            db.execute(f"PRAGMA user_version = {version + 1}")
+            db.execute("COMMIT")
+            applied += 1
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise

@@ -1,0 +1,194 @@
+"""Who may talk to the daemon: middlewares, the token, and the headers of its pages.
+
+Threats: a web page in the user's browser (cross-site requests, DNS rebinding, framing
+the /pair page) and other programs guessing at the API. Defences, outermost first:
+errors -> Host allowlist -> Origin rule -> token on /api/v1 -> JSON-only, bounded bodies.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import os
+import secrets
+from pathlib import Path
+
+from aiohttp import web
+
+from .errors import (
+    BodyTooLarge,
+    FootprintError,
+    Forbidden,
+    Unauthorized,
+    UnsupportedMediaType,
+)
+from .events import MAX_BODY_BYTES
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/v1"
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+EXTENSION_SCHEMES = ("chrome-extension://", "moz-extension://")
+PAGE_HEADERS = {
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "frame-ancestors 'none'",
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+# -- the token
+
+
+def ensure_token(path: Path) -> str:
+    """The install's token, created on first use: random, in a file only the user can read."""
+    try:
+        return read_token(path)
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    token = secrets.token_urlsafe(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process created it first: use theirs
+        return read_token(path)
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        file.write(token + "\n")
+    return token
+
+
+def read_token(path: Path) -> str:
+    return path.read_text(encoding="utf-8").strip()
+
+
+def token_matches(header: str, token: str) -> bool:
+    scheme, _, given = header.partition(" ")
+    matches = hmac.compare_digest(given.strip().encode(), token.encode())
+    return scheme.lower() == "bearer" and matches
+
+
+# -- the rules, as plain functions of the request
+
+
+def local_port(request: web.Request) -> int | None:
+    sockname = request.transport.get_extra_info("sockname") if request.transport else None
+    return sockname[1] if sockname else None
+
+
+def own_origins(port: int | None) -> set[str]:
+    return {f"http://{name}:{port}" for name in LOOPBACK_NAMES}
+
+
+def host_allowed(host: str | None, port: int | None) -> bool:
+    """Only loopback names with our port: a rebound DNS name (evil.example) is refused."""
+    return bool(host) and host.lower() in {f"{name}:{port}" for name in LOOPBACK_NAMES}
+
+
+def origin_allowed(origin: str | None, port: int | None) -> bool:
+    """No Origin (CLI, tray), our own pages, or a browser extension; never a web page."""
+    if origin is None:
+        return True
+    return origin in own_origins(port) or origin.startswith(EXTENSION_SCHEMES)
+
+
+def needs_token(request: web.Request) -> bool:
+    if not request.path.startswith(API_PREFIX):
+        return False
+    return not (request.method in ("GET", "HEAD") and request.path == f"{API_PREFIX}/health")
+
+
+# -- middlewares
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler):
+    """Every error becomes {"error": {"message", "field"}} with its status."""
+    try:
+        return await handler(request)
+    except FootprintError as error:
+        return error_response(error.status, str(error), getattr(error, "field", ""))
+    except web.HTTPRequestEntityTooLarge:
+        return error_response(413, f"The body is larger than {MAX_BODY_BYTES} bytes.")
+    except web.HTTPException as error:
+        if error.status < 400:
+            raise
+        return error_response(error.status, error.reason + ".")
+    except Exception:
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return error_response(500, "Something went wrong inside the daemon; see its log.")
+
+
+def error_response(status: int, message: str, field: str = "") -> web.Response:
+    response = web.json_response({"error": {"message": message, "field": field}}, status=status)
+    if status == 503:
+        response.headers["Retry-After"] = "1"
+    return response
+
+
+@web.middleware
+async def host_middleware(request: web.Request, handler):
+    if not host_allowed(request.headers.get("Host"), local_port(request)):
+        raise Forbidden("This host name is not allowed; use 127.0.0.1 or localhost.")
+    return await handler(request)
+
+
+@web.middleware
+async def origin_middleware(request: web.Request, handler):
+    origin = request.headers.get("Origin")
+    if not origin_allowed(origin, local_port(request)):
+        raise Forbidden("Requests from web pages are not allowed.")
+    if request.method == "OPTIONS" and origin:  # an extension's CORS preflight
+        return web.Response(status=204, headers=cors_headers(origin))
+    response = await handler(request)
+    if origin and origin.startswith(EXTENSION_SCHEMES):
+        response.headers.update(cors_headers(origin))
+    return response
+
+
+def cors_headers(origin: str) -> dict[str, str]:
+    return {
+        "Access-Control-Allow-Origin": origin,
+        "Access-Control-Allow-Methods": "GET, POST, PUT",
+        "Access-Control-Allow-Headers": "Authorization, Content-Type",
+        "Vary": "Origin",
+    }
+
+
+def token_middleware(token: str):
+    @web.middleware
+    async def check_token(request: web.Request, handler):
+        if needs_token(request) and not token_matches(
+            request.headers.get("Authorization", ""), token
+        ):
+            raise Unauthorized("A valid token is needed; `aifootprint token` prints it.")
+        return await handler(request)
+
+    return check_token
+
+
+@web.middleware
+async def body_middleware(request: web.Request, handler):
+    """Bodies only as JSON and at most MAX_BODY_BYTES (aiohttp enforces the read limit)."""
+    if request.body_exists or request.method in ("POST", "PUT", "PATCH"):
+        if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+            raise BodyTooLarge(f"The body is larger than {MAX_BODY_BYTES} bytes.")
+        if request.content_type != "application/json":
+            raise UnsupportedMediaType("The body must be JSON (Content-Type: application/json).")
+    return await handler(request)
+
+
+def middlewares(token: str) -> list:
+    return [
+        error_middleware,
+        host_middleware,
+        origin_middleware,
+        token_middleware(token),
+        body_middleware,
+    ]
+
+
+def page_headers(response: web.StreamResponse) -> web.StreamResponse:
+    """The headers of pages that embed the token (/pair, the dashboard): never framed."""
+    response.headers.update(PAGE_HEADERS)
+    return response
