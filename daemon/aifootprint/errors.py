@@ -90,6 +90,12 @@ class ClassFull(FootprintError):
     status = 409
 
 
+class PeriodNotClosed(FootprintError):
+    """A submission before the period has closed on the aggregator's clock: try later."""
+
+    status = 425
+
+
 class SubmissionRefused(FootprintError):
     """A well-formed submission the aggregator will not count (duplicate, period not open)."""
 
@@ -97,6 +103,12 @@ class SubmissionRefused(FootprintError):
 
 
 class SharingFailed(FootprintError):
-    """The student's side could not reach the aggregator or got an answer it cannot use."""
+    """The aggregator could not be reached or refused; `retry` says whether trying later helps.
+    `status` is the aggregator's answer (502 when there was none)."""
 
     status = 502
+
+    def __init__(self, message: str, status: int = 502, retry: bool = True):
+        super().__init__(message)
+        self.status = status
+        self.retry = retry

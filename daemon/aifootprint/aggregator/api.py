@@ -13,10 +13,14 @@ from functools import partial
 from aiohttp import web
 
 from .. import __version__
-from ..errors import InvalidInput, TeacherKeyWrong
+from ..errors import BodyTooLarge, InvalidInput, TeacherKeyWrong, UnsupportedMediaType
+from ..security import page_headers
 from .app_keys import CONFIG, EXECUTOR, STORE
 from .report import teacher_report
 from .teacher_page import render_teacher_page
+
+# Students send a few numbers; nothing legitimate is larger than this.
+MAX_BODY_BYTES = 4096
 
 
 async def in_writer(request: web.Request, function, *args):
@@ -26,7 +30,9 @@ async def in_writer(request: web.Request, function, *args):
 
 async def json_body(request: web.Request) -> dict:
     if request.content_type != "application/json":
-        raise InvalidInput("Send the body as application/json.", "content-type")
+        raise UnsupportedMediaType("The body must be JSON (Content-Type: application/json).")
+    if request.content_length is None or request.content_length > MAX_BODY_BYTES:
+        raise BodyTooLarge(f"The body must have a length of at most {MAX_BODY_BYTES} bytes.")
     try:
         body = json.loads(await request.text())
     except (json.JSONDecodeError, UnicodeDecodeError):
@@ -74,9 +80,6 @@ async def report(request: web.Request) -> web.Response:
 
 async def teacher_page(request: web.Request) -> web.Response:
     lang = request.query.get("lang", request.app[CONFIG].lang)
-    return web.Response(text=render_teacher_page(lang if lang in ("nl", "en") else "en"),
-                        content_type="text/html", headers={
-                            "Cache-Control": "no-store", "X-Frame-Options": "DENY",
-                            "Content-Security-Policy": "default-src 'self'; "
-                                                       "frame-ancestors 'none'",
-                            "Referrer-Policy": "no-referrer"})
+    page = web.Response(text=render_teacher_page(lang if lang in ("nl", "en") else "en"),
+                        content_type="text/html")
+    return page_headers(page)

@@ -10,6 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 from aiohttp import web
 
 from ..errors import FootprintError
+from ..security import error_middleware
+from .api import MAX_BODY_BYTES
 from .app_keys import CONFIG, EXECUTOR, STORE
 from .config import AggregatorConfig
 from .privacy import add_noise
@@ -17,22 +19,6 @@ from .routes import setup_routes
 from .store import AggregatorStore, load_secret, open_database
 
 log = logging.getLogger("aifootprint.aggregator")
-# Students send a few numbers; nothing legitimate is larger than this.
-MAX_BODY_BYTES = 4096
-
-
-@web.middleware
-async def error_middleware(request: web.Request, handler):
-    """Domain errors become {"error": {"message", "field"}} with the exception's status."""
-    try:
-        return await handler(request)
-    except FootprintError as error:
-        field = getattr(error, "field", "")
-        return web.json_response({"error": {"message": str(error), "field": field}},
-                                 status=error.status)
-    except web.HTTPRequestEntityTooLarge:
-        return web.json_response(
-            {"error": {"message": "The body is too large.", "field": "body"}}, status=413)
 
 
 async def store_ctx(app: web.Application):

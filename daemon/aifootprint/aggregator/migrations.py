@@ -12,8 +12,6 @@ Never edit a shipped migration; add the next number.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import sqlite_utils
 
 from ..errors import DatabaseError
@@ -48,29 +46,31 @@ def m003_create_sums_and_releases(db: sqlite_utils.Database) -> None:
     }, pk=("class_id", "period"))
 
 
-MIGRATIONS = [m001_create_classes, m002_create_members_and_submitted,
-              m003_create_sums_and_releases]
+MIGRATIONS = (m001_create_classes, m002_create_members_and_submitted,
+              m003_create_sums_and_releases)
+LATEST = len(MIGRATIONS)
 
 
-def migrate(db: sqlite_utils.Database) -> list[str]:
-    """Apply the missing migrations; refuse a database written by a newer version."""
-    if "_migrations" not in db.table_names():
-        db["_migrations"].create({"name": str, "applied": str}, pk="name")
-    applied = {row["name"] for row in db["_migrations"].rows}
-    known = {m.__name__ for m in MIGRATIONS}
-    if applied - known:
-        raise DatabaseError(
-            f"The aggregator database has migrations this version does not know "
-            f"({', '.join(sorted(applied - known))}); run a newer aifootprint."
-        )
-    done = []
-    for migration in MIGRATIONS:
-        if migration.__name__ in applied:
-            continue
-        with db.conn:
-            migration(db)
-            db["_migrations"].insert(
-                {"name": migration.__name__, "applied": datetime.now().isoformat()}
-            )
-        done.append(migration.__name__)
-    return done
+def migrate(db: sqlite_utils.Database) -> int:
+    """Apply the missing migrations (tracked by PRAGMA user_version, as the daemon does);
+    refuse a database written by a newer version. The connection must be autocommit."""
+    applied = 0
+    while True:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version > LATEST:
+                raise DatabaseError(
+                    f"The aggregator database has schema {version}, this version knows "
+                    f"{LATEST}; run a newer aifootprint."
+                )
+            if version == LATEST:
+                db.execute("ROLLBACK")
+                return applied
+            MIGRATIONS[version](db)
+            db.execute(f"PRAGMA user_version = {version + 1}")
+            db.execute("COMMIT")
+            applied += 1
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise

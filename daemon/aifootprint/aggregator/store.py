@@ -32,6 +32,7 @@ from ..errors import (
     ClassNotFound,
     InvalidInput,
     JoinCodeExpired,
+    PeriodNotClosed,
     SubmissionRefused,
     TeacherKeyWrong,
 )
@@ -253,7 +254,7 @@ class AggregatorStore:
         kind = row["period_kind"]
         closes = periods.closes_at(kind, period)
         if now < closes:
-            raise SubmissionRefused(
+            raise PeriodNotClosed(
                 f"The period {period} has not closed yet; send after {closes:%Y-%m-%d %H:%M}."
             )
         released = self.db["releases"].count_where(

@@ -57,10 +57,11 @@ def main():
 
 
 def register_commands():
-    from . import aggregator, scenario
+    from . import aggregator, classroom, scenario
 
     main.add_command(scenario.scenario)
     main.add_command(aggregator.aggregator)
+    main.add_command(classroom.class_group)
 
 
 register_commands()
