@@ -57,9 +57,17 @@ def main():
 
 
 def register_commands():
-    from . import aggregator, classroom, scenario
+    from . import aggregator, classroom, daemon, data, scenario
 
     main.add_command(scenario.scenario)
+    main.add_command(daemon.run)
+    main.add_command(daemon.status)
+    main.add_command(daemon.today)
+    main.add_command(daemon.report)
+    main.add_command(daemon.token)
+    main.add_command(data.export)
+    main.add_command(data.import_)
+    main.add_command(data.forget)
     main.add_command(aggregator.aggregator)
     main.add_command(classroom.class_group)
 
