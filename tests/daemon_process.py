@@ -1,0 +1,123 @@
+"""Start the REAL daemon process (`python -m aifootprint run --no-tray`) for tests.
+
+    daemon = start_daemon(home)          # a free port, waits for /health
+    daemon.get("/api/v1/summary")        # -> (status, json) with the token
+    daemon.stop()                        # SIGTERM, waits; daemon.kill() is SIGKILL
+
+It runs this checkout's code (PYTHONPATH=<repo>/daemon) with AIFOOTPRINT_HOME=home.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+START_TIMEOUT_S = 20
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def daemon_env(home: Path, extra: dict | None = None) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(REPO / "daemon"), "AIFOOTPRINT_HOME": str(home),
+           "AIFOOTPRINT_LANG": "en"}
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "AIFOOTPRINT_PORT"):
+        env.pop(name, None)
+    env.update(extra or {})
+    return env
+
+
+@dataclass
+class DaemonProcess:
+    home: Path
+    port: int
+    process: subprocess.Popen
+    token: str = ""
+    output: list[str] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def request(self, method: str, path: str, body: object = None, headers: dict | None = None,
+                data: bytes | None = None, timeout: float = 10) -> tuple[int, object]:
+        """(status, parsed JSON or text); the token is sent unless headers say otherwise."""
+        all_headers = {"Authorization": f"Bearer {self.token}"}
+        if body is not None:
+            data = json.dumps(body).encode()
+            all_headers["Content-Type"] = "application/json"
+        all_headers.update(headers or {})
+        request = urllib.request.Request(self.url + path, data=data, method=method,
+                                         headers={k: v for k, v in all_headers.items() if v})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.status, _parse(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, _parse(error.read())
+
+    def get(self, path: str, **kwargs) -> tuple[int, object]:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, body: object = None, **kwargs) -> tuple[int, object]:
+        return self.request("POST", path, body, **kwargs)
+
+    def healthy(self) -> bool:
+        try:
+            return self.get("/api/v1/health", timeout=1)[0] == 200
+        except OSError:
+            return False
+
+    def stop(self, timeout: float = 15) -> int:
+        """SIGTERM and wait: the exit status."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        return self._finish(timeout)
+
+    def kill(self) -> int:
+        if self.process.poll() is None:
+            self.process.kill()
+        return self._finish(15)
+
+    def _finish(self, timeout: float) -> int:
+        out, _ = self.process.communicate(timeout=timeout)
+        self.output.append(out or "")
+        return self.process.returncode
+
+
+def _parse(raw: bytes) -> object:
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw.decode("utf-8", "replace")
+
+
+def start_daemon(home: Path, port: int | None = None, env: dict | None = None) -> DaemonProcess:
+    """Start `aifootprint run --no-tray` for `home` and wait until /health answers."""
+    port = port or free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "aifootprint", "run", "--no-tray", "--home", str(home),
+         "--port", str(port)],
+        env=daemon_env(home, env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    daemon = DaemonProcess(Path(home), port, process)
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while not daemon.healthy():
+        if process.poll() is not None or time.monotonic() > deadline:
+            daemon.kill()
+            raise RuntimeError(f"the daemon did not start: {''.join(daemon.output)}")
+        time.sleep(0.05)
+    daemon.token = (Path(home) / "config" / "token").read_text().strip()
+    return daemon
