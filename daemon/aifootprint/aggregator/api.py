@@ -13,7 +13,13 @@ from functools import partial
 from aiohttp import web
 
 from .. import __version__
-from ..errors import BodyTooLarge, InvalidInput, TeacherKeyWrong, UnsupportedMediaType
+from ..errors import (
+    BodyTooLarge,
+    InvalidInput,
+    MalformedBody,
+    TeacherKeyWrong,
+    UnsupportedMediaType,
+)
 from ..security import page_headers
 from .app_keys import CONFIG, EXECUTOR, STORE
 from .report import teacher_report
@@ -36,7 +42,7 @@ async def json_body(request: web.Request) -> dict:
     try:
         body = json.loads(await request.text())
     except (json.JSONDecodeError, UnicodeDecodeError):
-        raise InvalidInput("The body is not valid JSON.", "body") from None
+        raise MalformedBody("The body is not valid JSON.") from None
     if not isinstance(body, dict):
         raise InvalidInput("The body must be a JSON object.", "body")
     return body

@@ -81,12 +81,6 @@ def window_ends_at(kind: str, period: str) -> datetime:
     return closes_at(kind, period) + RULES[kind].window
 
 
-def previous_period(kind: str, now: datetime) -> str:
-    """The most recent period that has closed at `now`."""
-    step = timedelta(days=1 if kind == "day" else 7)
-    return period_of(kind, now.date() - step)
-
-
 def periods_in_window(kind: str, now: datetime) -> list[str]:
     """Closed periods whose submission window is still open at `now`, oldest first."""
     found = []
@@ -95,7 +89,7 @@ def periods_in_window(kind: str, now: datetime) -> list[str]:
         period = period_of(kind, day)
         if window_ends_at(kind, period) <= now:
             break
-        if period not in found:
+        if period not in found and closes_at(kind, period) <= now:
             found.append(period)
         day -= timedelta(days=1)
     return sorted(found)
