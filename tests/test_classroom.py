@@ -145,3 +145,63 @@ def assert_files_hold_no_pseudonym_or_address(home: Path, pseudonyms: list[str])
         assert b"127.0.0.1" not in raw, path
         for pseudonym in pseudonyms:
             assert pseudonym.encode() not in raw, path
+
+
+def test_dashboard_api_joins_only_with_confirmation_and_leave_deletes(tmp_path):
+    aggregator = start_aggregator(tmp_path / "aggregator")
+    student = start_daemon(tmp_path / "student")
+    try:
+        klass = create_class(aggregator.home, "--name", "4A", "--period", "week")
+        ask = {"code": klass["join_code"], "server": aggregator.url}
+        status, shown = student.post("/api/v1/class/preview", ask)
+        assert status == 200, shown
+        assert "random" in shown["explanation"]["en"] and "willekeurige" in shown[
+            "explanation"]["nl"]
+        sent = shown["preview"]["body"]
+        assert set(sent) == {"class_id", "period", "pseudonym", "prompts", "images"}
+
+        status, refused = student.post("/api/v1/class/join",
+                                       {**ask, "pseudonym": sent["pseudonym"]})
+        assert status == 422 and refused["error"]["field"] == "confirm"
+        assert student.get("/api/v1/class/status")[1] == {"member": False}
+
+        status, joined = student.post("/api/v1/class/join", {
+            **ask, "pseudonym": sent["pseudonym"], "confirm": True})
+        assert status == 200 and joined["member"] and joined["class"]["name"] == "4A"
+        status, member = student.get("/api/v1/class/preview")
+        assert member["preview"]["body"]["pseudonym"] == sent["pseudonym"]
+
+        assert student.post("/api/v1/class/leave", {})[1] == {"left": True, "member": False}
+        assert not classroom.state_path(load_config(home=student.home, env={})).exists()
+        assert student.get("/api/v1/class/status")[1] == {"member": False}
+    finally:
+        student.stop()
+        aggregator.stop()
+
+
+def test_cli_join_says_no_unless_confirmed(tmp_path):
+    aggregator = start_aggregator(tmp_path / "aggregator")
+    try:
+        klass = create_class(aggregator.home, "--name", "4A")
+        home = tmp_path / "student"
+        done = run_cli("class", "join", klass["join_code"], "--server", aggregator.url,
+                       "--home", str(home), "--lang", "nl", input="n\n")
+        assert done.returncode == 0 and "Niet meegedaan" in done.stdout
+        assert "willekeurige code" in done.stdout and '"pseudonym"' in done.stdout
+        assert not classroom.state_path(load_config(home=home, env={})).exists()
+        wrong = run_cli("class", "join", "AAAAA-AAAAA", "--server", aggregator.url,
+                        "--home", str(home))
+        assert wrong.returncode == 1 and "does not exist" in wrong.stderr
+        status = run_cli("class", "status", "--home", str(home), "--lang", "en")
+        assert "class sharing is off" in status.stdout
+    finally:
+        aggregator.stop()
+
+
+def test_classroom_texts_exist_in_nl_and_en():
+    from aifootprint.aggregator.teacher_page import TEXT as TEACHER
+    from aifootprint.cli.aggregator import TEXT as AGGREGATOR_CLI
+    from aifootprint.cli.classroom import TEXT as CLASS_CLI
+
+    for each in (classroom.TEXT, TEACHER, AGGREGATOR_CLI, CLASS_CLI):
+        assert each.missing_translations() == []
