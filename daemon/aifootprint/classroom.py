@@ -67,6 +67,9 @@ TEXT = Catalog({
               "Meedoen is vrijwillig. `aifootprint class leave` stopt het op elk moment en "
               "wist de code van deze computer.",
     },
+    "tray": {"en": "Sharing with class {name}", "nl": "Delen met klas {name}"},
+    "tray_last": {"en": "Sharing with class {name} (last sent: {period})",
+                  "nl": "Delen met klas {name} (laatst verstuurd: {period})"},
     "week": {"en": "week", "nl": "week"},
     "day": {"en": "day", "nl": "dag"},
 })
@@ -357,3 +360,14 @@ def _record(config: Config, member: dict, period: str, outcome: dict, now: datet
 def _same_member(db: sqlite_utils.Database, member: dict) -> bool:
     return db["membership"].count_where(
         "class_id = ? AND pseudonym = ?", [member["class_id"], member["pseudonym"]]) == 1
+
+
+def sharing_status_text(config: Config, lang: str) -> str:
+    """One line for the tray menu; '' when not sharing."""
+    status = sharing_status(config)
+    if not status["member"]:
+        return ""
+    sent = [p["period"] for p in status["periods"] if p["state"] == "sent"]
+    if sent:
+        return TEXT("tray_last", lang, name=status["class"]["name"], period=sent[-1])
+    return TEXT("tray", lang, name=status["class"]["name"])
