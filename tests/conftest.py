@@ -24,3 +24,29 @@ def config(home):
 @pytest.fixture(scope="session")
 def factors():
     return load_factors()
+
+
+@pytest.fixture
+def daemon(home):
+    """The real daemon process on a free port with a temporary home; stopped afterwards."""
+    from daemon_process import start_daemon
+
+    process = start_daemon(home)
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+async def client(aiohttp_client, config):
+    """The daemon's app in-process (aiohttp test server on a free loopback port)."""
+    from aifootprint.app import create_app
+
+    return await aiohttp_client(create_app(config))
+
+
+@pytest.fixture
+def auth(client):
+    """The Authorization header the extension would send."""
+    from aifootprint.keys import TOKEN
+
+    return {"Authorization": f"Bearer {client.app[TOKEN]}"}

@@ -28,6 +28,8 @@ async def read_json(request: web.Request) -> object:
         return json.loads(await request.read())
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise MalformedBody("The body is not valid JSON.") from None
+    except RecursionError:
+        raise MalformedBody("The body's JSON is nested too deeply.") from None
 
 
 def choice(request: web.Request) -> tuple[str | None, str | None]:

@@ -35,9 +35,11 @@ EVENT_COLUMNS = (
     "id", "ts", "local_date", "site", "kind", "count", "model", "label", "regenerated",
     "received_at",
 )
+# ON CONFLICT (id) DO NOTHING skips duplicates only; OR IGNORE would also drop rows that
+# break a CHECK, silently, where the whole batch must fail instead.
 INSERT_EVENT = (
-    f"INSERT OR IGNORE INTO events ({', '.join(EVENT_COLUMNS)}) "
-    f"VALUES ({', '.join(':' + c for c in EVENT_COLUMNS)})"
+    f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
+    f"VALUES ({', '.join(':' + c for c in EVENT_COLUMNS)}) ON CONFLICT (id) DO NOTHING"
 )
 BUSY_TIMEOUT_MS = 5000
 

@@ -1,0 +1,250 @@
+"""The HTTP API in-process: what the extension, dashboard and CLI see."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from aifootprint.events import MAX_BATCH
+from aifootprint.keys import TOKEN
+
+
+def event(**fields) -> dict:
+    return {"id": str(uuid.uuid4()), "ts": "2025-03-01T10:00:00Z", "site": "chatgpt.com",
+            "kind": "prompt", "count": 1, **fields}
+
+
+async def post(client, auth, events) -> tuple[int, dict]:
+    response = await client.post("/api/v1/events", json={"events": events}, headers=auth)
+    return response.status, await response.json()
+
+
+async def get(client, auth, path) -> tuple[int, object]:
+    response = await client.get(path, headers=auth)
+    return response.status, await response.json()
+
+
+async def day_prompts(client, auth, day="2025-03-01") -> int:
+    return (await get(client, auth, f"/api/v1/summary?date={day}"))[1]["prompts"]
+
+
+async def test_health_says_ok_and_version(client):
+    status, body = await get(client, {}, "/api/v1/health")
+    assert status == 200 and body["status"] == "ok" and body["version"]
+
+
+async def test_events_are_accepted_and_summarised(client, auth):
+    status, body = await post(client, auth, [event(count=2), event(kind="image", count=4,
+                                                                   site="midjourney.com")])
+    assert (status, body) == (200, {"accepted": 2, "duplicates": 0})
+    status, summary = await get(client, auth, "/api/v1/summary?date=2025-03-01")
+    assert summary["prompts"] == 2 and summary["images"] == 4
+    assert summary["energy_wh"] == pytest.approx(2 * 4 + 4 * 8.5)
+    for metric in ("energy_wh", "co2_g", "water_ml"):
+        low, high = summary["range"][metric]["low"], summary["range"][metric]["high"]
+        assert low <= summary[metric] <= high
+    assert [site["name"] for site in summary["sites"]] == ["midjourney.com", "chatgpt.com"]
+    assert summary["equivalents"] and summary["date"] == "2025-03-01"
+    assert (summary["profile"], summary["location"]) == ("report", "NL")
+
+
+async def test_events_same_batch_twice_is_stored_once(client, auth):
+    batch = [event(), event(count=5)]
+    assert (await post(client, auth, batch))[1] == {"accepted": 2, "duplicates": 0}
+    assert (await post(client, auth, batch))[1] == {"accepted": 0, "duplicates": 2}
+    assert await day_prompts(client, auth) == 6
+
+
+async def test_events_labels_and_regenerations_are_counted(client, auth):
+    await post(client, auth, [event(label="homework"), event(regenerated=True),
+                              event(label="lesson-prep", count=3)])
+    _, summary = await get(client, auth, "/api/v1/summary?date=2025-03-01")
+    assert summary["prompts"] == 5
+    labels = {group["name"]: group["prompts"] for group in summary["labels"]}
+    assert labels == {"lesson-prep": 3, "homework": 1, "": 1}
+
+
+def far_future() -> str:
+    return (datetime.now(UTC) + timedelta(hours=25)).isoformat()
+
+
+INVALID = [
+    ("ts", {"ts": "2025-03-01 10:00"}),
+    ("ts", {"ts": "2025-03-01T10:00:00"}),  # no offset
+    ("ts", {"ts": far_future()}),
+    ("ts", {"ts": "2019-12-31T23:59:59Z"}),
+    ("ts", {"ts": 1740823200}),
+    ("kind", {"kind": "video"}),
+    ("count", {"count": 0}),
+    ("count", {"count": 1001}),
+    ("count", {"count": "3"}),
+    ("count", {"count": 2.5}),
+    ("count", {"count": True}),
+    ("site", {"site": "not a host"}),
+    ("site", {"site": "a" * 254}),
+    ("site", {"site": "https://chatgpt.com/"}),
+    ("model", {"model": "m" * 201}),
+    ("label", {"label": ""}),
+    ("label", {"label": 7}),
+    ("id", {"id": "not-a-uuid"}),
+    ("regenerated", {"regenerated": "yes"}),
+]
+
+
+@pytest.mark.parametrize("field,change", INVALID, ids=[f"{f}-{i}" for i, (f, _) in
+                                                        enumerate(INVALID)])
+async def test_events_invalid_event_is_422_naming_field_and_index(client, auth, field, change):
+    batch = [event(), event(), event(), event(**change)]
+    status, body = await post(client, auth, batch)
+    assert status == 422
+    assert body["error"]["field"] == f"events[3].{field}"
+    assert f"events[3].{field}" in body["error"]["message"]
+    assert await day_prompts(client, auth) == 0  # all or nothing
+
+
+async def test_events_missing_field_is_named(client, auth):
+    incomplete = event()
+    del incomplete["kind"]
+    status, body = await post(client, auth, [incomplete])
+    assert (status, body["error"]["field"]) == (422, "events[0].kind")
+
+
+@pytest.mark.parametrize("body,field", [
+    ({}, "events"), ([], ""), ({"events": "x"}, "events"), ({"events": [1]}, "events[0]"),
+    ({"events": [], "extra": 1}, "extra"), (None, ""), ("events", ""),
+])
+async def test_events_wrong_body_shape_is_422(client, auth, body, field):
+    response = await client.post("/api/v1/events", data=json.dumps(body),
+                                 headers={**auth, "Content-Type": "application/json"})
+    assert response.status == 422
+    assert (await response.json())["error"]["field"] == field
+
+
+async def test_events_batch_over_the_limit_is_refused(client, auth):
+    status, body = await post(client, auth, [event() for _ in range(MAX_BATCH + 1)])
+    assert status == 422 and body["error"]["field"] == "events"
+    status, body = await post(client, auth, [event() for _ in range(MAX_BATCH)])
+    assert (status, body["accepted"]) == (200, MAX_BATCH)
+
+
+async def test_events_unknown_fields_are_ignored(client, auth):
+    status, body = await post(client, auth, [event(adapter="chatgpt", tokens=12)])
+    assert (status, body["accepted"]) == (200, 1)
+
+
+async def test_events_site_is_stored_in_lower_case(client, auth):
+    await post(client, auth, [event(site="ChatGPT.com")])
+    _, summary = await get(client, auth, "/api/v1/summary?date=2025-03-01")
+    assert summary["sites"][0]["name"] == "chatgpt.com"
+
+
+async def test_events_while_paused_are_not_stored(client, auth):
+    await client.put("/api/v1/settings", json={"paused": True}, headers=auth)
+    status, body = await post(client, auth, [event()])
+    assert (status, body) == (200, {"accepted": 0, "duplicates": 0, "paused": True})
+    assert await day_prompts(client, auth) == 0
+
+
+async def test_summary_defaults_to_today(client, auth):
+    await post(client, auth, [event(ts=datetime.now(UTC).isoformat())])
+    _, summary = await get(client, auth, "/api/v1/summary")
+    today = datetime.now(UTC).astimezone().date().isoformat()
+    assert summary["date"] == today and summary["prompts"] == 1
+
+
+async def test_summary_profile_and_location_override(client, auth):
+    await post(client, auth, [event(count=10)])
+    _, report = await get(client, auth, "/api/v1/summary?date=2025-03-01")
+    _, google = await get(client, auth,
+                          "/api/v1/summary?date=2025-03-01&profile=google-2025&location=fr")
+    assert google["profile"] == "google-2025" and google["location"] == "FR"
+    assert google["energy_wh"] < report["energy_wh"] / 10
+    assert google["co2_g"] / google["energy_wh"] < report["co2_g"] / report["energy_wh"]
+
+
+@pytest.mark.parametrize("query,field", [("date=2025-13-01", "date"), ("profile=nope", "profile"),
+                                         ("location=MARS", "location")])
+async def test_summary_bad_query_is_422(client, auth, query, field):
+    status, body = await get(client, auth, f"/api/v1/summary?{query}")
+    assert (status, body["error"]["field"]) == (422, field)
+
+
+async def test_days_lists_every_day_of_the_period(client, auth):
+    await post(client, auth, [event(), event(ts="2025-03-03T12:00:00+01:00", count=2)])
+    status, days = await get(client, auth, "/api/v1/days?from=2025-03-01&to=2025-03-04")
+    assert status == 200
+    assert [(d["date"], d["prompts"]) for d in days] == [
+        ("2025-03-01", 1), ("2025-03-02", 0), ("2025-03-03", 2), ("2025-03-04", 0)]
+    assert days[2]["sites"][0]["name"] == "chatgpt.com"
+
+
+async def test_days_defaults_to_the_last_seven_days(client, auth):
+    _, days = await get(client, auth, "/api/v1/days")
+    assert len(days) == 7 and days[-1]["date"] == date.today().isoformat()
+
+
+@pytest.mark.parametrize("query", ["from=2025-03-05&to=2025-03-01", "from=2024-01-01&to=2025-12-31",
+                                   "from=yesterday"])
+async def test_days_bad_period_is_422(client, auth, query):
+    status, _ = await get(client, auth, f"/api/v1/days?{query}")
+    assert status == 422
+
+
+async def test_factors_show_table_and_choice_in_force(client, auth):
+    status, body = await get(client, auth, "/api/v1/factors")
+    assert status == 200 and (body["profile"], body["location"]) == ("report", "NL")
+    assert body["table"]["profiles"]["report"]["prompt"]["central"] == 4
+    _, body = await get(client, auth, "/api/v1/factors?profile=epoch-2025")
+    assert body["profile"] == "epoch-2025"
+
+
+async def test_settings_get_and_put(client, auth):
+    status, settings = await get(client, auth, "/api/v1/settings")
+    assert settings == {"profile": "report", "location": "NL", "lang": "en", "role": None,
+                        "paused": False, "label": None}
+    response = await client.put("/api/v1/settings", headers=auth, json={
+        "profile": "google-2025", "location": "us", "lang": "nl", "role": "teacher",
+        "label": "lesson-prep"})
+    assert response.status == 200
+    assert await response.json() == {"profile": "google-2025", "location": "US", "lang": "nl",
+                                     "role": "teacher", "paused": False, "label": "lesson-prep"}
+    _, summary = await get(client, auth, "/api/v1/summary")
+    assert (summary["profile"], summary["location"]) == ("google-2025", "US")
+
+
+@pytest.mark.parametrize("body,field", [
+    ({"profile": "nope"}, "profile"), ({"role": "parent"}, "role"), ({"paused": "yes"}, "paused"),
+    ({"colour": "red"}, "colour"), ({"lang": "de"}, "lang"),
+])
+async def test_settings_invalid_put_is_422_and_changes_nothing(client, auth, body, field):
+    response = await client.put("/api/v1/settings", json=body, headers=auth)
+    assert response.status == 422
+    assert (await response.json())["error"]["field"] == field
+    assert (await get(client, auth, "/api/v1/settings"))[1]["profile"] == "report"
+
+
+async def test_openapi_describes_every_route_and_the_bounds(client, auth):
+    status, spec = await get(client, auth, "/api/v1/openapi.json")
+    assert status == 200 and spec["openapi"].startswith("3.")
+    routes = {resource.canonical for resource in client.app.router.resources()}
+    documented = {"/api/v1" + path for path in spec["paths"]} | {"/api/v1/openapi.json", "/pair"}
+    assert {r for r in routes if r.startswith("/api/v1") or r == "/pair"} <= documented
+    event_schema = spec["components"]["schemas"]["Event"]
+    assert event_schema["properties"]["count"]["maximum"] == 1000
+    batch = spec["components"]["schemas"]["EventBatch"]
+    assert batch["properties"]["events"]["maxItems"] == MAX_BATCH
+
+
+@pytest.mark.parametrize("lang,text", [("en", "Paired"), ("nl", "Gekoppeld")])
+async def test_pair_page_hands_url_and_token_to_the_extension(client, lang, text):
+    response = await client.get(f"/pair?lang={lang}")
+    html = await response.text()
+    port = client.server.port
+    assert f'<main id="pairing" data-url="http://127.0.0.1:{port}" ' \
+           f'data-token="{client.app[TOKEN]}" data-state="waiting">' in html
+    assert text in html and f'lang="{lang}"' in html
+    for state in ("waiting", "paired", "failed"):
+        assert f'#pairing[data-state="{state}"] .state-{state}' in html

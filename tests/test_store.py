@@ -1,0 +1,118 @@
+"""The SQLite store against a real file: batches, duplicates, local days, counts, forget."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+import uuid
+from datetime import UTC, date, datetime
+
+import pytest
+
+from aifootprint.events import Event, event_row
+from aifootprint.footprint import Counts
+from aifootprint.store import Store, add_events_unless_paused
+
+RECEIVED = datetime(2025, 3, 2, 12, 0, tzinfo=UTC)
+
+
+def row(ts="2025-03-01T10:00:00Z", site="chatgpt.com", kind="prompt", count=1, label=None,
+        **extra):
+    event = Event(id=uuid.uuid4(), ts=ts, site=site, kind=kind, count=count, label=label, **extra)
+    return event_row(event, RECEIVED)
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store(tmp_path / "footprint.db") as store:
+        yield store
+
+
+@pytest.fixture
+def amsterdam(monkeypatch):
+    monkeypatch.setenv("TZ", "Europe/Amsterdam")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_store_batch_is_counted_and_summed_per_day(store):
+    rows = [row(count=2), row(kind="image", count=4, site="midjourney.com"), row(label="homework")]
+    assert store.add_events(rows) == (3, 0)
+    assert store.counts_for_day(date(2025, 3, 1)) == Counts(prompts=3, images=4)
+    assert store.counts_for_day(date(2025, 3, 2)) == Counts()
+    by_site = dict(store.counts_by_site(date(2025, 3, 1), date(2025, 3, 1)))
+    assert by_site == {"chatgpt.com": Counts(3, 0), "midjourney.com": Counts(0, 4)}
+    by_label = dict(store.counts_by_label(date(2025, 3, 1), date(2025, 3, 1)))
+    assert by_label == {"": Counts(2, 4), "homework": Counts(1, 0)}
+
+
+def test_store_same_batch_twice_is_stored_once(store):
+    rows = [row(), row(count=3)]
+    assert store.add_events(rows) == (2, 0)
+    assert store.add_events(rows) == (0, 2)
+    assert store.event_count() == 2
+    assert store.counts_for_day(date(2025, 3, 1)).prompts == 4
+
+
+def test_store_batch_with_a_bad_row_stores_nothing(store):
+    bad = {**row(), "count": 0}  # the table's CHECK refuses it after the first row went in
+    with pytest.raises(sqlite3.IntegrityError):
+        store.add_events([row(), bad])
+    assert store.event_count() == 0
+    assert store.counts_for_day(date(2025, 3, 1)) == Counts()
+
+
+def test_store_local_day_follows_the_users_time_zone(store, amsterdam):
+    store.add_events([row(ts="2025-03-01T23:30:00Z"), row(ts="2025-07-01T21:59:00Z")])
+    assert store.counts_for_day(date(2025, 3, 2)).prompts == 1  # 00:30 in Amsterdam
+    assert store.counts_for_day(date(2025, 7, 1)).prompts == 1  # 23:59 in summer time
+
+
+def test_store_ts_is_kept_as_sent(store):
+    store.add_events([row(ts="2025-03-01T11:00:00.123+01:00")])
+    (event,) = store.export_events()
+    assert event["ts"] == "2025-03-01T11:00:00.123+01:00"
+    assert event["local_date"] == "2025-03-01"
+
+
+def test_store_days_groups_sites_and_labels(store):
+    store.add_events([row(), row(ts="2025-03-03T10:00:00Z", label="lesson-prep", count=5)])
+    days = store.days(date(2025, 3, 1), date(2025, 3, 31))
+    assert set(days) == {"2025-03-01", "2025-03-03"}
+    assert days["2025-03-03"]["labels"] == {"lesson-prep": Counts(5, 0)}
+    assert days["2025-03-01"]["sites"] == {"chatgpt.com": Counts(1, 0)}
+
+
+def test_store_forget_before_a_date_keeps_later_days(store):
+    store.add_events([row(ts="2025-02-28T10:00:00Z"), row(), row(ts="2025-03-05T10:00:00Z")])
+    assert store.forget(before=date(2025, 3, 1)) == 1
+    assert store.counts_between(date(2020, 1, 1), date(2025, 12, 31)).prompts == 2
+    assert store.db.execute("SELECT COUNT(*) FROM daily_counts").fetchone()[0] == 2
+
+
+def test_store_forget_all_leaves_nothing(store):
+    store.add_events([row(), row(kind="image")])
+    assert store.forget() == 2
+    assert store.event_count() == 0
+    assert store.counts_for_day(date(2025, 3, 1)) == Counts()
+
+
+def test_store_settings_round_trip(store):
+    assert store.get_settings() == {}
+    store.put_settings({"profile": "google-2025", "paused": True, "label": None})
+    store.put_settings({"paused": False})
+    assert store.get_settings() == {"profile": "google-2025", "paused": False, "label": None}
+
+
+def test_store_paused_stores_nothing(store):
+    store.put_settings({"paused": True})
+    assert add_events_unless_paused(store, [row()]) == {
+        "accepted": 0, "duplicates": 0, "paused": True}
+    assert store.event_count() == 0
+
+
+def test_store_never_stores_impacts(store):
+    columns = {c.name for c in store.db["events"].columns}
+    assert not columns & {"energy_wh", "co2_g", "water_ml"}
