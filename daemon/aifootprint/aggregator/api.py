@@ -22,6 +22,7 @@ from ..errors import (
 )
 from ..security import page_headers
 from .app_keys import CONFIG, EXECUTOR, STORE
+from .batching import BATCHER
 from .report import teacher_report
 from .teacher_page import render_teacher_page
 
@@ -69,9 +70,7 @@ async def join(request: web.Request) -> web.Response:
 
 
 async def submit(request: web.Request) -> web.Response:
-    body = await json_body(request)
-    store, now = request.app[STORE], request.app[CONFIG].now()
-    await in_writer(request, store.submit, body, now)
+    await request.app[BATCHER].submit(await json_body(request))
     return web.json_response({"accepted": True})
 
 

@@ -13,6 +13,7 @@ from ..errors import FootprintError
 from ..security import error_middleware
 from .api import MAX_BODY_BYTES
 from .app_keys import CONFIG, EXECUTOR, STORE
+from .batching import batcher_ctx
 from .config import AggregatorConfig
 from .privacy import add_noise
 from .routes import setup_routes
@@ -65,6 +66,7 @@ def create_app(config: AggregatorConfig) -> web.Application:
     app = web.Application(middlewares=[error_middleware], client_max_size=MAX_BODY_BYTES)
     app[CONFIG] = config
     app.cleanup_ctx.append(store_ctx)
+    app.cleanup_ctx.append(batcher_ctx)
     app.cleanup_ctx.append(release_loop_ctx)
     setup_routes(app)
     return app

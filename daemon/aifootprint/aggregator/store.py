@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 from ..errors import (
     ClassFull,
     ClassNotFound,
+    FootprintError,
     InvalidInput,
     JoinCodeExpired,
     PeriodNotClosed,
@@ -195,10 +196,10 @@ class AggregatorStore:
         return rows[0]
 
     def _class(self, class_id: str) -> dict:
-        if not CLASS_ID.match(str(class_id)) or not self.db["classes"].count_where(
-                "id = ?", [class_id]):
+        found = list(self.db.query("SELECT * FROM classes WHERE id = ?", [str(class_id)]))
+        if not CLASS_ID.match(str(class_id)) or not found:
             raise ClassNotFound(f"There is no class {str(class_id)[:20]!r} on this server.")
-        return self.db["classes"].get(class_id)
+        return found[0]
 
     def lookup(self, code: str, now: datetime) -> dict:
         return public_info(self._class_by_code(code, now))
@@ -226,29 +227,49 @@ class AggregatorStore:
 
     # Submissions ---------------------------------------------------------------------
 
-    def submit(self, body: object, now: datetime) -> None:
-        """Add one student's counts for one closed period, or refuse and change nothing."""
-        submission = parse_submission(body)
+    def submit_many(self, bodies: list[object], now: datetime) -> list[FootprintError | None]:
+        """Apply submissions in ONE transaction (group commit); each one is all or nothing
+        on its own (a savepoint), so a refused one changes nothing and blocks no other.
+        Returns, per body, None (counted) or the error that refused it."""
+        outcomes: list[FootprintError | None] = []
         with self._write() as db:
-            row = self._class(submission.class_id)
-            _check_bounds(submission, row)
-            self._check_period_open(row, submission.period, now)
-            member = self._hash("member", row["id"], submission.pseudonym)
-            if not db["members"].count_where("member_hash = ?", [member]):
-                raise SubmissionRefused("This pseudonym has not joined the class; join first.")
-            done = self._hash("submitted", row["id"], submission.period, submission.pseudonym)
-            if db["submitted"].count_where("submission_hash = ?", [done]):
-                raise SubmissionRefused("This period was already submitted; it counts once.")
-            db["submitted"].insert(
-                {"submission_hash": done, "class_id": row["id"], "period": submission.period}
-            )
-            db.execute(
-                "INSERT INTO sums (class_id, period, prompts, images, participants) "
-                "VALUES (?, ?, ?, ?, 1) ON CONFLICT (class_id, period) DO UPDATE SET "
-                "prompts = prompts + excluded.prompts, images = images + excluded.images, "
-                "participants = participants + 1",
-                [row["id"], submission.period, submission.prompts, submission.images],
-            )
+            for body in bodies:
+                db.execute("SAVEPOINT submission")
+                try:
+                    self._add_submission(parse_submission(body), now)
+                    outcomes.append(None)
+                except FootprintError as error:
+                    db.execute("ROLLBACK TO submission")
+                    outcomes.append(error)
+                db.execute("RELEASE submission")
+        return outcomes
+
+    def submit(self, body: object, now: datetime) -> None:
+        """One submission on its own: counted, or refused with its error."""
+        (error,) = self.submit_many([body], now)
+        if error is not None:
+            raise error
+
+    def _add_submission(self, submission: Submission, now: datetime) -> None:
+        db = self.db
+        row = self._class(submission.class_id)
+        _check_bounds(submission, row)
+        self._check_period_open(row, submission.period, now)
+        member = self._hash("member", row["id"], submission.pseudonym)
+        if not db["members"].count_where("member_hash = ?", [member]):
+            raise SubmissionRefused("This pseudonym has not joined the class; join first.")
+        done = self._hash("submitted", row["id"], submission.period, submission.pseudonym)
+        if db["submitted"].count_where("submission_hash = ?", [done]):
+            raise SubmissionRefused("This period was already submitted; it counts once.")
+        db.execute("INSERT INTO submitted (submission_hash, class_id, period) VALUES (?, ?, ?)",
+                   [done, row["id"], submission.period])
+        db.execute(
+            "INSERT INTO sums (class_id, period, prompts, images, participants) "
+            "VALUES (?, ?, ?, ?, 1) ON CONFLICT (class_id, period) DO UPDATE SET "
+            "prompts = prompts + excluded.prompts, images = images + excluded.images, "
+            "participants = participants + 1",
+            [row["id"], submission.period, submission.prompts, submission.images],
+        )
 
     def _check_period_open(self, row: dict, period: str, now: datetime) -> None:
         kind = row["period_kind"]
