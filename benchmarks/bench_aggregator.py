@@ -50,7 +50,7 @@ async def bench(server: str, classes: list[dict], students: int, concurrency: in
     joins = [{"code": c["join_code"], "pseudonym": p} for c, p in members]
     join_s = await post_all(f"{server}/api/v1/join", joins, concurrency)
     submissions = [{"class_id": c["class_id"], "period": period, "pseudonym": p,
-                    "prompts": secrets.randbelow(101), "images": secrets.randbelow(31)}
+                    "prompts": secrets.randbelow(31), "images": secrets.randbelow(11)}
                    for c, p in members]
     submit_s = await post_all(f"{server}/api/v1/submissions", submissions, concurrency)
     return {"students": students, "concurrency": concurrency,

@@ -92,8 +92,8 @@ async def test_submission_counts_once_into_the_sums(client, made_class, agg_conf
 REFUSED = [
     # (what, change to the body, status, words in the message)
     ("duplicate", None, 409, "already submitted"),
-    ("prompts above the clip bound", {"prompts": 101}, 422, "between 0 and 100"),
-    ("negative images", {"images": -1}, 422, "between 0 and 30"),
+    ("prompts above the clip bound", {"prompts": 31}, 422, "between 0 and 30"),
+    ("negative images", {"images": -1}, 422, "between 0 and 10"),
     ("prompts as a float", {"prompts": 2.5}, 422, "prompts"),
     ("prompts as text", {"prompts": "3"}, 422, "prompts"),
     ("an extra field", {"site": "chatgpt.com"}, 422, "site"),
@@ -180,7 +180,8 @@ async def test_release_is_noisy_banded_once_and_final(client, made_class, agg_co
     report = await release_report(client, made_class, agg_config)
     (period,) = report["periods"]
     assert period["status"] == "released" and period["participants"] == "5-9"
-    assert abs(period["prompts_noisy"]["raw"] - 50) <= error_bar(200, 1e-9)
+    scale = periods.RULES["day"].clip_prompts / 0.5  # epsilon 1, half for the prompts
+    assert abs(period["prompts_noisy"]["raw"] - 50) <= error_bar(scale, 1e-9)
     assert period["prompts_noisy"]["low"] <= period["prompts_noisy"]["value"]
     assert set(period["noise_range"]) == {"energy_wh", "co2_g", "water_ml"}
     late = await client.post("/api/v1/submissions", json=body(made_class, names[5]))

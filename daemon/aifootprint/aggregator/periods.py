@@ -20,21 +20,26 @@ PERIOD_KINDS = ("week", "day")
 
 @dataclass(frozen=True)
 class PeriodRules:
-    """Per-kind defaults. Clip bounds: one student's counts for one period, documented."""
+    """Per-kind rules. Clip bounds: the most one student counts for one period (documented
+    in docs/classroom.md); a class may set lower or higher ones, up to the maximum."""
 
     clip_prompts: int
     clip_images: int
+    max_clip_prompts: int
+    max_clip_images: int
     window: timedelta  # submissions accepted from the close until close + window
     send_delay_max_s: int  # students wait a random 0..this many seconds after the close
 
 
 RULES = {
-    # 700 prompts a week is 100 a day every day: far above normal school use, so clipping
-    # rarely changes a real count; a teacher may lower the bounds to get less noise.
-    "week": PeriodRules(clip_prompts=700, clip_images=200, window=timedelta(days=3),
+    # The noise grows with the bound (scale = bound / (epsilon / 2)), so the default is
+    # 3x the report's school use (10 prompts and 5 images a school day), not the maximum:
+    # a class of 25 then gets figures of the right size; heavier use is counted up to it.
+    "week": PeriodRules(clip_prompts=150, clip_images=50, max_clip_prompts=700,
+                        max_clip_images=200, window=timedelta(days=3),
                         send_delay_max_s=6 * 3600),
-    "day": PeriodRules(clip_prompts=100, clip_images=30, window=timedelta(days=1),
-                       send_delay_max_s=3600),
+    "day": PeriodRules(clip_prompts=30, clip_images=10, max_clip_prompts=100,
+                       max_clip_images=30, window=timedelta(days=1), send_delay_max_s=3600),
 }
 
 WEEK_ID = re.compile(r"^(\d{4})-W(\d{2})$")

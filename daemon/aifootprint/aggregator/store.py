@@ -81,10 +81,10 @@ class ClassSettings:
         _check(1 <= self.join_days <= 365, "The join code must last 1 to 365 days.", "join_days")
         clip_prompts = self.clip_prompts or rules.clip_prompts
         clip_images = self.clip_images or rules.clip_images
-        _check(1 <= clip_prompts <= rules.clip_prompts,
-               f"The prompt bound must be 1 to {rules.clip_prompts}.", "clip_prompts")
-        _check(1 <= clip_images <= rules.clip_images,
-               f"The image bound must be 1 to {rules.clip_images}.", "clip_images")
+        _check(1 <= clip_prompts <= rules.max_clip_prompts,
+               f"The prompt bound must be 1 to {rules.max_clip_prompts}.", "clip_prompts")
+        _check(1 <= clip_images <= rules.max_clip_images,
+               f"The image bound must be 1 to {rules.max_clip_images}.", "clip_images")
         delay = rules.send_delay_max_s if self.send_delay_max_s is None else self.send_delay_max_s
         _check(0 <= delay <= rules.window.total_seconds() / 2,
                "The send delay must fit well inside the submission window.", "send_delay_max_s")

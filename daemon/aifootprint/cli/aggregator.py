@@ -98,9 +98,11 @@ def serve(config):
 @click.option("--join-days", type=int, default=14, show_default=True,
               help="Days the join code stays valid.")
 @click.option("--clip-prompts", type=int, default=None,
-              help="Most prompts one student counts per period (default 700/week, 100/day).")
+              help="Most prompts one student counts per period (default 150/week, 30/day; "
+                   "at most 700/week, 100/day). Higher: more noise.")
 @click.option("--clip-images", type=int, default=None,
-              help="Most images one student counts per period (default 200/week, 30/day).")
+              help="Most images one student counts per period (default 50/week, 10/day; "
+                   "at most 200/week, 30/day). Higher: more noise.")
 @click.option("--send-delay", "send_delay", type=int, default=None,
               help="Students wait a random 0..this many seconds after a period closes.")
 @aggregator_options
