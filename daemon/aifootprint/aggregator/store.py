@@ -123,6 +123,7 @@ def public_info(row: dict) -> dict:
 
 def open_database(path: Path) -> sqlite_utils.Database:
     path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600, exist_ok=True)  # only the aggregator's user reads the sums
     conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
     conn.execute("PRAGMA journal_mode=DELETE")
     conn.execute("PRAGMA secure_delete=ON")
