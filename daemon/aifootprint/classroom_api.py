@@ -12,9 +12,8 @@ from datetime import datetime
 
 from aiohttp import web
 
-from . import classroom
+from . import api, classroom  # api as a module: api -> openapi -> here is a cycle
 from .aggregator import periods
-from .api import read_json
 from .errors import InvalidInput
 from .keys import CONFIG, STORE
 from .store import Store
@@ -46,7 +45,7 @@ async def status(request: web.Request) -> web.Response:
 
 async def preview(request: web.Request) -> web.Response:
     """Before joining: the class, the explanation (nl and en) and the exact submission."""
-    code, server = _fields(await read_json(request), "code", "server")
+    code, server = _fields(await api.read_json(request), "code", "server")
     server = classroom.check_server(server)
     info = await classroom.lookup_class(server, code)
     candidate = classroom.membership_row(info, server, classroom.new_pseudonym(), datetime.now())
@@ -67,7 +66,7 @@ async def member_preview(request: web.Request) -> web.Response:
 
 
 async def join(request: web.Request) -> web.Response:
-    body = await read_json(request)
+    body = await api.read_json(request)
     code, server, pseudonym = _fields(body, "code", "server", "pseudonym")
     if body.get("confirm") is not True:
         raise InvalidInput("Joining needs the student's confirmation (confirm: true).", "confirm")
@@ -82,3 +81,27 @@ async def join(request: web.Request) -> web.Response:
 async def leave(request: web.Request) -> web.Response:
     left = await asyncio.to_thread(classroom.leave, request.app[CONFIG])
     return web.json_response({"left": left, "member": False})
+
+
+def openapi_paths(errors, json_schema) -> dict:
+    """The class routes for the daemon's OpenAPI description (openapi.py merges them)."""
+    ask = {"type": "object", "required": ["code", "server"], "additionalProperties": False,
+           "properties": {"code": {"type": "string"}, "server": {"type": "string",
+                                                                  "format": "uri"}}}
+    join_body = {**ask, "required": ["code", "server", "pseudonym", "confirm"], "properties": {
+        **ask["properties"], "pseudonym": {"type": "string", "pattern": PSEUDONYM.pattern},
+        "confirm": {"const": True}}}
+    status = json_schema({"type": "object", "required": ["member"]})
+
+    def post(schema: dict, *statuses: int) -> dict:
+        return {"requestBody": {"required": True,
+                                "content": {"application/json": {"schema": schema}}},
+                "responses": {"200": status, **errors(400, 401, 403, 413, 415, 422, *statuses)}}
+
+    return {
+        "/class/status": {"get": {"responses": {"200": status, **errors(401, 403)}}},
+        "/class/preview": {"get": {"responses": {"200": status, **errors(401, 403)}},
+                           "post": post(ask, 502)},
+        "/class/join": {"post": post(join_body, 502)},
+        "/class/leave": {"post": post({"type": "object"})},
+    }
