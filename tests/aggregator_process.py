@@ -37,11 +37,11 @@ class AggregatorProcess:
         return errors
 
 
-def start_aggregator(home: Path, clock: Path | None = None) -> AggregatorProcess:
+def start_aggregator(home: Path, clock: Path | None = None, port: int = 0) -> AggregatorProcess:
     extra = {"AIFOOTPRINT_AGGREGATOR_TEST_CLOCK": str(clock)} if clock else {}
     process = subprocess.Popen(
         [sys.executable, "-m", "aifootprint", "aggregator", "serve", "--home", str(home),
-         "--port", "0", "--lang", "en"],
+         "--port", str(port), "--lang", "en"],
         env=aifootprint_env(**extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     deadline = time.monotonic() + 20

@@ -8,6 +8,7 @@ with a test clock file so the test can close the submission window without waiti
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import time
 import urllib.request
@@ -205,3 +206,54 @@ def test_classroom_texts_exist_in_nl_and_en():
 
     for each in (classroom.TEXT, TEACHER, AGGREGATOR_CLI, CLASS_CLI):
         assert each.missing_translations() == []
+
+
+async def test_submission_waits_its_random_delay_and_is_retried_until_accepted(tmp_path):
+    """The daemon's sending step, driven directly with chosen moments, against a real
+    aggregator that is down for the first attempt."""
+    import aiohttp
+
+    from aifootprint.footprint import Counts
+    from daemon_process import free_port
+
+    port = free_port()
+    aggregator = start_aggregator(tmp_path / "aggregator", port=port)
+    klass = create_class(aggregator.home, "--name", "5C", "--period", "day",
+                         "--send-delay", "600")
+    config = load_config(home=tmp_path / "student", env={})
+    now = datetime.now()
+    await classroom.join(config, aggregator.url, klass["join_code"], classroom.new_pseudonym(),
+                         now)
+    aggregator.stop()
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    closed_at = datetime.combine(date.today(), clock_time())
+
+    async def counts_for(days):
+        return Counts(prompts=250, images=3)  # 250 is above the bound: 30 is sent
+
+    async with aiohttp.ClientSession() as session:
+        await classroom.share_due(config, session, counts_for, closed_at)
+        planned = classroom.sharing_status(config)["periods"]
+        assert planned == [{"period": yesterday, "state": "waiting", "message": ""}]  # no try
+        await classroom.share_due(config, session, counts_for, closed_at + timedelta(hours=1))
+        status = classroom.sharing_status(config)["periods"][0]
+        assert status["state"] == "waiting" and "cannot be reached" in status["message"]
+        aggregator = start_aggregator(tmp_path / "aggregator", port=port)
+        try:
+            await classroom.share_due(config, session, counts_for,
+                                      closed_at + timedelta(hours=1, seconds=10))
+            assert period_state_of(config, yesterday) == "waiting"  # backing off (30 s)
+            retry_at = closed_at + timedelta(hours=1, seconds=31)
+            await classroom.share_due(config, session, counts_for, retry_at)
+            assert period_state_of(config, yesterday) == "sent"
+            await classroom.share_due(config, session, counts_for, retry_at)  # nothing new
+        finally:
+            aggregator.stop()
+    with sqlite3.connect(aggregator.home / "data" / "aggregator.db") as conn:
+        assert conn.execute("SELECT prompts, images, participants FROM sums").fetchall() == [
+            (30, 3, 1)]
+
+
+def period_state_of(config, period: str) -> str | None:
+    states = {p["period"]: p["state"] for p in classroom.sharing_status(config)["periods"]}
+    return states.get(period)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import sys
@@ -40,7 +41,8 @@ async def serve(config: AggregatorConfig, announce=print) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
+        with contextlib.suppress(NotImplementedError):  # Windows: Ctrl+C still stops it
+            loop.add_signal_handler(signum, stop.set)
     try:
         await stop.wait()
     finally:
