@@ -257,3 +257,40 @@ async def test_submission_waits_its_random_delay_and_is_retried_until_accepted(t
 def period_state_of(config, period: str) -> str | None:
     states = {p["period"]: p["state"] for p in classroom.sharing_status(config)["periods"]}
     return states.get(period)
+
+
+def test_dashboard_section_previews_joins_and_leaves_in_chromium(tmp_path):
+    """The #class-sharing hook of the dashboard, in real Chromium against the real daemon."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    aggregator = start_aggregator(tmp_path / "aggregator")
+    student = start_daemon(tmp_path / "student")
+    try:
+        status, page_html = student.get("/")
+        if status != 200 or 'id="class-sharing"' not in str(page_html):
+            pytest.skip("the dashboard page with the #class-sharing hook is not merged here")
+        klass = create_class(aggregator.home, "--name", "2D")
+        with playwright_api.sync_playwright() as driver:
+            browser = driver.chromium.launch(executable_path="/usr/bin/chromium")
+            page = browser.new_page()
+            page.goto(f"{student.url}/")
+            if "classroom.js" not in page.content():  # until index.html loads the module
+                page.add_script_tag(url="/static/classroom.js", type="module")
+            section = page.locator("#class-sharing")
+            section.locator("input[name=code]").fill(klass["join_code"])
+            section.locator("input[name=server]").fill(aggregator.url)
+            section.locator("form button").click()
+            section.locator("pre.class-preview").wait_for()
+            assert '"pseudonym"' in section.inner_text()
+            assert classroom.membership(load_config(home=student.home, env={})) is None
+            section.get_by_role("button", name="Join and share").click()
+            section.get_by_text("You share with class 2D").wait_for()
+            assert classroom.membership(load_config(home=student.home, env={})) is not None
+            page.evaluate("document.documentElement.lang = 'nl'")
+            section.get_by_text("Je deelt met klas 2D").wait_for()
+            section.get_by_role("button", name="Stop met delen en wis mijn code").click()
+            section.locator("input[name=code]").wait_for()
+            assert classroom.membership(load_config(home=student.home, env={})) is None
+            browser.close()
+    finally:
+        student.stop()
+        aggregator.stop()
