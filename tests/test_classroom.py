@@ -269,10 +269,14 @@ def test_dashboard_section_previews_joins_and_leaves_in_chromium(tmp_path):
         if status != 200 or 'id="class-sharing"' not in str(page_html):
             pytest.skip("the dashboard page with the #class-sharing hook is not merged here")
         klass = create_class(aggregator.home, "--name", "2D")
+        student.request("PUT", "/api/v1/settings", {"lang": "en", "role": "student"})
+        errors = []
         with playwright_api.sync_playwright() as driver:
             browser = driver.chromium.launch(executable_path="/usr/bin/chromium")
             page = browser.new_page()
+            page.on("pageerror", lambda error: errors.append(str(error)))
             page.goto(f"{student.url}/")
+            page.wait_for_selector("body[data-state=ready]")
             if "classroom.js" not in page.content():  # until index.html loads the module
                 page.add_script_tag(url="/static/classroom.js", type="module")
             section = page.locator("#class-sharing")
@@ -291,6 +295,7 @@ def test_dashboard_section_previews_joins_and_leaves_in_chromium(tmp_path):
             section.locator("input[name=code]").wait_for()
             assert classroom.membership(load_config(home=student.home, env={})) is None
             browser.close()
+        assert errors == []
     finally:
         student.stop()
         aggregator.stop()
