@@ -201,10 +201,14 @@ async def join(config: Config, server: str, code: str, pseudonym: str,
         info = await call_aggregator(session, server, "join",
                                      {"code": code, "pseudonym": pseudonym})
     row = membership_row(info, server, pseudonym, now)
+    await asyncio.to_thread(_save_membership, config, row)
+    return row
+
+
+def _save_membership(config: Config, row: dict) -> None:
     leave(config)  # one class at a time: a new join replaces the old membership
     with _state(config, create=True) as db:
         db["membership"].insert(row)
-    return row
 
 
 # -- what is sent --------------------------------------------------------------------

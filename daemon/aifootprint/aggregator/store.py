@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 from ..errors import (
     ClassFull,
     ClassNotFound,
+    DatabaseError,
     FootprintError,
     InvalidInput,
     JoinCodeExpired,
@@ -134,13 +135,27 @@ def open_database(path: Path) -> sqlite_utils.Database:
 
 
 def load_secret(path: Path) -> bytes:
-    """The HMAC key, made on first use, readable only by the aggregator's user."""
+    """The HMAC key, made on first use, readable only by the aggregator's user.
+
+    Written to a temporary file and linked into place, so a second process starting at
+    the same moment (serve and create-class) never reads a half-written key.
+    """
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        draft = path.with_name(f"{path.name}.{secrets.token_hex(4)}.tmp")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w", encoding="ascii") as handle:
             handle.write(secrets.token_hex(32))
-    return bytes.fromhex(path.read_text(encoding="ascii").strip())
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        finally:
+            draft.unlink()
+    secret = bytes.fromhex(path.read_text(encoding="ascii").strip())
+    if len(secret) != 32:
+        raise DatabaseError(f"The aggregator's key {path} is damaged; restore it from backup.")
+    return secret
 
 
 class AggregatorStore:
