@@ -279,3 +279,53 @@ def test_server_logs_no_client_address(tmp_path):
     for path in (tmp_path / "aggregator").rglob("*"):
         if path.is_file():
             assert b"127.0.0.1" not in path.read_bytes(), path
+
+
+def post_json(url: str, body: dict) -> dict:
+    import urllib.request
+
+    request = urllib.request.Request(url, data=json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as reply:
+        return json.loads(reply.read())
+
+
+def test_teacher_page_shows_released_periods_in_chromium(tmp_path):
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    clock = tmp_path / "clock"
+    clock.write_text(datetime.now().isoformat(timespec="seconds"))
+    server = start_aggregator(tmp_path / "aggregator", clock)
+    try:
+        made = create_class(server.home, "--name", "3B", "--period", "day")
+        yesterday = (datetime.now() - timedelta(days=1)).date().isoformat()
+        for _ in range(6):
+            name = pseudonym()
+            post_json(f"{server.url}/api/v1/join", {"code": made["join_code"],
+                                                    "pseudonym": name})
+            post_json(f"{server.url}/api/v1/submissions", {
+                "class_id": made["class_id"], "period": yesterday, "pseudonym": name,
+                "prompts": 20, "images": 4})
+        clock.write_text((datetime.now() + timedelta(days=1, hours=1)).isoformat())
+        errors = []
+        with playwright_api.sync_playwright() as driver:
+            browser = driver.chromium.launch(executable_path="/usr/bin/chromium")
+            page = browser.new_page()
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(f"{server.url}/teacher?lang=nl")
+            page.fill("input[name=class_id]", made["class_id"])
+            page.fill("input[name=teacher_key]", "wrong")
+            page.click("button[type=submit]")
+            page.get_by_text("The teacher key does not fit this class.").wait_for()
+            page.fill("input[name=teacher_key]", made["teacher_key"])
+            page.click("button[type=submit]")
+            row = page.locator("#report tbody tr")
+            row.wait_for()
+            cells = row.locator("td").all_inner_texts()
+            assert cells[0] == yesterday and cells[1] == "5-9"
+            assert "Wh" in cells[4] and "–" in cells[4]  # a value with its error bar
+            assert "hypothetische klas" in page.locator("#compare").inner_text()
+            assert made["teacher_key"] not in page.url
+            browser.close()
+        assert errors == []
+    finally:
+        server.stop()

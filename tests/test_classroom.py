@@ -199,15 +199,6 @@ def test_cli_join_says_no_unless_confirmed(tmp_path):
         aggregator.stop()
 
 
-def test_classroom_texts_exist_in_nl_and_en():
-    from aifootprint.aggregator.teacher_page import TEXT as TEACHER
-    from aifootprint.cli.aggregator import TEXT as AGGREGATOR_CLI
-    from aifootprint.cli.classroom import TEXT as CLASS_CLI
-
-    for each in (classroom.TEXT, TEACHER, AGGREGATOR_CLI, CLASS_CLI):
-        assert each.missing_translations() == []
-
-
 async def test_submission_waits_its_random_delay_and_is_retried_until_accepted(tmp_path):
     """The daemon's sending step, driven directly with chosen moments, against a real
     aggregator that is down for the first attempt."""
