@@ -8,17 +8,18 @@ the program is refused with a clear DatabaseError and left exactly as it was.
 
 from __future__ import annotations
 
-import sqlite_utils
+import sqlite3
 
 from .errors import DatabaseError
 
 
-def m001_create_events(db: sqlite_utils.Database) -> None:
+def m001_create_events(db: sqlite3.Connection) -> None:
     # Raw events only, never impacts: a change of profile or location re-computes history.
-    # WITHOUT ROWID: the client's UUID is the key, so it is stored once, not twice.
+    # Rows are appended in rowid order (cheap, local page writes); the client's UUID is
+    # UNIQUE, which is what makes a re-sent event a duplicate.
     db.execute("""
         CREATE TABLE events (
-            id TEXT PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
             ts TEXT NOT NULL,
             local_date TEXT NOT NULL,
             site TEXT NOT NULL,
@@ -28,7 +29,7 @@ def m001_create_events(db: sqlite_utils.Database) -> None:
             label TEXT,
             regenerated INTEGER NOT NULL DEFAULT 0,
             received_at TEXT NOT NULL
-        ) WITHOUT ROWID
+        )
     """)
     db.execute("CREATE INDEX events_by_day ON events (local_date, site, kind)")
     # Per-day counts kept up to date by triggers in the same transaction as the event,
@@ -62,7 +63,7 @@ def m001_create_events(db: sqlite_utils.Database) -> None:
     """)
 
 
-def m002_settings(db: sqlite_utils.Database) -> None:
+def m002_settings(db: sqlite3.Connection) -> None:
     # Daemon-side settings (profile, location, lang, role, paused, label); values are JSON.
     db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
@@ -71,11 +72,11 @@ MIGRATIONS = (m001_create_events, m002_settings)
 LATEST = len(MIGRATIONS)
 
 
-def schema_version(db: sqlite_utils.Database) -> int:
+def schema_version(db: sqlite3.Connection) -> int:
     return db.execute("PRAGMA user_version").fetchone()[0]
 
 
-def check_version(db: sqlite_utils.Database, path: object) -> int:
+def check_version(db: sqlite3.Connection, path: object) -> int:
     """The database's version; DatabaseError, before anything is written, if it is newer."""
     version = schema_version(db)
     if version > LATEST:
@@ -86,7 +87,7 @@ def check_version(db: sqlite_utils.Database, path: object) -> int:
     return version
 
 
-def migrate(db: sqlite_utils.Database, path: object = "") -> int:
+def migrate(db: sqlite3.Connection, path: object = "") -> int:
     """Apply every migration the database lacks; returns how many were applied.
 
     The connection must be in autocommit mode (isolation_level=None) so that the
