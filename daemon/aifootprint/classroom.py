@@ -24,7 +24,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import aiohttp
-import sqlite_utils
 
 from .aggregator import periods
 from .config import Config
@@ -94,7 +93,7 @@ def new_pseudonym() -> str:
 
 
 @contextmanager
-def _state(config: Config, create: bool = False) -> Iterator[sqlite_utils.Database | None]:
+def _state(config: Config, create: bool = False) -> Iterator[sqlite3.Connection | None]:
     """The state database, or None when not a member. Never creates it unless joining."""
     path = state_path(config)
     if not create and not path.exists():
@@ -110,29 +109,34 @@ def _state(config: Config, create: bool = False) -> Iterator[sqlite_utils.Databa
         return
     try:
         conn.execute("PRAGMA secure_delete=ON")
-        db = sqlite_utils.Database(conn)
+        conn.row_factory = sqlite3.Row
         if create:
-            _create_tables(db)
-        yield db if "membership" in db.table_names() else None
+            _create_tables(conn)
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        yield conn if "membership" in tables else None
     finally:
         conn.close()
 
 
-def _create_tables(db: sqlite_utils.Database) -> None:
-    db["membership"].create({
-        "class_id": str, "server": str, "name": str, "period_kind": str, "pseudonym": str,
-        "first_period": str, "clip_prompts": int, "clip_images": int,
-        "send_delay_max_s": int, "joined": str,
-    }, pk="class_id", if_not_exists=True)
-    db["periods"].create({
-        "period": str, "send_after": str, "state": str, "attempts": int, "message": str,
-    }, pk="period", if_not_exists=True)
+MEMBERSHIP_COLUMNS = ("class_id", "server", "name", "period_kind", "pseudonym", "first_period",
+                      "clip_prompts", "clip_images", "send_delay_max_s", "joined")
+
+
+def _create_tables(db: sqlite3.Connection) -> None:
+    # Plain sqlite3, like the daemon's store: no extra imports in the daemon process.
+    with db:
+        db.execute("CREATE TABLE IF NOT EXISTS membership (class_id TEXT PRIMARY KEY, "
+                   "server TEXT, name TEXT, period_kind TEXT, pseudonym TEXT, "
+                   "first_period TEXT, clip_prompts INTEGER, clip_images INTEGER, "
+                   "send_delay_max_s INTEGER, joined TEXT)")
+        db.execute("CREATE TABLE IF NOT EXISTS periods (period TEXT PRIMARY KEY, "
+                   "send_after TEXT, state TEXT, attempts INTEGER, message TEXT)")
 
 
 def membership(config: Config) -> dict | None:
     with _state(config) as db:
-        rows = list(db["membership"].rows) if db else []
-    return rows[0] if rows else None
+        row = db.execute("SELECT * FROM membership").fetchone() if db else None
+    return dict(row) if row else None
 
 
 def leave(config: Config) -> bool:
@@ -207,8 +211,10 @@ async def join(config: Config, server: str, code: str, pseudonym: str,
 
 def _save_membership(config: Config, row: dict) -> None:
     leave(config)  # one class at a time: a new join replaces the old membership
-    with _state(config, create=True) as db:
-        db["membership"].insert(row)
+    with _state(config, create=True) as db, db:
+        db.execute(f"INSERT INTO membership ({', '.join(MEMBERSHIP_COLUMNS)}) VALUES "
+                   f"({', '.join('?' * len(MEMBERSHIP_COLUMNS))})",
+                   [row[column] for column in MEMBERSHIP_COLUMNS])
 
 
 # -- what is sent --------------------------------------------------------------------
@@ -263,7 +269,8 @@ def sharing_status(config: Config, now: datetime | None = None) -> dict:
     if member is None:
         return {"member": False}
     with _state(config) as db:
-        done = list(db["periods"].rows_where(order_by="period")) if db else []
+        done = [dict(row) for row in db.execute(
+            "SELECT * FROM periods ORDER BY period")] if db else []
     period, closed = next_period(member, {p["period"] for p in done}, now or datetime.now())
     return {
         "member": True,
@@ -280,7 +287,8 @@ def done_periods(config: Config) -> set[str]:
     with _state(config) as db:
         if db is None:
             return set()
-        return {row["period"] for row in db["periods"].rows_where("state != 'waiting'")}
+        return {row[0] for row in db.execute("SELECT period FROM periods WHERE state != ?",
+                                             ["waiting"])}
 
 
 # -- the daemon's background task ----------------------------------------------------
@@ -340,12 +348,15 @@ def _planned_send(config: Config, member: dict, period: str) -> datetime | None:
     with _state(config) as db:
         if db is None or not _same_member(db, member):
             return None
-        if db["periods"].count_where("period = ?", [period]):
-            return datetime.fromisoformat(db["periods"].get(period)["send_after"])
+        planned = db.execute("SELECT send_after FROM periods WHERE period = ?",
+                             [period]).fetchone()
+        if planned:
+            return datetime.fromisoformat(planned[0])
         delay = secrets.SystemRandom().uniform(0, member["send_delay_max_s"])
         send_after = periods.closes_at(member["period_kind"], period) + timedelta(seconds=delay)
-        db["periods"].insert({"period": period, "send_after": send_after.isoformat(),
-                              "state": "waiting", "attempts": 0, "message": ""})
+        with db:
+            db.execute("INSERT INTO periods VALUES (?, ?, 'waiting', 0, '')",
+                       [period, send_after.isoformat()])
         return send_after
 
 
@@ -353,17 +364,19 @@ def _record(config: Config, member: dict, period: str, outcome: dict, now: datet
     with _state(config) as db:
         if db is None or not _same_member(db, member):
             return  # the student left (or joined another class) meanwhile: keep nothing
-        attempts = db["periods"].get(period)["attempts"] + 1
+        attempts = db.execute("SELECT attempts FROM periods WHERE period = ?",
+                              [period]).fetchone()[0] + 1
         retry_in = min(RETRY_FIRST_S * 2 ** (attempts - 1), RETRY_MAX_S)
-        db["periods"].update(period, {
-            **outcome, "attempts": attempts,
-            "send_after": (now + timedelta(seconds=retry_in)).isoformat(),
-        })
+        with db:
+            db.execute("UPDATE periods SET state = ?, message = ?, attempts = ?, "
+                       "send_after = ? WHERE period = ?",
+                       [outcome["state"], outcome["message"], attempts,
+                        (now + timedelta(seconds=retry_in)).isoformat(), period])
 
 
-def _same_member(db: sqlite_utils.Database, member: dict) -> bool:
-    return db["membership"].count_where(
-        "class_id = ? AND pseudonym = ?", [member["class_id"], member["pseudonym"]]) == 1
+def _same_member(db: sqlite3.Connection, member: dict) -> bool:
+    return db.execute("SELECT COUNT(*) FROM membership WHERE class_id = ? AND pseudonym = ?",
+                      [member["class_id"], member["pseudonym"]]).fetchone()[0] == 1
 
 
 def sharing_status_text(config: Config, lang: str) -> str:

@@ -10,10 +10,6 @@ import click
 
 from ..aggregator.config import load_aggregator_config
 from ..aggregator.privacy import MIN_K, add_noise
-from ..aggregator.report import teacher_report
-from ..aggregator.server import serve as serve_forever
-from ..aggregator.server import setup_logging
-from ..aggregator.store import AggregatorStore, ClassSettings, load_secret, open_database
 from ..formatting import format_co2, format_energy, format_number, format_water
 from ..i18n import Catalog
 
@@ -63,7 +59,10 @@ def aggregator_options(command):
     return wrapper
 
 
-def open_store(config) -> AggregatorStore:
+def open_store(config):
+    # Imported here: the store needs sqlite-utils, which `aifootprint run` should not load.
+    from ..aggregator.store import AggregatorStore, load_secret, open_database
+
     return AggregatorStore(open_database(config.db_path), load_secret(config.secret_path))
 
 
@@ -82,6 +81,9 @@ def aggregator():
 @aggregator_options
 def serve(config):
     """Run the aggregator (on a LAN, or behind an HTTPS reverse proxy). Logs no addresses."""
+    from ..aggregator.server import serve as serve_forever
+    from ..aggregator.server import setup_logging
+
     setup_logging(config)
     asyncio.run(serve_forever(config, announce=lambda line: click.echo(line)))
 
@@ -109,6 +111,8 @@ def serve(config):
 def create_class(config, name, max_students, period, k, epsilon, join_days, clip_prompts,
                  clip_images, send_delay):
     """Make a class; prints its join code (expiring) and the teacher key."""
+    from ..aggregator.store import ClassSettings
+
     settings = ClassSettings(name, period, max_students, k, epsilon, join_days, clip_prompts,
                              clip_images, send_delay)
     store = open_store(config)
@@ -140,6 +144,8 @@ def release(config):
 @aggregator_options
 def report(config, class_id, teacher_key, as_json):
     """The class's released periods, with error bars and the report's class day."""
+    from ..aggregator.report import teacher_report
+
     store = open_store(config)
     try:
         answer = teacher_report(store, config, class_id, teacher_key)
