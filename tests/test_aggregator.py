@@ -329,3 +329,21 @@ def test_teacher_page_shows_released_periods_in_chromium(tmp_path):
         assert errors == []
     finally:
         server.stop()
+
+
+def test_aggregator_cli_release_releases_once(tmp_path, agg_config, made_class):
+    store = open_store(agg_config)
+    for _ in range(5):
+        name = pseudonym()
+        store.join(made_class["join_code"], name, NOW)
+        store.submit(body(made_class, name), NOW)
+    store.close()
+    clock = tmp_path / "after"
+    clock.write_text(AFTER_WINDOW.isoformat())
+    home = str(agg_config.home)
+    first = run_cli("aggregator", "release", "--home", home, "--lang", "en", clock=clock)
+    again = run_cli("aggregator", "release", "--home", home, "--lang", "en", clock=clock)
+    assert (first.stdout, again.stdout) == ("Released 1 period(s).\n", "Released 0 period(s).\n")
+    shown = run_cli("aggregator", "report", "--home", home, "--class", made_class["class_id"],
+                    "--teacher-key", made_class["teacher_key"], "--lang", "en", clock=clock)
+    assert f"{YESTERDAY}: 5-9 students" in shown.stdout and "95 %" in shown.stdout

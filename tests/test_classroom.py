@@ -169,12 +169,15 @@ def test_dashboard_api_joins_only_with_confirmation_and_leave_deletes(tmp_path):
         status, joined = student.post("/api/v1/class/join", {
             **ask, "pseudonym": sent["pseudonym"], "confirm": True})
         assert status == 200 and joined["member"] and joined["class"]["name"] == "4A"
+        config = load_config(home=student.home, env={})
+        assert classroom.sharing_status_text(config, "nl") == "Delen met klas 4A"  # the tray
         status, member = student.get("/api/v1/class/preview")
         assert member["preview"]["body"]["pseudonym"] == sent["pseudonym"]
 
         assert student.post("/api/v1/class/leave", {})[1] == {"left": True, "member": False}
         assert not classroom.state_path(load_config(home=student.home, env={})).exists()
         assert student.get("/api/v1/class/status")[1] == {"member": False}
+        assert classroom.sharing_status_text(config, "en") == ""
     finally:
         student.stop()
         aggregator.stop()
