@@ -68,6 +68,12 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(samples: list[float], p: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -146,9 +152,12 @@ def main() -> None:
             time.sleep(1)
             print(f"idle RSS: {rss_mb(daemon.process.pid):.1f} MB")
             report_latency(daemon, f"{args.events:,} stored")
+            cpu_before = cpu_seconds(daemon.process.pid)
             rate = asyncio.run(ingest(daemon.url, daemon.token, args.ingest))
+            cpu_per_event = (cpu_seconds(daemon.process.pid) - cpu_before) / args.ingest
             print(f"ingestion: {rate:,.0f} events/s (batches of 100, 4 clients, "
-                  f"{args.ingest:,} events)")
+                  f"{args.ingest:,} events); daemon CPU {cpu_per_event * 1e6:.0f} µs/event, "
+                  f"so {1 / cpu_per_event:,.0f} events/s per core it gets")
             print(f"RSS after load: {rss_mb(daemon.process.pid):.1f} MB")
             report_latency(daemon, "after ingestion")
             time.sleep(2)
