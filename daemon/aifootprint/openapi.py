@@ -6,7 +6,7 @@ so the description cannot drift from what the daemon validates; the bounds are i
 
 from __future__ import annotations
 
-from . import __version__
+from . import __version__, classroom_api
 from .events import MAX_BATCH, MAX_BODY_BYTES, EventBatch
 from .reports import MAX_PERIOD_DAYS
 from .scenario import ScenarioInputs
@@ -53,7 +53,8 @@ def _errors(*statuses: int) -> dict:
     reasons = {400: "Not JSON", 401: "No or wrong token", 403: "A web page's Origin or a "
                "foreign Host", 413: f"Body over {MAX_BODY_BYTES} bytes", 415: "Not JSON",
                422: "Invalid; error.field names the field, e.g. events[3].ts",
-               503: "Busy; retry after a second"}
+               502: "The class aggregator cannot be reached or refused", 503: "Busy; retry "
+               "after a second"}
     return {str(s): {"description": reasons[s], "content": {"application/json": {"schema": ERROR}}}
             for s in statuses}
 
@@ -113,6 +114,7 @@ def openapi_description() -> dict:
                     "responses": {"200": _json({"type": "object"}),
                                   **_errors(400, 401, 403, 413, 415, 422, 503)}}},
             **dashboard_paths(),
+            **classroom_api.openapi_paths(_errors, _json),
         },
     }
 

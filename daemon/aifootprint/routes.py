@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from . import api, dashboard
+from . import api, classroom_api, dashboard
 
 API = "/api/v1"
 
@@ -27,3 +27,11 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_get(f"{API}/export", dashboard.export_handler)
     app.router.add_post(f"{API}/forget", dashboard.forget_handler)
     # ---- end of dashboard routes ----
+
+    # ---- Class sharing routes (owned by the classroom helper: classroom_api.py) ----
+    app.router.add_get(f"{API}/class/status", classroom_api.status)
+    app.router.add_get(f"{API}/class/preview", classroom_api.member_preview)
+    app.router.add_post(f"{API}/class/preview", classroom_api.preview)
+    app.router.add_post(f"{API}/class/join", classroom_api.join)
+    app.router.add_post(f"{API}/class/leave", classroom_api.leave)
+    # ---- end of class sharing routes ----
