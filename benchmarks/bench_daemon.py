@@ -68,6 +68,12 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(samples: list[float], p: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -133,6 +139,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=500_000)
     parser.add_argument("--ingest", type=int, default=200_000)
+    parser.add_argument("--env", nargs="*", default=[], metavar="NAME=VALUE",
+                        help="extra environment for the daemon, e.g. MALLOC_ARENA_MAX=2")
     args = parser.parse_args()
     print(f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
@@ -141,14 +149,17 @@ def main() -> None:
         started = time.perf_counter()
         seed(home / "data" / "footprint.db", args.events)
         print(f"seeded {args.events:,} events in {time.perf_counter() - started:.1f} s")
-        daemon = start_daemon(home)
+        daemon = start_daemon(home, env=dict(item.split("=", 1) for item in args.env))
         try:
             time.sleep(1)
             print(f"idle RSS: {rss_mb(daemon.process.pid):.1f} MB")
             report_latency(daemon, f"{args.events:,} stored")
+            cpu_before = cpu_seconds(daemon.process.pid)
             rate = asyncio.run(ingest(daemon.url, daemon.token, args.ingest))
+            cpu_per_event = (cpu_seconds(daemon.process.pid) - cpu_before) / args.ingest
             print(f"ingestion: {rate:,.0f} events/s (batches of 100, 4 clients, "
-                  f"{args.ingest:,} events)")
+                  f"{args.ingest:,} events); daemon CPU {cpu_per_event * 1e6:.0f} µs/event, "
+                  f"so {1 / cpu_per_event:,.0f} events/s per core it gets")
             print(f"RSS after load: {rss_mb(daemon.process.pid):.1f} MB")
             report_latency(daemon, "after ingestion")
             time.sleep(2)

@@ -20,7 +20,8 @@ const REQUEST_FILTER = { urls: requestHosts().map((host) => `https://${host}/*`)
 // ---- counting --------------------------------------------------------------------------
 
 function eventFrom(signal, site, settings) {
-  const event = { ts: localTimestamp(Date.now()), site, kind: signal.kind, count: signal.count };
+  const at = Number.isFinite(signal.at) ? signal.at : Date.now(); // a backup keeps its request's time
+  const event = { ts: localTimestamp(at), site, kind: signal.kind, count: signal.count };
   if (signal.model) event.model = String(signal.model).slice(0, 200);
   if (settings.label) event.label = settings.label;
   if (signal.regenerated) event.regenerated = true;
@@ -50,8 +51,8 @@ async function record(adapter, site, signal) {
 async function deliver({ force = false } = {}) {
   const settings = await readSettings(storage);
   const result = await queue.flush({ url: settings.daemonUrl, token: settings.token }, { force });
-  const state = { delivered: 'connected', empty: null, waiting: null }[result.status];
-  if (state !== null) await storage.set({ [CONNECTION_KEY]: { state: state ?? result.status, at: Date.now() } });
+  if (result.status === 'delivered') await rememberCheck({ state: 'connected' });
+  if (['offline', 'unauthorized', 'unpaired'].includes(result.status)) await rememberCheck({ state: result.status });
   return result;
 }
 
@@ -91,18 +92,23 @@ function bodyText(requestBody) {
   return { text, bytes };
 }
 
-function onBeforeRequest(details) {
-  if (details.tabId < 0) return;
+// The adapter of the page that sent a request, and the rule (or null) that matches it.
+function matchDetails(details) {
+  if (details.tabId < 0) return null;
   const adapter = ADAPTERS.find((a) => pageHostOf(details, a.hosts));
-  if (!adapter) return;
-  const site = pageHostOf(details, adapter.hosts);
-  const rules = engine.rulesFor([adapter]);
-  const rule = engine.matchRequest(rules, details.method, details.url, 'http');
+  if (!adapter) return null;
+  const rule = engine.matchRequest(engine.rulesFor([adapter]), details.method, details.url, 'http');
+  return { adapter, rule, site: pageHostOf(details, adapter.hosts), tabId: details.tabId, url: details.url };
+}
+
+function onBeforeRequest(details) {
+  const match = matchDetails(details);
+  if (!match) return;
   const body = bodyText(details.requestBody);
-  if (rule && rule.backup !== false) {
-    inFlight.set(details.requestId, { adapter, rule, site, tabId: details.tabId, url: details.url, body: body.text });
-  } else if (!rule && engine.looksLikeGeneration(adapter, details.method, details.url, body.bytes)) {
-    ledger.noteSuspect(adapter.id);
+  if (match.rule && match.rule.backup !== false) {
+    inFlight.set(details.requestId, { ...match, body: body.text });
+  } else if (!match.rule && engine.looksLikeGeneration(match.adapter, details.method, details.url, body.bytes)) {
+    ledger.noteSuspect(match.adapter.id);
   }
 }
 
@@ -115,13 +121,15 @@ function onSendHeaders(details) {
 }
 
 async function onCompleted(details) {
-  const request = inFlight.get(details.requestId);
+  // Not in memory when the worker was restarted during the request: decide from the URL.
+  const request = inFlight.get(details.requestId) || matchDetails(details);
   inFlight.delete(details.requestId);
-  if (!request) return;
+  if (!request || !request.rule || request.rule.backup === false) return;
   const facts = request.facts || engine.requestFacts(request.rule, { url: request.url, headers: {}, body: request.body });
   const [event] = engine.decide(request.rule, facts, null, details.statusCode);
   if (!event) return;
-  await ledger.backup(request.tabId, `${request.adapter.id}/${request.rule.id}`, { ...event, adapter: request.adapter.id, site: request.site });
+  const signal = { ...event, adapter: request.adapter.id, site: request.site, at: Date.now() };
+  await ledger.backup(request.tabId, `${request.adapter.id}/${request.rule.id}`, signal);
   setTimeout(countUnclaimedBackups, 21 * 1000);
 }
 
@@ -134,36 +142,63 @@ async function countUnclaimedBackups() {
 
 // ---- pairing and the popup -------------------------------------------------------------
 
+// Remembers the last check; the daemon's profile and location are kept while it is down.
+async function rememberCheck(check) {
+  const previous = (await storage.get([CONNECTION_KEY]))[CONNECTION_KEY] || {};
+  const connection = {
+    state: check.state === 'invalid' ? 'unpaired' : check.state,
+    at: Date.now(),
+    profile: check.profile ?? previous.profile,
+    location: check.location ?? previous.location,
+  };
+  await storage.set({ [CONNECTION_KEY]: connection });
+  return connection;
+}
+
 async function connect(url, token) {
   const result = await checkDaemon(fetch, url, token);
   if (result.state === 'connected') {
     await writeSettings(storage, { daemonUrl: result.url, token });
     await deliver({ force: true });
   }
-  await storage.set({ [CONNECTION_KEY]: { state: result.state, at: Date.now() } });
+  await rememberCheck(result);
   return result;
 }
 
 async function status() {
   const settings = await readSettings(storage);
-  const delivery = await deliver({ force: true });
-  if (delivery.status === 'empty') {
-    const check = await checkDaemon(fetch, settings.daemonUrl, settings.token);
-    const state = check.state === 'invalid' ? 'unpaired' : check.state;
-    await storage.set({ [CONNECTION_KEY]: { state, at: Date.now() } });
-  }
-  const items = await storage.get([CONNECTION_KEY]);
+  await deliver({ force: true });
+  const connection = await rememberCheck(await checkDaemon(fetch, settings.daemonUrl, settings.token));
   return {
     settings,
-    connection: items[CONNECTION_KEY] || { state: 'unpaired' },
+    connection,
     queue: await queue.stats(),
     today: await ledger.countsOf(),
-    broken: await ledger.brokenAdapters(),
+    broken: (await ledger.brokenAdapters()).filter((id) => !settings.disabledSites.includes(id)),
   };
 }
 
+// Who may ask what: the site content scripts speak from a tab of a supported site, the pair
+// script from a loopback page, the popup and options from the extension's own pages.
+function fromExtensionPage(sender) {
+  return typeof sender.url === 'string' && sender.url.startsWith(api.runtime.getURL(''));
+}
+
+function fromPairPage(sender) {
+  const host = engine.hostOf(sender.url || '');
+  return (host === '127.0.0.1' || host === 'localhost') && new URL(sender.url).pathname.startsWith('/pair');
+}
+
+function allowed(type, sender) {
+  if (sender.id !== api.runtime.id) return false;
+  if (type === 'pair') return fromPairPage(sender);
+  if (type === 'connect' || type === 'status') return fromExtensionPage(sender);
+  return Boolean(sender.tab); // rules, generation, observed: the site content scripts
+}
+
 function onMessage(message, sender) {
-  switch (message && message.type) {
+  if (!message || !allowed(message.type, sender)) return undefined;
+  switch (message.type) {
     case 'rules': {
       const adapter = adapterForHost(message.host);
       return readSettings(storage).then((settings) => ({
@@ -175,7 +210,7 @@ function onMessage(message, sender) {
       return onContentSignal(message, sender).then(() => ({ ok: true }));
     case 'pair':
     case 'connect':
-      return connect(message.url, message.token);
+      return connect(String(message.url), String(message.token));
     case 'status':
       return status();
     default:

@@ -1,5 +1,7 @@
 // Checks a daemon URL and token the way the queue will use them: GET /api/v1/summary with
-// the Bearer token. Returns {state: 'connected' | 'unauthorized' | 'offline' | 'invalid'}.
+// the Bearer token. Returns {state: 'connected' | 'unauthorized' | 'offline' | 'invalid'};
+// when connected also the profile and location the daemon computes with, so the popup's
+// own figures match the dashboard's.
 import { normalizeDaemonUrl } from './settings.js';
 
 export async function checkDaemon(fetch, url, token) {
@@ -10,7 +12,10 @@ export async function checkDaemon(fetch, url, token) {
       headers: { Authorization: `Bearer ${token}` },
       signal: AbortSignal.timeout(10000),
     });
-    if (response.ok) return { state: 'connected', url: origin };
+    if (response.ok) {
+      const summary = await response.json().catch(() => ({}));
+      return { state: 'connected', url: origin, profile: summary.profile, location: summary.location };
+    }
     if (response.status === 401 || response.status === 403) return { state: 'unauthorized' };
     return { state: 'offline', error: `HTTP ${response.status}` };
   } catch (failure) {

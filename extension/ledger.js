@@ -14,7 +14,10 @@ export const SIGNALS_KEY = 'signals';
 export const HEALTH_KEY = 'health';
 export const KEPT_DAYS = 35;
 export const DEDUPE_MS = 24 * 60 * 60 * 1000;
-export const PAIRING_WINDOW_MS = 2 * 60 * 1000; // a claim waits this long for its backup
+// A claim waits this long for its backup: the content script reports a chat answer as soon
+// as the model is known, webRequest only when the stream ends (long reasoning answers take
+// minutes).
+export const PAIRING_WINDOW_MS = 15 * 60 * 1000;
 export const BACKUP_DELAY_MS = 20 * 1000; // a backup waits this long for its claim
 export const SUSPECTS_FOR_WARNING = 3;
 const SUSPECT_WINDOW_MS = 24 * 60 * 60 * 1000;

@@ -9,23 +9,23 @@ const storage = api.storage.local;
 const $ = (id) => document.getElementById(id);
 
 function showSites(settings) {
-  const box = $('sites');
-  box.replaceChildren();
+  const list = $('sites');
+  list.replaceChildren();
   for (const adapter of ADAPTERS) {
     const label = document.createElement('label');
-    const box_ = document.createElement('input');
-    box_.type = 'checkbox';
-    box_.dataset.adapter = adapter.id;
-    box_.checked = !settings.disabledSites.includes(adapter.id);
-    box_.addEventListener('change', async () => {
+    const checkbox = document.createElement('input');
+    checkbox.type = 'checkbox';
+    checkbox.dataset.adapter = adapter.id;
+    checkbox.checked = !settings.disabledSites.includes(adapter.id);
+    checkbox.addEventListener('change', async () => {
       const current = await readSettings(storage);
       const disabled = new Set(current.disabledSites);
-      if (box_.checked) disabled.delete(adapter.id);
+      if (checkbox.checked) disabled.delete(adapter.id);
       else disabled.add(adapter.id);
       await writeSettings(storage, { disabledSites: [...disabled] });
     });
-    label.append(box_, ` ${adapter.name} (${adapter.hosts.join(', ')})`);
-    box.append(label);
+    label.append(checkbox, ` ${adapter.name} (${adapter.hosts.join(', ')})`);
+    list.append(label);
   }
 }
 

@@ -8,7 +8,6 @@ import { readSettings, writeSettings } from './settings.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 const $ = (id) => document.getElementById(id);
-const PAIR_URL = 'http://127.0.0.1:47474/pair';
 
 async function loadFactors() {
   return (await fetch(api.runtime.getURL('shared_factors.json'))).json();
@@ -23,17 +22,32 @@ function totalsOf(today) {
   return totals;
 }
 
+// '1 prompt', '3 prompts'.
+function countText(catalog, count, key) {
+  return `${formatNumber(count, catalog.lang, 0)} ${catalog.t(count === 1 ? `${key}_one` : key)}`;
+}
+
 function equivalentText(catalog, equivalent) {
   const number = equivalentNumber(equivalent.amount, catalog.lang);
   const one = number === '1' && catalog.t(`eq_${equivalent.key}_one`);
   return one || catalog.t(`eq_${equivalent.key}`, number);
 }
 
-function showTotals(catalog, factors, today) {
+// The daemon's profile and location when known (so the figures match the dashboard),
+// else the factor table's defaults.
+function choiceOf(factors, connection) {
+  const profile = factors.profiles[connection.profile] ? connection.profile : factors.defaults.profile;
+  const location = factors.locations[connection.location] ? connection.location : factors.defaults.location;
+  return { profile, location };
+}
+
+function showTotals(catalog, factors, today, choice) {
   const { lang } = catalog;
-  const summary = summarize(factors, totalsOf(today));
+  const summary = summarize(factors, totalsOf(today), choice.profile, choice.location);
   $('prompts').textContent = formatNumber(summary.prompts, lang, 0);
+  $('prompts-label').textContent = catalog.t(summary.prompts === 1 ? 'prompts_one' : 'prompts');
   $('images').textContent = formatNumber(summary.images, lang, 0);
+  $('images-label').textContent = catalog.t(summary.images === 1 ? 'images_one' : 'images');
   const rows = [['energy', 'energy_wh', formatEnergy], ['co2', 'co2_g', formatCo2], ['water', 'water_ml', formatWater]];
   for (const [id, metric, formatter] of rows) {
     $(id).textContent = formatter(summary[metric], lang);
@@ -44,16 +58,16 @@ function showTotals(catalog, factors, today) {
   $('equivalent').textContent = summary.prompts + summary.images ? catalog.t('equivalentIntro', equivalentText(catalog, energy)) : '';
 }
 
-function showSites(catalog, factors, today) {
+function showSites(catalog, factors, today, choice) {
   const list = $('sites');
   list.replaceChildren();
   const rows = Object.entries(today)
-    .map(([site, counts]) => ({ site, counts, wh: summarize(factors, counts).energy_wh }))
+    .map(([site, counts]) => ({ site, counts, wh: summarize(factors, counts, choice.profile, choice.location).energy_wh }))
     .sort((a, b) => b.wh - a.wh || a.site.localeCompare(b.site));
   for (const { site, counts, wh } of rows) {
     const item = document.createElement('li');
     const name = document.createElement('span');
-    name.textContent = `${site}: ${catalog.t('siteCounts', counts.prompts, counts.images)}`;
+    name.textContent = `${site}: ${countText(catalog, counts.prompts, 'prompts')}, ${countText(catalog, counts.images, 'images')}`;
     const energy = document.createElement('span');
     energy.className = 'site-energy';
     energy.textContent = formatEnergy(wh, catalog.lang);
@@ -81,7 +95,7 @@ function showConnection(catalog, status) {
     const open = document.createElement('button');
     open.type = 'button';
     open.textContent = catalog.t('openPairPage');
-    open.addEventListener('click', () => api.tabs.create({ url: PAIR_URL }));
+    open.addEventListener('click', () => api.tabs.create({ url: `${status.settings.daemonUrl}/pair` }));
     box.append(open);
   }
 }
@@ -132,15 +146,23 @@ function bindControls(settings) {
 
 async function main() {
   const settings = await readSettings(api.storage.local);
+  // Without an answer from the background (it failed to start), still show the page.
+  const fallback = { settings, connection: { state: 'offline' }, queue: {}, today: {}, broken: [] };
   const [catalog, factors, status] = await Promise.all([
     loadCatalog(api, settings.lang),
     loadFactors(),
-    api.runtime.sendMessage({ type: 'status' }),
+    api.runtime.sendMessage({ type: 'status' }).then((reply) => (reply && reply.today ? reply : fallback), () => fallback),
   ]);
   translatePage(document, catalog);
   bindControls(settings);
-  showTotals(catalog, factors, status.today);
-  showSites(catalog, factors, status.today);
+  const choice = choiceOf(factors, status.connection);
+  showTotals(catalog, factors, status.today, choice);
+  showSites(catalog, factors, status.today, choice);
+  $('scope').textContent = catalog.t(
+    'scopeNote',
+    factors.profiles[choice.profile].label[catalog.lang],
+    factors.locations[choice.location].label[catalog.lang],
+  );
   showConnection(catalog, status);
   showQueue(catalog, status.queue);
   showBroken(catalog, status.broken);

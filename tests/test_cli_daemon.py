@@ -191,3 +191,12 @@ def test_cli_as_a_process_prints_no_traceback(home):
         [sys.executable, "-m", "aifootprint", "import", str(home / "missing.json")],
         env=daemon_env(home), capture_output=True, text=True, timeout=60)
     assert result.returncode != 0 and "Traceback" not in result.stderr
+
+
+def test_every_text_is_in_dutch_and_english():
+    from aifootprint import daemon, pairing
+    from aifootprint.cli import daemon as cli_daemon
+    from aifootprint.cli import data as cli_data
+
+    for catalog in (daemon.TEXT, pairing.TEXT, cli_daemon.TEXT, cli_data.TEXT):
+        assert catalog.missing_translations() == []

@@ -1,11 +1,13 @@
 """Smoke check of the extension in a real Firefox (firefox-esr over WebDriver BiDi, driven
 by puppeteer-core from tests/extension/firefox/smoke.mjs): it installs as a temporary
-add-on, pairs on /pair, and counts one ChatGPT prompt once, with the model, without the text.
+add-on, pairs on /pair, counts one ChatGPT prompt once, with the model, without the text,
+and the webRequest backup counts a request the MAIN-world script could not see.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -16,9 +18,10 @@ from extension_servers import PROMPT, Servers
 
 ROOT = Path(__file__).resolve().parent.parent
 FIREFOX = shutil.which("firefox-esr") or shutil.which("firefox")
+NODE = shutil.which("node")
 
 pytestmark = pytest.mark.skipif(
-    not FIREFOX or not (ROOT / "node_modules" / "puppeteer-core").is_dir(),
+    not FIREFOX or not NODE or not (ROOT / "node_modules" / "puppeteer-core").is_dir(),
     reason="needs firefox-esr and the Node dev tools (npm ci)",
 )
 
@@ -34,15 +37,16 @@ def servers(tmp_path):
 def test_extension_pairs_and_counts_a_prompt_in_firefox(servers):
     script = ROOT / "tests" / "extension" / "firefox" / "smoke.mjs"
     result = subprocess.run(
-        ["node", str(script), str(ROOT / "extension"), str(servers.daemon_port),
+        [NODE, str(script), str(ROOT / "extension"), str(servers.daemon_port),
          str(servers.site_port)],
         capture_output=True, text=True, timeout=180, cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin", "FIREFOX": FIREFOX, "HOME": str(servers.cert_dir)},
+        env={**os.environ, "FIREFOX": FIREFOX, "HOME": str(servers.cert_dir)},
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "paired" in result.stdout
-    assert len(servers.events) == 1, servers.events
+    assert len(servers.events) == 2, servers.events
     event = servers.events[0]
     assert (event["site"], event["kind"], event["count"]) == ("chatgpt.com", "prompt", 1)
     assert event["model"] == "gpt-smoke"
+    assert servers.events[1]["model"] == "auto"  # counted by the backup from the request
     assert PROMPT not in json.dumps(servers.events)

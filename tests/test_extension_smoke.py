@@ -123,5 +123,21 @@ def test_extension_loads_pairs_and_counts_a_prompt_in_chromium(servers, tmp_path
             artifacts = ROOT / "tests" / "artifacts"
             artifacts.mkdir(exist_ok=True)
             popup.screenshot(path=str(artifacts / "popup.png"), full_page=True)
+
+            # The language setting switches the popup to Dutch.
+            options = context.new_page()
+            options.goto(f"chrome-extension://{extension_id}/options.html")
+            options.wait_for_selector("body[data-ready=true]", timeout=15000)
+            options.select_option("#lang", "nl")
+            popup.reload()
+            popup.wait_for_selector("body[data-ready=true]", timeout=15000)
+            assert popup.inner_text("h1") == "Vandaag"
+            assert popup.inner_text("#energy") == "8 Wh"
+            popup.screenshot(path=str(artifacts / "popup-nl.png"), full_page=True)
         finally:
             context.close()
+    storage = tmp_path / "profile" / "Default" / "Local Extension Settings" / extension_id
+    files = [path for path in storage.rglob("*") if path.is_file()]
+    assert files, "the extension's storage was not found"
+    assert not [path for path in files if PROMPT.encode() in path.read_bytes()]
+    assert any(b"chatgpt.com" in path.read_bytes() for path in files), "storage holds the counts"

@@ -57,6 +57,17 @@ def test_store_same_batch_twice_is_stored_once(store):
     assert store.counts_for_day(date(2025, 3, 1)).prompts == 4
 
 
+def test_store_duplicate_within_a_batch_is_stored_once(store):
+    first = row()
+    assert store.add_events([first, dict(first), row()]) == (2, 1)
+
+
+def test_store_retry_of_an_old_event_is_a_duplicate(store):
+    old = row(ts="2025-01-31T23:59:59+01:00")
+    store.add_events([old, row(ts="2025-02-01T00:00:00Z")])
+    assert store.add_events([dict(old)]) == (0, 1)
+
+
 def test_store_batch_with_a_bad_row_stores_nothing(store):
     bad = {**row(), "count": 0}  # the table's CHECK refuses it after the first row went in
     with pytest.raises(sqlite3.IntegrityError):

@@ -43,7 +43,7 @@ async def health(request: web.Request) -> web.Response:
 
 async def post_events(request: web.Request) -> web.Response:
     events = parse_batch(await read_json(request))
-    received_at = datetime.now(UTC)
+    received_at = datetime.now(UTC).isoformat(timespec="seconds")
     rows = [event_row(event, received_at) for event in events]
     return web.json_response(await request.app[STORE].write(add_events_unless_paused, rows))
 

@@ -15,11 +15,14 @@ from .errors import DatabaseError
 
 def m001_create_events(db: sqlite3.Connection) -> None:
     # Raw events only, never impacts: a change of profile or location re-computes history.
-    # Rows are appended in rowid order (cheap, local page writes); the client's UUID is
-    # UNIQUE, which is what makes a re-sent event a duplicate.
+    # Rows are appended in rowid order. A re-sent event is recognised by its UUID within
+    # the date its timestamp was written with: keying the unique index on
+    # (that date, id) keeps today's inserts together at the index's end, where a plain
+    # UNIQUE(id) on random UUIDs dirties one random 4 KB page per event (measured: 3-4x
+    # slower ingestion with half a million events stored).
     db.execute("""
         CREATE TABLE events (
-            id TEXT NOT NULL UNIQUE,
+            id TEXT NOT NULL,
             ts TEXT NOT NULL,
             local_date TEXT NOT NULL,
             site TEXT NOT NULL,
@@ -31,9 +34,13 @@ def m001_create_events(db: sqlite3.Connection) -> None:
             received_at TEXT NOT NULL
         )
     """)
-    db.execute("CREATE INDEX events_by_day ON events (local_date, site, kind)")
-    # Per-day counts kept up to date by triggers in the same transaction as the event,
-    # so a 365-day summary groups a few thousand rows instead of scanning every event.
+    db.execute("CREATE UNIQUE INDEX events_identity ON events (substr(ts, 1, 10), id)")
+    # Per-day counts, kept in the same transaction as the events: store.add_events adds
+    # a batch's totals (one upsert per day/site/label/kind, not one per event), and the
+    # trigger below takes deleted events out. Its key (local_date, site, label, kind) is
+    # the index every date-range aggregation uses: a 365-day summary reads a few thousand
+    # rows instead of scanning every event, so `events` needs no index beyond its
+    # identity (forget and export scan it, rarely).
     db.execute("""
         CREATE TABLE daily_counts (
             local_date TEXT NOT NULL,
@@ -43,13 +50,6 @@ def m001_create_events(db: sqlite3.Connection) -> None:
             count INTEGER NOT NULL,
             PRIMARY KEY (local_date, site, label, kind)
         ) WITHOUT ROWID
-    """)
-    db.execute("""
-        CREATE TRIGGER events_count_insert AFTER INSERT ON events BEGIN
-            INSERT INTO daily_counts (local_date, site, label, kind, count)
-            VALUES (new.local_date, new.site, coalesce(new.label, ''), new.kind, new.count)
-            ON CONFLICT DO UPDATE SET count = count + excluded.count;
-        END
     """)
     db.execute("""
         CREATE TRIGGER events_count_delete AFTER DELETE ON events BEGIN

@@ -98,9 +98,18 @@ def days_report_json(
     store: Store, table: FactorTable, config: Config, first: date, last: date,
     profile: str | None = None, location: str | None = None,
 ) -> str:
-    """days_report as JSON text, joined from each day's cached text."""
+    """days_report as JSON text, joined from each day's cached text.
+
+    The last text is reused while the database and the request are unchanged: the
+    dashboard polling a year of history costs a PRAGMA, not a rebuild.
+    """
+    key = (store.version(), id(table), first, last, profile, location)
+    if store.last_days_json and store.last_days_json[0] == key:
+        return store.last_days_json[1]
     days = _days(store, table, config, first, last, profile, location)
-    return "[" + ", ".join(text for _, text in days) + "]"
+    text = "[" + ", ".join(text for _, text in days) + "]"
+    store.last_days_json = (key, text)
+    return text
 
 
 def _days(

@@ -21,6 +21,7 @@ import json
 import queue
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -38,12 +39,15 @@ EVENT_COLUMNS = (
     "id", "ts", "local_date", "site", "kind", "count", "model", "label", "regenerated",
     "received_at",
 )
-# ON CONFLICT (id) DO NOTHING skips duplicates only; OR IGNORE would also drop rows that
-# break a CHECK, silently, where the whole batch must fail instead.
 INSERT_EVENT = (
     f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
-    f"VALUES ({', '.join(':' + c for c in EVENT_COLUMNS)}) ON CONFLICT (id) DO NOTHING"
+    f"VALUES ({', '.join('?' for _ in EVENT_COLUMNS)})"
 )
+ADD_DAILY_COUNT = (
+    "INSERT INTO daily_counts (local_date, site, label, kind, count) VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT DO UPDATE SET count = count + excluded.count"
+)
+ID_CHUNK = 500  # ids per SELECT ... IN (...), well below SQLite's variable limit
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -76,6 +80,7 @@ class Store:
         self.path = path
         self.conn = connect(path)
         self._last_days: tuple | None = None
+        self.last_days_json: tuple | None = None  # reports.days_report_json's memo
 
     def close(self) -> None:
         self.conn.close()
@@ -110,10 +115,19 @@ class Store:
     # -- writing
 
     def add_events(self, rows: list[dict]) -> tuple[int, int]:
-        """Store rows (events.event_row); returns (accepted, duplicates). One transaction."""
+        """Store rows (events.event_row); returns (accepted, duplicates). One transaction.
+
+        A duplicate is an event whose id is already stored (or earlier in `rows`) with a
+        timestamp of the same written date: exactly what a retry re-sends. Duplicates
+        are left out; any other problem (a CHECK) raises and rolls the whole batch back.
+        Checking first is race-free: the transaction holds SQLite's write lock.
+        """
         with self.transaction() as conn:
-            accepted = conn.executemany(INSERT_EVENT, rows).rowcount if rows else 0
-        return accepted, len(rows) - accepted
+            new = _new_rows(conn, rows)
+            if new:
+                conn.executemany(INSERT_EVENT, [[r[c] for c in EVENT_COLUMNS] for r in new])
+                conn.executemany(ADD_DAILY_COUNT, _daily_totals(new))
+        return len(new), len(rows) - len(new)
 
     def forget(self, before: date | None = None) -> int:
         """Delete every event (before=None) or those of local days before `before`."""
@@ -173,13 +187,16 @@ class Store:
         other connections' commits, total_changes this one's): a dashboard re-reading
         a year of history costs one PRAGMA, not 20k rows.
         """
-        key = (first, last, self.conn.execute("PRAGMA data_version").fetchone()[0],
-               self.conn.total_changes)
+        key = (first, last, self.version())
         if self._last_days and self._last_days[0] == key:
             return self._last_days[1]
         days = self._days(first, last)
         self._last_days = (key, days)
         return days
+
+    def version(self) -> tuple[int, int]:
+        """Changes whenever anyone commits to the database: a key for cached answers."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes
 
     def _days(self, first: date, last: date) -> dict[str, dict]:
         # daily_counts has one row per (local_date, site, label, kind): no GROUP BY needed.
@@ -219,6 +236,36 @@ class Store:
     def get_settings(self) -> dict:
         rows = self.conn.execute("SELECT key, value FROM settings").fetchall()
         return {key: json.loads(value) for key, value in rows}
+
+
+def _new_rows(conn: sqlite3.Connection, rows: list[dict]) -> list[dict]:
+    by_day: dict[str, list[str]] = {}
+    for row in rows:
+        by_day.setdefault(row["ts"][:10], []).append(row["id"])
+    seen: set[tuple[str, str]] = set()
+    for day, ids in by_day.items():
+        for start in range(0, len(ids), ID_CHUNK):
+            chunk = ids[start:start + ID_CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            # The same expression as the events_identity index, so the index is used.
+            found = conn.execute(
+                f"SELECT id FROM events WHERE substr(ts, 1, 10) = ? AND id IN ({marks})",
+                [day, *chunk])
+            seen.update((day, event_id) for (event_id,) in found)
+    new = []
+    for row in rows:
+        identity = (row["ts"][:10], row["id"])
+        if identity not in seen:
+            seen.add(identity)
+            new.append(row)
+    return new
+
+
+def _daily_totals(rows: list[dict]) -> list[tuple]:
+    totals: Counter[tuple] = Counter()
+    for row in rows:
+        totals[row["local_date"], row["site"], row["label"] or "", row["kind"]] += row["count"]
+    return [(*key, total) for key, total in totals.items()]
 
 
 def _counts(rows: Iterable[tuple[str, int]]) -> Counts:

@@ -44,5 +44,7 @@ export default {
     '/gen_title/',
     '/moderations$',
     '^/ces/',
+    'feedback$',
+    '/textdocs',
   ],
 };

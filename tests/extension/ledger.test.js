@@ -87,6 +87,15 @@ test('ledger_claims_pair_one_to_one_per_tab_and_rule', async () => {
   assert.deepEqual(due.map((b) => b.event.n).sort(), ['other tab', 'second, missed by the content script']);
 });
 
+test('ledger_claim_pairs_with_the_backup_of_a_ten_minute_stream', async () => {
+  const { ledger, advance } = setup();
+  await ledger.claim(7, 'chatgpt/conversation'); // the model was known early in the stream
+  advance(10 * 60 * 1000);
+  await ledger.backup(7, 'chatgpt/conversation', { kind: 'prompt', count: 1 }); // stream ended
+  advance(BACKUP_DELAY_MS);
+  assert.deepEqual(await ledger.takeUnclaimedBackups(), []);
+});
+
 test('ledger_old_claims_expire', async () => {
   const { ledger, advance } = setup();
   await ledger.claim(7, 'chatgpt/conversation');

@@ -1,6 +1,6 @@
 // Drives a real Firefox (firefox-esr, WebDriver BiDi, no download) with the extension as a
 // temporary add-on: pairs on the stand-in daemon's /pair page and sends one prompt on the
-// replica chatgpt.com. Run by tests/test_extension_firefox.py, which starts the servers and
+// replica chatgpt.com, then one from a frame only the webRequest backup sees. Run by tests/test_extension_firefox.py, which starts the servers and
 // checks what the daemon received. Usage: node smoke.mjs EXTENSION DAEMON_PORT SITE_PORT
 import puppeteer from 'puppeteer-core';
 
@@ -31,6 +31,9 @@ try {
   await waitFor(chat, '#out');
   await chat.waitForFunction(() => document.getElementById('out').textContent.startsWith('done'), { timeout: 10000 });
   console.log('sent');
+  // A fetch from an about:blank frame is not wrapped: only the webRequest backup sees it.
+  await chat.evaluate('sendFromFrame()');
+  await chat.waitForFunction(() => document.getElementById('out').textContent === 'frame done', { timeout: 10000 });
   // Long enough for an unclaimed webRequest backup to be counted (it must not be).
   await new Promise((resolve) => setTimeout(resolve, Number(process.env.SETTLE_MS || 24000)));
 } finally {
