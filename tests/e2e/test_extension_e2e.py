@@ -123,8 +123,14 @@ def rig(request, tmp_path_factory):
     home = root / "home"
     home.mkdir()
     with ReplicaServer(root) as replica:
-        browser = open_browser(request.param, root / "profile", replica).__enter__()
-        rig = Rig(browser, start_daemon(home), replica, home, f"Zq{uuid.uuid4().hex}Mk", {})
+        daemon = start_daemon(home)
+        try:
+            browser = open_browser(request.param, root / "profile", replica).__enter__()
+        except BaseException:
+            daemon.stop()
+            raise
+        # restart tests replace rig.browser and rig.daemon: stop whichever run at the end
+        rig = Rig(browser, daemon, replica, home, f"Zq{uuid.uuid4().hex}Mk", {})
         try:
             pair(rig)
             yield rig
