@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -13,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 import aiohttp
 import pytest
 
-from daemon_process import daemon_env, start_daemon
+from daemon_process import daemon_env, free_port, start_daemon
 
 
 def event(**fields) -> dict:
@@ -201,3 +203,30 @@ def test_daemon_logs_hold_no_token_and_no_request_details(daemon):
     assert "listening" in log
     for secret in (daemon.token, "wrong-token-value", "homework", "gpt-4o", "chatgpt.com"):
         assert secret not in log
+
+
+def run_once(home, port) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "aifootprint", "run", "--no-tray", "--home", str(home),
+         "--port", str(port)], env=daemon_env(home), capture_output=True, text=True, timeout=60)
+
+
+def test_daemon_port_in_use_is_one_sentence(home):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        result = run_once(home, taken.getsockname()[1])
+    assert result.returncode == 1
+    assert "is in use by another program" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_daemon_refuses_a_database_from_the_future(home):
+    db = home / "data" / "footprint.db"
+    db.parent.mkdir(parents=True)
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA user_version = 999")
+    before = db.read_bytes()
+    result = run_once(home, free_port())
+    assert result.returncode == 1 and "newer version" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert db.read_bytes() == before

@@ -14,20 +14,21 @@ from aifootprint.store import Store, connect
 
 def test_migrations_empty_database_gets_every_table(tmp_path):
     with Store(tmp_path / "new.db") as store:
-        assert schema_version(store.db) == LATEST == len(MIGRATIONS)
-        assert {"events", "daily_counts", "settings"} <= set(store.db.table_names())
-        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        indexes = {index.name for index in store.db["events"].indexes}
-        assert "events_by_day" in indexes
+        db = sqlite_utils.Database(store.conn)
+        assert schema_version(store.conn) == LATEST == len(MIGRATIONS)
+        assert {"events", "daily_counts", "settings"} <= set(db.table_names())
+        assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db["daily_counts"].pks == ["local_date", "site", "label", "kind"]
+        assert [index.name for index in db["events"].indexes] == ["events_identity"]
 
 
 def test_migrations_applying_twice_changes_nothing(tmp_path):
     path = tmp_path / "twice.db"
-    connect(path).conn.close()
-    db = connect(path)
-    assert migrate(db, path) == 0
-    assert schema_version(db) == LATEST
-    db.conn.close()
+    connect(path).close()
+    conn = connect(path)
+    assert migrate(conn, path) == 0
+    assert schema_version(conn) == LATEST
+    conn.close()
 
 
 def test_migrations_are_numbered_in_order():
@@ -60,9 +61,9 @@ def test_migrations_failed_migration_leaves_previous_version(tmp_path, monkeypat
         monkeypatch.setattr(migrations, "MIGRATIONS", (*MIGRATIONS, m003_broken))
         monkeypatch.setattr(migrations, "LATEST", LATEST + 1)
         with pytest.raises(RuntimeError):
-            migrations.migrate(store.db)
-        assert schema_version(store.db) == LATEST
-        assert "half_done" not in sqlite_utils.Database(store.db.conn).table_names()
+            migrations.migrate(store.conn)
+        assert schema_version(store.conn) == LATEST
+        assert "half_done" not in sqlite_utils.Database(store.conn).table_names()
 
 
 def test_migrations_not_a_database_is_a_clear_error(tmp_path):

@@ -8,6 +8,7 @@ import uuid
 from datetime import UTC, date, datetime
 
 import pytest
+import sqlite_utils
 
 from aifootprint.events import Event, event_row
 from aifootprint.footprint import Counts
@@ -56,6 +57,17 @@ def test_store_same_batch_twice_is_stored_once(store):
     assert store.counts_for_day(date(2025, 3, 1)).prompts == 4
 
 
+def test_store_duplicate_within_a_batch_is_stored_once(store):
+    first = row()
+    assert store.add_events([first, dict(first), row()]) == (2, 1)
+
+
+def test_store_retry_of_an_old_event_is_a_duplicate(store):
+    old = row(ts="2025-01-31T23:59:59+01:00")
+    store.add_events([old, row(ts="2025-02-01T00:00:00Z")])
+    assert store.add_events([dict(old)]) == (0, 1)
+
+
 def test_store_batch_with_a_bad_row_stores_nothing(store):
     bad = {**row(), "count": 0}  # the table's CHECK refuses it after the first row went in
     with pytest.raises(sqlite3.IntegrityError):
@@ -89,7 +101,7 @@ def test_store_forget_before_a_date_keeps_later_days(store):
     store.add_events([row(ts="2025-02-28T10:00:00Z"), row(), row(ts="2025-03-05T10:00:00Z")])
     assert store.forget(before=date(2025, 3, 1)) == 1
     assert store.counts_between(date(2020, 1, 1), date(2025, 12, 31)).prompts == 2
-    assert store.db.execute("SELECT COUNT(*) FROM daily_counts").fetchone()[0] == 2
+    assert store.conn.execute("SELECT COUNT(*) FROM daily_counts").fetchone()[0] == 2
 
 
 def test_store_forget_all_leaves_nothing(store):
@@ -114,5 +126,15 @@ def test_store_paused_stores_nothing(store):
 
 
 def test_store_never_stores_impacts(store):
-    columns = {c.name for c in store.db["events"].columns}
+    columns = {c.name for c in sqlite_utils.Database(store.conn)["events"].columns}
     assert not columns & {"energy_wh", "co2_g", "water_ml"}
+
+
+def test_store_days_sees_another_connections_writes(store, tmp_path):
+    first, last = date(2025, 3, 1), date(2025, 3, 31)
+    assert store.days(first, last) == {}
+    with Store(tmp_path / "footprint.db") as other:
+        other.add_events([row()])
+    assert store.days(first, last)["2025-03-01"]["total"] == Counts(1, 0)
+    store.add_events([row()])
+    assert store.days(first, last)["2025-03-01"]["total"] == Counts(2, 0)

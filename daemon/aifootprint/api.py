@@ -17,7 +17,7 @@ from .events import event_row, parse_batch
 from .keys import CONFIG, FACTORS, STORE, TOKEN
 from .openapi import openapi_description
 from .pairing import render_pair_page
-from .reports import days_report, factors_in_force, parse_date, today_summary
+from .reports import days_report_json, factors_in_force, parse_date, today_summary
 from .security import local_port, page_headers
 from .settings import in_force, parse_settings
 from .store import Store, add_events_unless_paused
@@ -43,7 +43,7 @@ async def health(request: web.Request) -> web.Response:
 
 async def post_events(request: web.Request) -> web.Response:
     events = parse_batch(await read_json(request))
-    received_at = datetime.now(UTC)
+    received_at = datetime.now(UTC).isoformat(timespec="seconds")
     rows = [event_row(event, received_at) for event in events]
     return web.json_response(await request.app[STORE].write(add_events_unless_paused, rows))
 
@@ -62,10 +62,10 @@ async def days(request: web.Request) -> web.Response:
     last = parse_date(query["to"], "to") if "to" in query else date.today()
     first = parse_date(query["from"], "from") if "from" in query else last - timedelta(days=6)
     app = request.app
-    result = await app[STORE].read(
-        days_report, app[FACTORS], app[CONFIG], first, last, *choice(request)
+    text = await app[STORE].read(
+        days_report_json, app[FACTORS], app[CONFIG], first, last, *choice(request)
     )
-    return web.json_response(result)
+    return web.Response(text=text, content_type="application/json")
 
 
 async def factors(request: web.Request) -> web.Response:

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from . import classroom
 from .config import Config
 from .events import MAX_BODY_BYTES
 from .factors import load_factors
@@ -23,6 +24,7 @@ def create_app(config: Config) -> web.Application:
     app[TOKEN] = token
     app[FACTORS] = load_factors(config.factors_path)
     app.cleanup_ctx.append(open_store)
+    app.cleanup_ctx.append(classroom.sharing_ctx)  # class sharing: sends due submissions
     setup_routes(app)
     return app
 

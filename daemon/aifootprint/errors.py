@@ -69,3 +69,46 @@ class Busy(FootprintError):
     """Too many writes waiting: the client should retry a little later."""
 
     status = 503
+# Class sharing (aggregator and student side). Each message says what happened and what to do.
+
+
+class ClassNotFound(FootprintError):
+    """An unknown class id or join code."""
+
+    status = 404
+
+
+class TeacherKeyWrong(FootprintError):
+    status = 401
+
+
+class JoinCodeExpired(FootprintError):
+    status = 410
+
+
+class ClassFull(FootprintError):
+    status = 409
+
+
+class PeriodNotClosed(FootprintError):
+    """A submission before the period has closed on the aggregator's clock: try later."""
+
+    status = 425
+
+
+class SubmissionRefused(FootprintError):
+    """A well-formed submission the aggregator will not count (duplicate, period not open)."""
+
+    status = 409
+
+
+class SharingFailed(FootprintError):
+    """The aggregator could not be reached or refused; `retry` says whether trying later helps.
+    `status` is the aggregator's answer (502 when there was none)."""
+
+    status = 502
+
+    def __init__(self, message: str, status: int = 502, retry: bool = True):
+        super().__init__(message)
+        self.status = status
+        self.retry = retry

@@ -6,7 +6,9 @@ OpenAPI description is generated from it, and `aifootprint import` checks files 
 
 from __future__ import annotations
 
+import functools
 import re
+import time
 import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
@@ -77,7 +79,8 @@ class Event(BaseModel):
     # Unknown fields are ignored so an older daemon accepts a newer extension's events.
     model_config = ConfigDict(extra="ignore", frozen=True)
 
-    id: uuid.UUID = Field(description="Client-generated UUID; the same id again is a duplicate.")
+    id: uuid.UUID = Field(description="Client-generated UUID; sent again (with its timestamp) "
+                                      "it is a duplicate and stored once.")
     ts: Timestamp = Field(
         description="RFC 3339 with offset; not before 2020-01-01 nor over 24 h ahead.",
         json_schema_extra={"format": "date-time"},
@@ -120,21 +123,33 @@ def parse_batch(body: object) -> list[Event]:
         raise invalid_input(error) from None
 
 
-def event_row(event: Event, received_at: datetime) -> dict:
+def event_row(event: Event, received_at: datetime | str) -> dict:
     """The stored row: the event as sent plus its day in the user's local time zone."""
-    local = parse_timestamp_unchecked(event.ts).astimezone()
+    if isinstance(received_at, datetime):
+        received_at = received_at.isoformat(timespec="seconds")
+    minute = int(parse_timestamp_unchecked(event.ts).timestamp() // 60)
     return {
         "id": str(event.id),
         "ts": event.ts,
-        "local_date": local.date().isoformat(),
+        "local_date": local_date(minute, time.tzname),
         "site": event.site,
         "kind": event.kind,
         "count": event.count,
         "model": event.model,
         "label": event.label,
         "regenerated": int(event.regenerated),
-        "received_at": received_at.isoformat(timespec="seconds"),
+        "received_at": received_at,
     }
+
+
+@functools.lru_cache(maxsize=4096)
+def local_date(minute: int, zone: tuple[str, str]) -> str:
+    """The local calendar day of a UTC minute in the process's time zone `zone`.
+
+    Offsets are whole minutes, so the day cannot change within one; cached because a
+    batch's events share their minutes (zone is in the key: TZ may change at run time).
+    """
+    return datetime.fromtimestamp(minute * 60).date().isoformat()
 
 
 def parse_timestamp_unchecked(value: str) -> datetime:

@@ -6,9 +6,10 @@ so the description cannot drift from what the daemon validates; the bounds are i
 
 from __future__ import annotations
 
-from . import __version__
+from . import __version__, classroom_api
 from .events import MAX_BATCH, MAX_BODY_BYTES, EventBatch
 from .reports import MAX_PERIOD_DAYS
+from .scenario import ScenarioInputs
 from .settings import Settings
 
 ERROR = {
@@ -52,7 +53,8 @@ def _errors(*statuses: int) -> dict:
     reasons = {400: "Not JSON", 401: "No or wrong token", 403: "A web page's Origin or a "
                "foreign Host", 413: f"Body over {MAX_BODY_BYTES} bytes", 415: "Not JSON",
                422: "Invalid; error.field names the field, e.g. events[3].ts",
-               503: "Busy; retry after a second"}
+               502: "The class aggregator cannot be reached or refused", 503: "Busy; retry "
+               "after a second"}
     return {str(s): {"description": reasons[s], "content": {"application/json": {"schema": ERROR}}}
             for s in statuses}
 
@@ -111,5 +113,39 @@ def openapi_description() -> dict:
                     "schema": {"$ref": "#/components/schemas/Settings"}}}},
                     "responses": {"200": _json({"type": "object"}),
                                   **_errors(400, 401, 403, 413, 415, 422, 503)}}},
+            **dashboard_paths(),
+            **classroom_api.openapi_paths(_errors, _json),
         },
+    }
+
+
+def dashboard_paths() -> dict:
+    """The routes the dashboard uses beyond the contract (dashboard.py)."""
+    scenario = ScenarioInputs.model_json_schema()
+    return {
+        "/scenario": {"post": {
+            "description": "The school-day scenario (the model of `aifootprint scenario`); "
+                           "every input optional, {} gives the report's.",
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": scenario}}},
+            "responses": {"200": _json({"type": "object", "required": ["inputs", "levels"]}),
+                          **_errors(400, 401, 403, 415, 422)}}},
+        "/export": {"get": {
+            "parameters": [{"name": "format", "in": "query",
+                            "schema": {"enum": ["json", "csv"], "default": "json"}}],
+            "responses": {"200": {"description": "Every stored event, as a download (the "
+                                                 "files of `aifootprint export`)",
+                                  "content": {"application/json": {}, "text/csv": {}}},
+                          **_errors(401, 403, 422)}}},
+        "/forget": {"post": {
+            "description": 'Delete stored events: {"all": true} or {"before": "YYYY-MM-DD"}.',
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "oneOf": [
+                    {"type": "object", "required": ["all"], "properties": {
+                        "all": {"const": True}}, "additionalProperties": False},
+                    {"type": "object", "required": ["before"], "properties": {
+                        "before": DATE}, "additionalProperties": False},
+                ]}}}},
+            "responses": {"200": _json({"type": "object", "properties": {
+                "deleted": {"type": "integer"}}}), **_errors(400, 401, 403, 415, 422)}}},
     }

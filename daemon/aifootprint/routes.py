@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from . import api
+from . import api, classroom_api, dashboard
 
 API = "/api/v1"
 
@@ -21,8 +21,17 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_get("/pair", api.pair)
 
     # ---- Dashboard routes (owned by the tray/dashboard helper: dashboard.py, static/) ----
-    # Add the dashboard's page ("/"), its static files and any dashboard-only API handlers
-    # here, e.g.:
-    #   app.router.add_get("/", dashboard.index)
-    #   app.router.add_static("/static/", STATIC_DIR)
+    app.router.add_get("/", dashboard.dashboard_page)
+    app.router.add_static("/static/", dashboard.STATIC_DIR, name="static")
+    app.router.add_post(f"{API}/scenario", dashboard.run_scenario_handler)
+    app.router.add_get(f"{API}/export", dashboard.export_handler)
+    app.router.add_post(f"{API}/forget", dashboard.forget_handler)
     # ---- end of dashboard routes ----
+
+    # ---- Class sharing routes (owned by the classroom helper: classroom_api.py) ----
+    app.router.add_get(f"{API}/class/status", classroom_api.status)
+    app.router.add_get(f"{API}/class/preview", classroom_api.member_preview)
+    app.router.add_post(f"{API}/class/preview", classroom_api.preview)
+    app.router.add_post(f"{API}/class/join", classroom_api.join)
+    app.router.add_post(f"{API}/class/leave", classroom_api.leave)
+    # ---- end of class sharing routes ----

@@ -57,7 +57,7 @@ def main():
 
 
 def register_commands():
-    from . import daemon, data, scenario
+    from . import aggregator, classroom, daemon, data, scenario
 
     main.add_command(scenario.scenario)
     main.add_command(daemon.run)
@@ -68,6 +68,8 @@ def register_commands():
     main.add_command(data.export)
     main.add_command(data.import_)
     main.add_command(data.forget)
+    main.add_command(aggregator.aggregator)
+    main.add_command(classroom.class_group)
 
 
 register_commands()

@@ -1,0 +1,176 @@
+"""Benchmark the real daemon process: ingestion, summary latency, memory, bytes per event.
+
+    python benchmarks/bench_daemon.py [--events 500000] [--ingest 200000]
+
+1. Seeds a fresh home with --events events spread over the last 365 days (directly
+   through store.py, which is fast), then starts `aifootprint run --no-tray` on it.
+2. Idle RSS (VmRSS of the daemon process).
+3. Summary latency over HTTP: p50/p95 of GET /summary (one day) and GET /days for a
+   365-day period.
+4. Ingestion: --ingest more events POSTed in batches of 100 by 4 concurrent clients.
+5. RSS after the load (and after a pause), latencies again, database bytes per event.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import aiohttp
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(REPO / "daemon"), str(REPO / "tests")]
+
+from aifootprint.store import Store  # noqa: E402
+from daemon_process import start_daemon  # noqa: E402
+
+SITES = ["chatgpt.com", "claude.ai", "gemini.google.com", "copilot.microsoft.com",
+         "www.midjourney.com", "www.bing.com"]
+LABELS = [None, None, "homework", "lesson-prep", "art"]
+
+
+def seed(db_path: Path, total: int) -> None:
+    """`total` events over the last 365 days, in 50k-row transactions."""
+    rng = random.Random(42)
+    today = date.today()
+    received = datetime.now(UTC).isoformat(timespec="seconds")
+    with Store(db_path) as store:
+        for start in range(0, total, 50_000):
+            rows = []
+            for _ in range(min(50_000, total - start)):
+                day = today - timedelta(days=rng.randrange(365))
+                kind = "image" if rng.random() < 0.15 else "prompt"
+                rows.append({
+                    "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                    "ts": f"{day.isoformat()}T{rng.randrange(24):02d}:{rng.randrange(60):02d}"
+                          f":00Z",
+                    "local_date": day.isoformat(), "site": rng.choice(SITES), "kind": kind,
+                    "count": 4 if kind == "image" else 1, "model": None,
+                    "label": rng.choice(LABELS), "regenerated": 0, "received_at": received,
+                })
+            store.add_events(rows)
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def percentile(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+async def latencies(url: str, token: str, path: str, rounds: int,
+                    write_first: bool = False) -> tuple[float, float]:
+    """p50, p95 in ms; write_first POSTs one event before each read (untimed) so no
+    cached answer can be reused: the cost of a dashboard refresh while events arrive."""
+    headers = {"Authorization": f"Bearer {token}"}
+    samples = []
+    async with aiohttp.ClientSession(headers=headers) as session:
+        for _ in range(rounds + 3):
+            if write_first:
+                event = {"id": str(uuid.uuid4()), "ts": datetime.now(UTC).isoformat(),
+                         "site": "chatgpt.com", "kind": "prompt", "count": 1}
+                async with session.post(url + "/api/v1/events", json={"events": [event]}) as r:
+                    assert r.status == 200
+            started = time.perf_counter()
+            async with session.get(url + path) as response:
+                assert response.status == 200, await response.text()
+                await response.read()
+            samples.append((time.perf_counter() - started) * 1000)
+    samples = samples[3:]  # warm-up
+    return statistics.median(samples), percentile(samples, 95)
+
+
+async def ingest(url: str, token: str, total: int, clients: int = 4, batch: int = 100) -> float:
+    """Events per second, POSTed in batches by `clients` concurrent clients."""
+    today = datetime.now(UTC).replace(microsecond=0).isoformat()
+    headers = {"Authorization": f"Bearer {token}"}
+    per_client = total // clients // batch
+
+    async def client() -> None:
+        async with aiohttp.ClientSession(headers=headers) as session:
+            for _ in range(per_client):
+                events = [{"id": str(uuid.uuid4()), "ts": today, "site": "chatgpt.com",
+                           "kind": "prompt", "count": 1, "label": "homework"}
+                          for _ in range(batch)]
+                async with session.post(url + "/api/v1/events", json={"events": events}) as r:
+                    assert r.status == 200, await r.text()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    return per_client * clients * batch / (time.perf_counter() - started)
+
+
+def report_latency(daemon, label: str) -> None:
+    today = date.today()
+    first = today - timedelta(days=364)
+    day = asyncio.run(latencies(daemon.url, daemon.token, f"/api/v1/summary?date={today}", 200))
+    year = asyncio.run(latencies(daemon.url, daemon.token,
+                                 f"/api/v1/days?from={first}&to={today}", 50))
+    fresh = asyncio.run(latencies(daemon.url, daemon.token,
+                                  f"/api/v1/days?from={first}&to={today}", 30, write_first=True))
+    print(f"summary one day ({label}):   p50 {day[0]:.1f} ms, p95 {day[1]:.1f} ms")
+    print(f"summary 365 days ({label}):  p50 {year[0]:.1f} ms, p95 {year[1]:.1f} ms")
+    print(f"summary 365 days right after a write ({label}):  p50 {fresh[0]:.1f} ms, "
+          f"p95 {fresh[1]:.1f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=500_000)
+    parser.add_argument("--ingest", type=int, default=200_000)
+    args = parser.parse_args()
+    print(f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp)
+        started = time.perf_counter()
+        seed(home / "data" / "footprint.db", args.events)
+        print(f"seeded {args.events:,} events in {time.perf_counter() - started:.1f} s")
+        daemon = start_daemon(home)
+        try:
+            time.sleep(1)
+            print(f"idle RSS: {rss_mb(daemon.process.pid):.1f} MB")
+            report_latency(daemon, f"{args.events:,} stored")
+            cpu_before = cpu_seconds(daemon.process.pid)
+            rate = asyncio.run(ingest(daemon.url, daemon.token, args.ingest))
+            cpu_per_event = (cpu_seconds(daemon.process.pid) - cpu_before) / args.ingest
+            print(f"ingestion: {rate:,.0f} events/s (batches of 100, 4 clients, "
+                  f"{args.ingest:,} events); daemon CPU {cpu_per_event * 1e6:.0f} µs/event, "
+                  f"so {1 / cpu_per_event:,.0f} events/s per core it gets")
+            print(f"RSS after load: {rss_mb(daemon.process.pid):.1f} MB")
+            report_latency(daemon, "after ingestion")
+            time.sleep(2)
+            print(f"RSS after reads, 2 s idle: {rss_mb(daemon.process.pid):.1f} MB")
+        finally:
+            daemon.stop()
+        db = home / "data" / "footprint.db"
+        with Store(db) as store:
+            count = store.event_count()
+        size = sum(p.stat().st_size for p in db.parent.glob("footprint.db*"))
+        print(f"database: {size / 1e6:.1f} MB for {count:,} events = {size / count:.0f} "
+              f"bytes/event")
+
+
+if __name__ == "__main__":
+    main()

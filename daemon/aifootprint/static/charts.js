@@ -1,0 +1,84 @@
+// Small hand-drawn SVG bar charts: no library, no network. The SVG scales with
+// its viewBox, so one drawing serves a laptop and a phone.
+
+const SVG = "http://www.w3.org/2000/svg";
+const WIDTH = 640;
+const HEIGHT = 220;
+const PAD = { top: 12, right: 8, bottom: 28, left: 44 };
+
+function node(name, attrs = {}, text = null) {
+  const element = document.createElementNS(SVG, name);
+  for (const [key, value] of Object.entries(attrs)) element.setAttribute(key, value);
+  if (text !== null) element.textContent = text;
+  return element;
+}
+
+// A 'nice' axis maximum (1, 2, 5 x 10^n) so gridlines land on round numbers.
+export function niceMax(value) {
+  if (value <= 0) return 1;
+  const power = 10 ** Math.floor(Math.log10(value));
+  for (const step of [1, 2, 5, 10]) {
+    if (step * power >= value) return step * power;
+  }
+  return 10 * power;
+}
+
+// series: [{key, label, className}], rows: [{label, title, values: {key: number}}]
+// Bars of the series are stacked. formatTick turns an axis value into text.
+export function barChart({ rows, series, ariaLabel, formatTick }) {
+  const svg = node("svg", {
+    viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: "img", "aria-label": ariaLabel,
+    class: "bar-chart", preserveAspectRatio: "xMidYMid meet",
+  });
+  const plotWidth = WIDTH - PAD.left - PAD.right;
+  const plotHeight = HEIGHT - PAD.top - PAD.bottom;
+  const totals = rows.map((row) => series.reduce((sum, s) => sum + (row.values[s.key] || 0), 0));
+  const top = niceMax(Math.max(0, ...totals));
+  const y = (value) => PAD.top + plotHeight - (value / top) * plotHeight;
+
+  for (const fraction of [0, 0.5, 1]) {
+    const value = top * fraction;
+    svg.append(node("line", { x1: PAD.left, x2: WIDTH - PAD.right, y1: y(value), y2: y(value),
+      class: "grid" }));
+    svg.append(node("text", { x: PAD.left - 6, y: y(value) + 4, class: "tick", "text-anchor": "end" },
+      formatTick(value)));
+  }
+  const slot = plotWidth / Math.max(1, rows.length);
+  const barWidth = Math.max(2, slot * 0.7);
+  const labelEvery = Math.ceil(rows.length / 8);
+  rows.forEach((row, index) => {
+    const x = PAD.left + index * slot + (slot - barWidth) / 2;
+    let base = 0;
+    const group = node("g", { class: "bar" });
+    group.append(node("title", {}, row.title));
+    for (const s of series) {
+      const value = row.values[s.key] || 0;
+      if (value > 0) {
+        group.append(node("rect", { x, width: barWidth, y: y(base + value),
+          height: Math.max(0.5, y(base) - y(base + value)), class: s.className }));
+      }
+      base += value;
+    }
+    svg.append(group);
+    // Counted back from the last day, so today is always labelled and labels never collide.
+    if ((rows.length - 1 - index) % labelEvery === 0) {
+      const last = index === rows.length - 1 && rows.length > 8;
+      svg.append(node("text", { x: last ? x + barWidth : x + barWidth / 2, y: HEIGHT - 8,
+        class: "tick", "text-anchor": last ? "end" : "middle" }, row.label));
+    }
+  });
+  return svg;
+}
+
+export function legend(series) {
+  const list = document.createElement("ul");
+  list.className = "legend";
+  for (const s of series) {
+    const item = document.createElement("li");
+    const swatch = node("svg", { width: 12, height: 12, "aria-hidden": "true" });
+    swatch.append(node("rect", { width: 12, height: 12, class: s.className }));
+    item.append(swatch, ` ${s.label}`);
+    list.append(item);
+  }
+  return list;
+}

@@ -1,0 +1,600 @@
+// The dashboard: reads the daemon's API with the token the page was served with,
+// and draws today, the history, the method, the school-day scenario and the
+// user's own data. Every figure comes from the API; this file only formats.
+
+import { barChart, legend } from "./charts.js";
+import { formatCo2, formatEnergy, formatNumber, formatRange, formatWater,
+  METRIC_FORMATTERS } from "./format.js";
+import { STRINGS, translate } from "./strings.js";
+
+const METRICS = ["energy_wh", "co2_g", "water_ml"];
+const DEFAULT_LABEL = { student: "homework", teacher: "lesson-prep" };
+const REFRESH_MS = 30000;
+
+const state = {
+  lang: "en", role: "student", label: "", paused: false,
+  profile: "", location: "", period: 7,
+  factors: null, today: null, days: [],
+};
+
+const $ = (selector) => document.querySelector(selector);
+const t = (key, params) => translate(state.lang, key, params);
+
+// ---- the API -------------------------------------------------------------
+
+const token = document.querySelector('meta[name="aifootprint-token"]').content;
+
+async function api(path, { method = "GET", body, raw = false } = {}) {
+  const headers = { Authorization: `Bearer ${token}` };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const response = await fetch(path, {
+    method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) {
+    let message = `${response.status} ${response.statusText}`;
+    try { message = (await response.json()).error.message || message; } catch { /* not JSON */ }
+    throw new Error(message);
+  }
+  return raw ? response : response.json();
+}
+
+function figureQuery() {
+  const query = new URLSearchParams();
+  if (state.profile) query.set("profile", state.profile);
+  if (state.location) query.set("location", state.location);
+  return query;
+}
+
+async function saveSettings(changes) {
+  try {
+    await api("/api/v1/settings", { method: "PUT", body: changes });
+  } catch (error) {
+    showStatus(t("failed", { message: error.message }));
+  }
+}
+
+// ---- dates ---------------------------------------------------------------
+
+function isoDate(date) {
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+function daysBack(count) {
+  const dates = [];
+  const day = new Date();
+  for (let i = 0; i < count; i += 1) {
+    dates.unshift(isoDate(day));
+    day.setDate(day.getDate() - 1);
+  }
+  return dates;
+}
+
+function shortDate(iso) {
+  const [year, month, day] = iso.split("-").map(Number);
+  return new Date(year, month - 1, day).toLocaleDateString(state.lang === "nl" ? "nl-NL" : "en-GB",
+    { day: "numeric", month: "short" });
+}
+
+// ---- text in the page ----------------------------------------------------
+
+function applyTranslations() {
+  document.documentElement.lang = state.lang;
+  for (const element of document.querySelectorAll("[data-i18n]")) {
+    element.textContent = t(element.dataset.i18n);
+  }
+  for (const element of document.querySelectorAll("[data-i18n-aria-label]")) {
+    element.setAttribute("aria-label", t(element.dataset.i18nAriaLabel));
+  }
+  $("#lang-select").value = state.lang;
+}
+
+function showStatus(text) {
+  $("#status").textContent = text;
+}
+
+function setFigure(id, value, text) {
+  const element = document.getElementById(id);
+  element.textContent = text;
+  element.dataset.value = String(value);
+}
+
+const countText = (n, kind) => (n === 1 ? t(`${kind}_one`) : t(`${kind}_n`,
+  { n: formatNumber(n, state.lang, 0) }));
+
+function labelName(name) {
+  if (!name) return t("no_label");
+  return STRINGS.en[`label_${name}`] ? t(`label_${name}`) : name;
+}
+
+// ---- Today ---------------------------------------------------------------
+
+function renderToday() {
+  const today = state.today;
+  const lang = state.lang;
+  setFigure("today-prompts", today.prompts, formatNumber(today.prompts, lang, 0));
+  setFigure("today-images", today.images, formatNumber(today.images, lang, 0));
+  for (const metric of METRICS) {
+    const format = METRIC_FORMATTERS[metric];
+    setFigure(`today-${metric}`, today[metric], format(today[metric], lang));
+    const range = today.range[metric];
+    $(`#today-${metric}-range`).textContent = formatRange(range.low, range.high, format, lang);
+    const equivalent = (today.equivalents || []).find((e) => e.metric === metric);
+    $(`#today-${metric}-equivalent`).textContent = equivalent
+      ? t("equivalent", { text: equivalent.text[lang] }) : "";
+  }
+  $("#today-lead").textContent = today.prompts + today.images === 0 ? t("today_lead_none")
+    : t("today_lead", { prompts: countText(today.prompts, "prompts"),
+      images: countText(today.images, "images") });
+  const table = state.factors?.table;
+  if (table) {
+    const profile = table.profiles[today.profile || state.profile];
+    const location = table.locations[today.location || state.location];
+    $("#today-assumption").textContent = t("assumption", {
+      profile: profile ? profile.label[lang] : state.profile,
+      location: location ? location.label[lang] : state.location,
+    });
+  }
+}
+
+// ---- History -------------------------------------------------------------
+
+function emptyDay(date) {
+  return { date, prompts: 0, images: 0, energy_wh: 0, co2_g: 0, water_ml: 0, sites: [], labels: [] };
+}
+
+// The API may leave out days without use; the charts want every day.
+function fillDays(dayList, dates) {
+  const byDate = new Map(dayList.map((day) => [day.date, day]));
+  return dates.map((date) => byDate.get(date) || emptyDay(date));
+}
+
+function sumGroups(days, key) {
+  const totals = new Map();
+  for (const day of days) {
+    for (const group of day[key] || []) {
+      const name = group.name || "";
+      const sum = totals.get(name) || { name, prompts: 0, images: 0, energy_wh: 0, co2_g: 0,
+        water_ml: 0 };
+      for (const field of ["prompts", "images", ...METRICS]) sum[field] += group[field] || 0;
+      totals.set(name, sum);
+    }
+  }
+  return [...totals.values()].sort((a, b) => b.energy_wh - a.energy_wh || a.name.localeCompare(b.name));
+}
+
+function renderBreakdown(tableId, groups, nameKey, nameOf) {
+  const table = document.getElementById(tableId);
+  table.replaceChildren();
+  const head = table.createTHead().insertRow();
+  for (const key of [nameKey, "col_uses", "col_energy", "col_co2", "col_water"]) {
+    const cell = document.createElement("th");
+    cell.scope = "col";
+    cell.textContent = t(key);
+    if (key === "col_co2" || key === "col_water") cell.className = "wide-only";
+    head.append(cell);
+  }
+  const body = table.createTBody();
+  if (groups.length === 0) {
+    const cell = body.insertRow().insertCell();
+    cell.colSpan = 5;
+    cell.textContent = t("no_rows");
+    return;
+  }
+  const lang = state.lang;
+  for (const group of groups) {
+    const row = body.insertRow();
+    const name = document.createElement("th");
+    name.scope = "row";
+    name.textContent = nameOf(group.name);
+    row.append(name);
+    row.insertCell().textContent =
+      `${formatNumber(group.prompts, lang, 0)} / ${formatNumber(group.images, lang, 0)}`;
+    row.insertCell().textContent = formatEnergy(group.energy_wh, lang);
+    for (const text of [formatCo2(group.co2_g, lang), formatWater(group.water_ml, lang)]) {
+      const cell = row.insertCell();
+      cell.className = "wide-only";
+      cell.textContent = text;
+    }
+  }
+}
+
+function topDay(days, valueOf) {
+  const best = days.reduce((a, b) => (valueOf(b) > valueOf(a) ? b : a), days[0]);
+  return shortDate(best.date);
+}
+
+function renderCharts(days) {
+  const lang = state.lang;
+  const prompts = days.reduce((sum, d) => sum + d.prompts, 0);
+  const images = days.reduce((sum, d) => sum + d.images, 0);
+  const energy = days.reduce((sum, d) => sum + d.energy_wh, 0);
+  const useSeries = [
+    { key: "prompts", label: t("legend_prompts"), className: "s-prompts" },
+    { key: "images", label: t("legend_images"), className: "s-images" },
+  ];
+  const empty = prompts + images === 0;
+  const usesLabel = empty ? t("chart_empty") : t("chart_uses_summary", { days: days.length,
+    prompts: formatNumber(prompts, lang, 0), images: formatNumber(images, lang, 0),
+    top: topDay(days, (d) => d.prompts + d.images) });
+  $("#chart-uses").replaceChildren(barChart({
+    ariaLabel: usesLabel, series: useSeries, formatTick: (v) => formatNumber(v, lang),
+    rows: days.map((d) => ({ label: shortDate(d.date), values: d,
+      title: `${shortDate(d.date)}: ${countText(d.prompts, "prompts")}, ${countText(d.images, "images")}` })),
+  }), legend(useSeries));
+  const energyLabel = empty ? t("chart_empty") : t("chart_energy_summary", { days: days.length,
+    energy: formatEnergy(energy, lang), top: topDay(days, (d) => d.energy_wh) });
+  $("#chart-energy").replaceChildren(barChart({
+    ariaLabel: energyLabel, formatTick: (v) => formatNumber(v, lang),
+    series: [{ key: "energy_wh", label: t("energy"), className: "s-energy" }],
+    rows: days.map((d) => ({ label: shortDate(d.date), values: d,
+      title: `${shortDate(d.date)}: ${formatEnergy(d.energy_wh, lang)}` })),
+  }));
+}
+
+// This week against the week before, told as what went down (awareness, not guilt).
+function renderWeekCompare(days) {
+  const energyOf = (list) => list.reduce((sum, d) => sum + d.energy_wh, 0);
+  const now = energyOf(days.slice(-7));
+  const before = energyOf(days.slice(-14, -7));
+  const lang = state.lang;
+  const box = $("#week-compare");
+  let key;
+  if (now === 0 && before === 0) key = "week_empty";
+  else if (before === 0) key = "week_first";
+  else if (Math.abs(now - before) / before < 0.05) key = "week_same";
+  else key = now < before ? "week_down" : "week_up";
+  box.dataset.trend = key;
+  box.textContent = t(key, {
+    metric: t("metric_energy"), now: formatEnergy(now, lang), before: formatEnergy(before, lang),
+    pct: formatNumber(Math.round((100 * (before - now)) / (before || 1)), lang, 0),
+  });
+}
+
+function renderHistory() {
+  const days = state.days.slice(-state.period);
+  renderCharts(days);
+  renderWeekCompare(state.days);
+  renderBreakdown("per-site", sumGroups(days, "sites"), "col_site", (name) => name);
+  renderBreakdown("per-label", sumGroups(days, "labels"), "col_label", labelName);
+}
+
+// ---- Method --------------------------------------------------------------
+
+function fillSelect(select, entries, current) {
+  select.replaceChildren(...entries.map(([value, label]) => {
+    const option = document.createElement("option");
+    option.value = value;
+    option.textContent = label;
+    option.selected = value === current;
+    return option;
+  }));
+}
+
+function sourceTitles(names) {
+  const sources = state.factors.table.sources;
+  return names.map((name) => (sources[name] ? `${sources[name].title} (${sources[name].year})` : name))
+    .join("; ");
+}
+
+// The source sits under the factor's name, so the table keeps four columns on a phone.
+function factorRow(body, what, low, central, high, unit, sources) {
+  const row = body.insertRow();
+  const name = document.createElement("th");
+  name.scope = "row";
+  name.textContent = what;
+  const source = document.createElement("small");
+  source.textContent = `${t("factor_source")}: ${sourceTitles(sources)}`;
+  name.append(source);
+  row.append(name);
+  for (const value of [low, central, high]) {
+    row.insertCell().textContent = value === null ? "–" : `${formatNumber(value, state.lang)} ${unit}`;
+  }
+}
+
+function renderMethod() {
+  const table = state.factors.table;
+  const lang = state.lang;
+  fillSelect($("#profile-select"), Object.entries(table.profiles).map(([k, p]) => [k, p.label[lang]]),
+    state.profile);
+  fillSelect($("#location-select"),
+    Object.entries(table.locations).map(([k, l]) => [k, l.label[lang]]), state.location);
+  const profile = table.profiles[state.profile];
+  const location = table.locations[state.location];
+  $("#profile-scope").textContent = profile.scope[lang];
+  const factors = $("#factors-table");
+  factors.replaceChildren();
+  const head = factors.createTHead().insertRow();
+  for (const key of ["factor_what", "factor_low", "factor_value", "factor_high"]) {
+    const cell = document.createElement("th");
+    cell.scope = "col";
+    cell.textContent = t(key);
+    head.append(cell);
+  }
+  const body = factors.createTBody();
+  const where = location.label[lang];
+  factorRow(body, t("factor_prompt_energy"), profile.prompt.low, profile.prompt.central,
+    profile.prompt.high, "Wh", profile.prompt.sources);
+  factorRow(body, t("factor_image_energy"), profile.image.low, profile.image.central,
+    profile.image.high, "Wh", profile.image.sources);
+  factorRow(body, t("factor_grid", { location: where }), null, location.grid_g_per_kwh, null,
+    "g", location.sources);
+  factorRow(body, t("factor_water", { location: where }), null, location.water_ml_per_wh, null,
+    "ml", location.sources);
+  const water = table.water_range_ml_per_wh;
+  factorRow(body, t("factor_water_range"), water.low, null, water.high, "ml", water.sources);
+  $("#sources-list").replaceChildren(...Object.values(table.sources).map((source) => {
+    const item = document.createElement("li");
+    item.textContent = `${source.title} (${source.year}). ${source.covers}`;
+    return item;
+  }));
+}
+
+// ---- the school-day scenario ---------------------------------------------
+
+const scenarioForm = () => $("#scenario-form");
+
+function scenarioInputs() {
+  const inputs = { profile: state.profile, location: state.location, vo: {}, po: {} };
+  for (const input of scenarioForm().querySelectorAll("input")) {
+    if (input.value === "") continue;
+    const [first, second] = input.name.split(".");
+    if (second) inputs[first][second] = Number(input.value);
+    else inputs[first] = Number(input.value);
+  }
+  for (const level of ["vo", "po"]) {
+    if (Object.keys(inputs[level]).length < 3) delete inputs[level];
+  }
+  return inputs;
+}
+
+function fillScenarioForm(inputs) {
+  for (const input of scenarioForm().querySelectorAll("input")) {
+    const [first, second] = input.name.split(".");
+    input.value = second ? inputs[first][second] : inputs[first];
+  }
+}
+
+function scenarioTable(level, result) {
+  const lang = state.lang;
+  const table = document.createElement("table");
+  table.className = "scenario-table";
+  table.dataset.level = level;
+  table.createCaption().textContent = t("scenario_caption", { level: t(level) });
+  const head = table.createTHead().insertRow();
+  for (const key of ["scale", "prompts", "images", "col_energy", "col_co2", "col_water"]) {
+    const cell = document.createElement("th");
+    cell.scope = "col";
+    cell.textContent = t(key);
+    head.append(cell);
+  }
+  const body = table.createTBody();
+  for (const scale of ["class_day", "class_year", "school_year", "country_day", "country_year"]) {
+    const figures = result[scale];
+    const row = body.insertRow();
+    row.dataset.scale = scale;
+    const name = document.createElement("th");
+    name.scope = "row";
+    name.textContent = t(scale);
+    row.append(name);
+    row.insertCell().textContent = formatNumber(figures.prompts, lang, 0);
+    row.insertCell().textContent = formatNumber(figures.images, lang, 0);
+    for (const metric of METRICS) {
+      const cell = row.insertCell();
+      cell.dataset.metric = metric;
+      cell.dataset.value = String(figures[metric]);
+      const format = METRIC_FORMATTERS[metric];
+      const range = figures.range[metric];
+      const equivalent = figures.equivalents.find((e) => e.metric === metric);
+      cell.append(format(figures[metric], lang));
+      const detail = document.createElement("small");
+      detail.textContent = `${formatRange(range.low, range.high, format, lang)}` +
+        (equivalent ? ` · ${equivalent.text[lang]}` : "");
+      cell.append(detail);
+    }
+  }
+  return table;
+}
+
+async function runScenario(inputs = scenarioInputs()) {
+  const error = $("#scenario-error");
+  try {
+    const result = await api("/api/v1/scenario", { method: "POST", body: inputs });
+    error.hidden = true;
+    fillScenarioForm(result.inputs);
+    state.scenario = result;
+    renderScenario();
+  } catch (failure) {
+    error.textContent = t("scenario_failed", { message: failure.message });
+    error.hidden = false;
+  }
+}
+
+function renderScenario() {
+  if (!state.scenario) return;
+  const levels = state.scenario.levels;
+  $("#scenario-results").replaceChildren(scenarioTable("vo", levels.vo), scenarioTable("po", levels.po));
+}
+
+// ---- own data ------------------------------------------------------------
+
+async function exportData(format) {
+  try {
+    const response = await api(`/api/v1/export?format=${format}`, { raw: true });
+    const file = `aifootprint-${isoDate(new Date())}.${format}`;
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(await response.blob());
+    link.download = file;
+    link.click();
+    URL.revokeObjectURL(link.href);
+    $("#data-message").textContent = t("export_done", { file });
+  } catch (error) {
+    $("#data-message").textContent = t("failed", { message: error.message });
+  }
+}
+
+function askForget(event) {
+  event.preventDefault();
+  const choice = new FormData(event.target).get("forget");
+  const date = $("#forget-date").value;
+  if (choice === "before" && !date) {
+    $("#data-message").textContent = t("forget_need_date");
+    return;
+  }
+  const dialog = $("#confirm-forget");
+  $("#confirm-text").textContent = choice === "all" ? t("confirm_all") : t("confirm_before", { date });
+  dialog.returnValue = "";
+  dialog.onclose = async () => {
+    if (dialog.returnValue !== "delete") return;
+    try {
+      const body = choice === "all" ? { all: true } : { before: date };
+      const result = await api("/api/v1/forget", { method: "POST", body });
+      $("#data-message").textContent = t("forget_done", { n: formatNumber(result.deleted, state.lang, 0) });
+      await refreshFigures();
+    } catch (error) {
+      $("#data-message").textContent = t("failed", { message: error.message });
+    }
+  };
+  dialog.showModal();
+}
+
+// ---- first visit ---------------------------------------------------------
+
+function welcome() {
+  const dialog = $("#welcome");
+  const form = $("#welcome-form");
+  form.elements.lang.value = state.lang;
+  form.addEventListener("change", () => {
+    state.lang = form.elements.lang.value;
+    renderAll();
+  });
+  dialog.addEventListener("close", async () => {
+    state.lang = form.elements.lang.value || state.lang;
+    setRole(form.elements.role.value || "student");
+    state.label = DEFAULT_LABEL[state.role];
+    $("#label-select").value = state.label;
+    await saveSettings({ role: state.role, lang: state.lang, label: state.label });
+    renderAll();
+  }, { once: true });
+  dialog.showModal();
+}
+
+function setPaused(paused) {
+  state.paused = paused;
+  $("#paused-note").hidden = !paused;
+  $("#pause-toggle").setAttribute("aria-pressed", String(paused));
+}
+
+function setRole(role) {
+  state.role = role === "teacher" ? "teacher" : "student";
+  document.body.dataset.role = state.role;
+}
+
+// ---- loading and wiring --------------------------------------------------
+
+function renderAll() {
+  applyTranslations();
+  if (state.factors) renderMethod();
+  if (state.today) renderToday();
+  if (state.days.length) renderHistory();
+  renderScenario();
+}
+
+async function refreshFigures() {
+  const dates = daysBack(30);
+  const query = figureQuery();
+  const dayQuery = new URLSearchParams(query);
+  dayQuery.set("from", dates[0]);
+  dayQuery.set("to", dates[dates.length - 1]);
+  const [today, days] = await Promise.all([
+    api(`/api/v1/summary?${query}`),
+    api(`/api/v1/days?${dayQuery}`),
+  ]);
+  state.today = today;
+  state.days = fillDays(Array.isArray(days) ? days : days.days, dates);
+  renderToday();
+  renderHistory();
+  document.body.dataset.state = "ready";
+}
+
+async function loadSettings() {
+  try {
+    return await api("/api/v1/settings");
+  } catch {
+    return {};
+  }
+}
+
+function wireControls() {
+  $("#lang-select").addEventListener("change", (event) => {
+    state.lang = event.target.value;
+    renderAll();
+    saveSettings({ lang: state.lang });
+  });
+  $("#pause-toggle").addEventListener("click", async () => {
+    setPaused(!state.paused);
+    await saveSettings({ paused: state.paused });
+  });
+  $("#label-select").addEventListener("change", (event) => {
+    state.label = event.target.value;
+    saveSettings({ label: state.label });
+  });
+  for (const select of [$("#profile-select"), $("#location-select")]) {
+    select.addEventListener("change", async () => {
+      state.profile = $("#profile-select").value;
+      state.location = $("#location-select").value;
+      renderMethod();
+      await Promise.all([refreshFigures(), runScenario(), saveSettings(
+        { profile: state.profile, location: state.location })]);
+    });
+  }
+  for (const radio of document.querySelectorAll('input[name="period"]')) {
+    radio.addEventListener("change", (event) => {
+      state.period = Number(event.target.value);
+      renderHistory();
+    });
+  }
+  let timer = null;
+  scenarioForm().addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => runScenario(), 300);
+  });
+  $("#scenario-reset").addEventListener("click", () =>
+    runScenario({ profile: state.profile, location: state.location }));
+  for (const button of document.querySelectorAll("[data-format]")) {
+    button.addEventListener("click", () => exportData(button.dataset.format));
+  }
+  $("#forget-form").addEventListener("submit", askForget);
+}
+
+async function start() {
+  const settings = await loadSettings();
+  state.lang = settings.lang || (navigator.language.startsWith("nl") ? "nl" : "en");
+  setRole(settings.role);
+  setPaused(Boolean(settings.paused));
+  state.label = settings.label || DEFAULT_LABEL[state.role];
+  $("#label-select").value = state.label;
+  applyTranslations();
+  wireControls();
+  showStatus(t("loading"));
+  try {
+    const factors = await api("/api/v1/factors");
+    state.factors = factors;
+    state.profile = settings.profile || factors.profile || factors.table.defaults.profile;
+    state.location = settings.location || factors.location || factors.table.defaults.location;
+    renderMethod();
+    await Promise.all([refreshFigures(), runScenario({ profile: state.profile, location: state.location })]);
+    showStatus("");
+  } catch (error) {
+    showStatus(t("load_failed", { message: error.message }));
+    document.body.dataset.state = "failed";
+  }
+  if (!settings.role) welcome();
+  setInterval(() => {
+    if (document.visibilityState !== "visible") return;
+    refreshFigures().catch(() => {});
+    loadSettings().then((current) => setPaused(Boolean(current.paused)));
+  }, REFRESH_MS);
+}
+
+start();

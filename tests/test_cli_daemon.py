@@ -1,0 +1,202 @@
+"""The command line: run/status/today/report/token and export/import/forget."""
+
+from __future__ import annotations
+
+import json
+import stat
+import subprocess
+import sys
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from click.testing import CliRunner
+
+from aifootprint.cli import main
+from aifootprint.events import Event, event_row
+from aifootprint.store import Store
+from daemon_process import daemon_env
+
+
+def invoke(home, *args, input=None):
+    return CliRunner().invoke(main, [*args, "--home", str(home), "--lang", "en"], input=input)
+
+
+def seed(home, *events) -> None:
+    received = datetime.now(UTC)
+    with Store(home / "data" / "footprint.db") as store:
+        store.add_events([event_row(Event(**e), received) for e in events])
+
+
+def event(**fields) -> dict:
+    return {"id": str(uuid.uuid4()), "ts": "2025-03-01T10:00:00Z", "site": "chatgpt.com",
+            "kind": "prompt", "count": 1, **fields}
+
+
+def now_event(**fields) -> dict:
+    return event(ts=datetime.now(UTC).isoformat(), **fields)
+
+
+def test_today_json_has_the_figures(home):
+    seed(home, now_event(count=3), now_event(kind="image", count=2, site="www.midjourney.com"))
+    result = invoke(home, "today", "--json")
+    assert result.exit_code == 0, result.output
+    today = json.loads(result.output)
+    assert (today["prompts"], today["images"]) == (3, 2)
+    assert today["energy_wh"] == pytest.approx(3 * 4 + 2 * 8.5)
+    assert today["range"]["co2_g"]["low"] <= today["co2_g"] <= today["range"]["co2_g"]["high"]
+
+
+@pytest.mark.parametrize("lang,words", [("en", ["prompts: 2", "energy", "phone"]),
+                                        ("nl", ["vragen: 2", "energie", "telefoon"])])
+def test_today_table_speaks_the_language(home, lang, words):
+    seed(home, now_event(count=2))
+    result = CliRunner().invoke(main, ["today", "--home", str(home), "--lang", lang])
+    assert result.exit_code == 0
+    for word in words:
+        assert word in result.output
+
+
+def test_report_formats(home):
+    seed(home, event(), event(ts="2025-03-03T10:00:00Z", count=4))
+    args = ("report", "--from", "2025-03-01", "--to", "2025-03-03")
+    days = json.loads(invoke(home, *args, "--format", "json").output)
+    assert [d["prompts"] for d in days] == [1, 0, 4]
+    csv_lines = invoke(home, *args, "--format", "csv").output.splitlines()
+    assert csv_lines[0].startswith("date,prompts,images,energy_wh,co2_g,water_ml")
+    assert csv_lines[3].startswith("2025-03-03,4,0,16.0,")
+    table = invoke(home, *args).output
+    assert "2025-03-02" in table and "total" in table and "20 Wh" in table
+
+
+@pytest.mark.parametrize("args,message", [
+    (("report", "--from", "March"), "--from must be a date"),
+    (("report", "--from", "2024-01-01", "--to", "2025-12-31"), "at most 366 days"),
+    (("report", "--from", "2025-03-05", "--to", "2025-03-01"), "not be before"),
+    (("forget", "--before", "soon", "--yes"), "--before must be a date"),
+])
+def test_cli_errors_are_one_sentence_without_traceback(home, args, message):
+    result = invoke(home, *args)
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output + result.stderr
+
+
+def test_token_prints_the_private_token(home):
+    result = invoke(home, "token")
+    token_file = home / "config" / "token"
+    assert result.output.strip() == token_file.read_text().strip()
+    assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
+    assert invoke(home, "token").output == result.output
+
+
+def test_status_when_stopped(home):
+    result = invoke(home, "status")
+    assert result.exit_code == 0 and "not running" in result.output
+    assert json.loads(invoke(home, "status", "--json").output)["running"] is False
+
+
+def test_status_when_running_and_import_beside_it(daemon, tmp_path):
+    info = json.loads(invoke(daemon.home, "status", "--json").output)
+    assert info["running"] is True and info["port"] == daemon.port
+    assert info["pid"] == daemon.process.pid and info["today"]["prompts"] == 0
+    export = tmp_path / "one.json"
+    other = tmp_path / "other"
+    seed(other, now_event(count=7))
+    invoke(other, "export", "-o", str(export))
+    assert invoke(daemon.home, "import", str(export)).exit_code == 0
+    assert daemon.get("/api/v1/summary")[1]["prompts"] == 7  # the daemon sees it at once
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_export_import_round_trips(home, tmp_path, fmt):
+    seed(home, event(model="gpt-4o", label="homework"), event(kind="image", count=4,
+         regenerated=True), event(ts="2025-03-02T08:00:00+01:00", site="claude.ai"))
+    first = tmp_path / f"first.{fmt}"
+    assert invoke(home, "export", "--format", fmt, "-o", str(first)).exit_code == 0
+    copy = tmp_path / "copy"
+    result = invoke(copy, "import", str(first))
+    assert result.exit_code == 0 and "Imported 3 events; 0" in result.output
+    second = tmp_path / f"second.{fmt}"
+    invoke(copy, "export", "--format", fmt, "-o", str(second))
+    assert body(first, fmt) == body(second, fmt)
+    again = invoke(copy, "import", str(first))
+    assert "Imported 0 events; 3 were already there" in again.output
+
+
+def body(path, fmt):
+    if fmt == "json":
+        return json.loads(path.read_text())["events"]
+    return path.read_text()
+
+
+def test_export_never_contains_impacts(home):
+    seed(home, event())
+    exported = json.loads(invoke(home, "export").output)
+    assert exported["format"] == "aifootprint-export"
+    assert set(exported["events"][0]) == {"id", "ts", "local_date", "site", "kind", "count",
+                                          "model", "label", "regenerated", "received_at"}
+
+
+@pytest.mark.parametrize("content,message", [
+    ('{"format": "aifootprint-export", "version": 1, "events": [EVENTS]}', "events[1].count"),
+    ("not an export at all", "neither a JSON nor a CSV export"),
+    ('{"events": []}', "not an AI Footprint export"),
+    ('{"format": "aifootprint-export", "events": [', "not valid JSON"),
+])
+def test_import_malformed_file_is_refused_whole(home, tmp_path, content, message):
+    events = [json.dumps(event()), json.dumps(event(count=-1)), json.dumps(event())]
+    path = tmp_path / "bad.json"
+    path.write_text(content.replace("EVENTS", ", ".join(events)))
+    result = invoke(home, "import", str(path))
+    assert result.exit_code == 1 and message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert json.loads(invoke(home, "export").output)["events"] == []
+
+
+def test_forget_before_a_date(home):
+    seed(home, event(ts="2025-02-01T10:00:00Z"), event())
+    result = invoke(home, "forget", "--before", "2025-03-01", "--yes")
+    assert result.exit_code == 0 and "Deleted 1 events" in result.output
+    assert [e["local_date"] for e in json.loads(invoke(home, "export").output)["events"]] == [
+        "2025-03-01"]
+
+
+def test_forget_all_asks_first(home):
+    seed(home, event(), event())
+    refused = invoke(home, "forget", "--all", input="n\n")
+    assert "Delete ALL 2 stored events?" in refused.output and "Nothing was deleted" in \
+        refused.output
+    assert invoke(home, "forget", "--all", input="y\n").exit_code == 0
+    assert json.loads(invoke(home, "export").output)["events"] == []
+
+
+def test_forget_needs_all_or_before(home):
+    result = invoke(home, "forget", "--yes")
+    assert result.exit_code == 2 and "--all or --before" in result.output + result.stderr
+
+
+@pytest.mark.parametrize("command", ["run", "status", "today", "report", "token", "export",
+                                     "import", "forget"])
+def test_every_command_help_has_an_example(command):
+    result = CliRunner().invoke(main, [command, "--help"])
+    assert result.exit_code == 0
+    assert f"aifootprint {command}" in result.output
+    assert "--home" in result.output
+
+
+def test_cli_as_a_process_prints_no_traceback(home):
+    result = subprocess.run(
+        [sys.executable, "-m", "aifootprint", "import", str(home / "missing.json")],
+        env=daemon_env(home), capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+
+
+def test_every_text_is_in_dutch_and_english():
+    from aifootprint import daemon, pairing
+    from aifootprint.cli import daemon as cli_daemon
+    from aifootprint.cli import data as cli_data
+
+    for catalog in (daemon.TEXT, pairing.TEXT, cli_daemon.TEXT, cli_data.TEXT):
+        assert catalog.missing_translations() == []

@@ -1,0 +1,279 @@
+"""The dashboard in a real headless Chromium against the real daemon process.
+
+Known events are posted through the API; the page must show exactly what the API
+says, recompute everything when the profile or location changes, speak nl and en,
+and never log a script error. Screenshots go to tests/artifacts/ (look at them).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+import uuid
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from aifootprint.formatting import format_co2, format_energy, format_number, format_water
+from aifootprint.scenario import ScenarioInputs, run_scenario
+from daemon_process import start_daemon
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FORMATTERS = {"energy_wh": format_energy, "co2_g": format_co2, "water_ml": format_water}
+LAPTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def event(days_ago: int, site: str, kind: str, count: int, label: str | None = None) -> dict:
+    ts = datetime.now().astimezone() - timedelta(days=days_ago)
+    item = {"id": str(uuid.uuid4()), "ts": ts.isoformat(), "site": site, "kind": kind,
+            "count": count}
+    return {**item, "label": label} if label else item
+
+
+KNOWN_EVENTS = [
+    event(0, "chatgpt.com", "prompt", 5, "homework"),
+    event(0, "www.midjourney.com", "image", 2, "lesson-prep"),
+    event(0, "claude.ai", "prompt", 1),
+    event(1, "chatgpt.com", "prompt", 3, "homework"),
+    event(8, "chatgpt.com", "prompt", 20, "homework"),
+    event(20, "claude.ai", "prompt", 4),
+]
+
+
+@pytest.fixture(scope="module")
+def daemon(tmp_path_factory):
+    process = start_daemon(tmp_path_factory.mktemp("dashboard-home"))
+    status, answer = process.post("/api/v1/events", {"events": KNOWN_EVENTS})
+    assert status == 200 and answer["accepted"] == len(KNOWN_EVENTS)
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                              args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_dashboard(browser, daemon):
+    """Open the dashboard (a set role skips the welcome); fail on any script error."""
+    pages, errors = [], []
+
+    def opening(viewport=LAPTOP, lang="en", role="student", wait_ready=True):
+        daemon.request("PUT", "/api/v1/settings", {"lang": lang, "role": role,
+                                                   "profile": None, "location": None})
+        page = browser.new_page(viewport=viewport, accept_downloads=True)
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(daemon.url + "/")
+        if wait_ready:
+            page.wait_for_selector("body[data-state=ready]")
+        pages.append(page)
+        return page
+
+    yield opening
+    for page in pages:
+        page.close()
+    assert errors == []
+
+
+def api(daemon, path: str) -> dict:
+    status, answer = daemon.get(path)
+    assert status == 200, answer
+    return answer
+
+
+def figure(page, metric: str) -> tuple[float, str]:
+    element = page.locator(f"#today-{metric}")
+    return float(element.get_attribute("data-value")), element.inner_text()
+
+
+def shoot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_first_visit_asks_role_and_language_and_explains_tracking(open_dashboard, daemon):
+    page = open_dashboard(role=None, wait_ready=False)
+    welcome = page.locator("#welcome")
+    welcome.wait_for(state="visible")
+    assert "never" in welcome.inner_text().lower()
+    page.check("#welcome input[name=lang][value=nl]")
+    assert page.locator("#welcome-title").inner_text() == "Welkom bij AI Footprint"
+    page.check("#welcome input[name=role][value=teacher]")
+    shoot(page, "welcome-nl")
+    page.click("#welcome button[type=submit]")
+    expect(page.locator("html")).to_have_attribute("lang", "nl")
+    page.locator("#scenario").wait_for(state="visible")
+    expect(page.locator("#label-select")).to_have_value("lesson-prep")
+    settings = api(daemon, "/api/v1/settings")
+    assert (settings["role"], settings["lang"], settings["label"]) == ("teacher", "nl",
+                                                                      "lesson-prep")
+
+
+def test_today_figures_equal_the_api(open_dashboard, daemon):
+    page = open_dashboard()
+    summary = api(daemon, "/api/v1/summary")
+    assert (summary["prompts"], summary["images"]) == (6, 2)
+    assert page.locator("#today-prompts").inner_text() == "6"
+    assert page.locator("#today-images").inner_text() == "2"
+    for metric, formatter in FORMATTERS.items():
+        value, text = figure(page, metric)
+        assert value == summary[metric]
+        assert text == formatter(summary[metric], "en")
+        low, high = summary["range"][metric]["low"], summary["range"][metric]["high"]
+        assert page.locator(f"#today-{metric}-range").inner_text() == (
+            f"{formatter(low, 'en')} – {formatter(high, 'en')}")
+        equivalent = next(e for e in summary["equivalents"] if e["metric"] == metric)
+        assert equivalent["text"]["en"] in page.locator(f"#today-{metric}-equivalent").inner_text()
+    assert page.locator("#scenario").is_hidden()  # a student sees no teacher features
+    shoot(page, "laptop-en")
+
+
+def test_profile_and_location_recompute_every_figure(open_dashboard, daemon):
+    page = open_dashboard()
+    table = api(daemon, "/api/v1/factors")["table"]
+    page.select_option("#profile-select", "google-2025")
+    page.select_option("#location-select", "FR")
+    profile, location = table["profiles"]["google-2025"], table["locations"]["FR"]
+    energy = 6 * profile["prompt"]["central"] + 2 * profile["image"]["central"]
+    expected = {"energy_wh": energy, "co2_g": energy * location["grid_g_per_kwh"] / 1000,
+                "water_ml": energy * location["water_ml_per_wh"]}
+    expect(page.locator("#factors-table")).to_contain_text("57 g")
+    for metric, value in expected.items():
+        expect(page.locator(f"#today-{metric}")).to_have_text(FORMATTERS[metric](value, "en"))
+    override = api(daemon, "/api/v1/summary?profile=google-2025&location=FR")
+    for metric, value in expected.items():
+        shown, text = figure(page, metric)
+        assert shown == pytest.approx(value) == override[metric]
+        assert text == FORMATTERS[metric](value, "en")
+    site_row = page.locator("#per-site tbody tr", has_text="chatgpt.com")
+    week = 8 * profile["prompt"]["central"]  # chatgpt.com in the last 7 days: 5 + 3 prompts
+    assert format_energy(week, "en") in site_row.inner_text()
+
+
+def test_dutch_and_english_both_render(open_dashboard, daemon):
+    page = open_dashboard(lang="nl")
+    summary = api(daemon, "/api/v1/summary")
+    assert page.locator("#today-title").inner_text() == "Vandaag"
+    assert page.locator("#today-co2_g").inner_text() == format_co2(summary["co2_g"], "nl")
+    assert "," in format_co2(summary["co2_g"], "nl")  # the Dutch decimal comma is exercised
+    assert page.locator("html").get_attribute("lang") == "nl"
+    shoot(page, "laptop-nl")
+    page.select_option("#lang-select", "en")
+    expect(page.locator("#today-title")).to_have_text("Today")
+    assert api(daemon, "/api/v1/settings")["lang"] == "en"
+    keys = page.evaluate("import('/static/strings.js').then(m => "
+                         "[Object.keys(m.STRINGS.nl).sort(), Object.keys(m.STRINGS.en).sort()])")
+    assert keys[0] == keys[1]
+
+
+def test_history_shows_charts_breakdowns_and_the_week_before(open_dashboard, daemon):
+    page = open_dashboard()
+    assert page.locator("#chart-uses svg.bar-chart g.bar").count() == 7
+    week = page.locator("#week-compare")
+    assert week.get_attribute("data-trend") == "week_down"  # 53 Wh this week, 80 Wh the week before
+    assert "went down" in week.inner_text()
+    labels = page.locator("#per-label tbody").inner_text()
+    assert "homework" in labels and "lesson prep" in labels and "(none)" in labels
+    page.check("input[name=period][value='30']")
+    expect(page.locator("#chart-uses svg.bar-chart g.bar")).to_have_count(30)
+    assert "claude.ai" in page.locator("#per-site").inner_text()
+    label = page.locator("#chart-uses svg.bar-chart").get_attribute("aria-label")
+    assert "33 questions and 2 images" in label
+    page.set_viewport_size(PHONE)
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= PHONE["width"]  # no sideways scrolling of the whole page
+    shoot(page, "phone-en")
+
+
+def test_scenario_calculator_uses_the_cli_model(open_dashboard, daemon, factors):
+    page = open_dashboard(role="teacher")
+    page.locator("#scenario-results table").first.wait_for()
+    cell = "#scenario-results table[data-level=vo] tr[data-scale=class_day] td[data-metric={}]"
+    expected = run_scenario(factors, ScenarioInputs())["levels"]["vo"]["class_day"]
+    assert float(page.locator(cell.format("energy_wh")).get_attribute("data-value")) == \
+        pytest.approx(expected["energy_wh"])
+    page.fill("input[name=students_per_class]", "30")
+    changed = run_scenario(factors, ScenarioInputs(students_per_class=30))["levels"]["vo"]
+    expect(page.locator(cell.format("co2_g"))).to_contain_text(
+        format_co2(changed["class_day"]["co2_g"], "en"))
+    text = page.locator(cell.format("energy_wh")).inner_text()
+    assert format_energy(changed["class_day"]["energy_wh"], "en") in text
+    shoot(page, "scenario-teacher")
+
+
+@pytest.mark.parametrize(("path", "body", "field"), [
+    ("/api/v1/scenario", {"students_per_class": 0}, "students_per_class"),
+    ("/api/v1/scenario", {"vo": {"images_per_student": 1}}, "vo.prompts_per_student"),
+    ("/api/v1/scenario", {"location": "MARS"}, "location"),
+    ("/api/v1/scenario", {"students_per_class": 1e200}, "students_per_class"),
+    ("/api/v1/forget", {"all": False}, "before"),
+    ("/api/v1/forget", {"before": "yesterday"}, "before"),
+])
+def test_dashboard_routes_refuse_bad_input_in_one_sentence(daemon, path, body, field):
+    status, answer = daemon.post(path, body)
+    assert status == 422
+    assert answer["error"]["field"] == field and answer["error"]["message"].endswith(".")
+
+
+def test_page_is_never_framed_and_keyboard_reachable(open_dashboard, daemon):
+    with urllib.request.urlopen(daemon.url + "/") as response:
+        headers, body = response.headers, response.read().decode()
+    assert headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert "default-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["Cache-Control"] == "no-store"
+    assert f'<meta name="aifootprint-token" content="{daemon.token}">' in body
+    page = open_dashboard()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    unlabeled = page.evaluate("""[...document.querySelectorAll('input, select, button')]
+        .filter(e => e.offsetParent !== null)
+        .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')
+                     && !e.textContent.trim()).map(e => e.outerHTML)""")
+    assert unlabeled == []
+
+
+def test_export_then_forget_with_confirmation(open_dashboard, daemon):
+    page = open_dashboard()
+    with page.expect_download() as download:
+        page.click("#export-json")
+    exported = json.loads(Path(download.value.path()).read_text())
+    assert len(exported["events"]) == len(KNOWN_EVENTS)
+    with page.expect_download() as download:
+        page.click("#export-csv")
+    assert Path(download.value.path()).read_text().count("\n") == len(KNOWN_EVENTS) + 1
+    page.click("#forget-form button[type=submit]")
+    page.click("#confirm-forget button[value=cancel]")
+    assert api(daemon, "/api/v1/summary")["prompts"] == 6  # cancelled: nothing deleted
+    page.click("#forget-form button[type=submit]")
+    page.click("#confirm-forget button[value=delete]")
+    expect(page.locator("#today-prompts")).to_have_text("0")
+    assert api(daemon, "/api/v1/summary")["prompts"] == 0
+    assert format_number(len(KNOWN_EVENTS), "en") in page.locator("#data-message").inner_text()
+
+
+def test_page_is_ready_fast_with_a_year_of_data(open_dashboard, daemon):
+    """Runs last (after forget): a year of daily use, four sites a day."""
+    year = [event(day, site, "prompt", 3, "homework") for day in range(365)
+            for site in ("chatgpt.com", "claude.ai", "gemini.google.com", "copilot.microsoft.com")]
+    for start in range(0, len(year), 500):
+        status, _answer = daemon.post("/api/v1/events", {"events": year[start:start + 500]})
+        assert status == 200
+    started = time.monotonic()
+    page = open_dashboard()
+    seconds = time.monotonic() - started
+    assert page.locator("#today-prompts").inner_text() == "12"
+    print(f"dashboard ready with a year of data in {seconds:.2f} s")
+    assert seconds < 3
