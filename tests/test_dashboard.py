@@ -217,7 +217,7 @@ def test_scenario_calculator_uses_the_cli_model(open_dashboard, daemon, factors)
     ("/api/v1/scenario", {"students_per_class": 0}, "students_per_class"),
     ("/api/v1/scenario", {"vo": {"images_per_student": 1}}, "vo.prompts_per_student"),
     ("/api/v1/scenario", {"location": "MARS"}, "location"),
-    ("/api/v1/scenario", {"students_per_class": 1e200}, ""),
+    ("/api/v1/scenario", {"students_per_class": 1e200}, "students_per_class"),
     ("/api/v1/forget", {"all": False}, "before"),
     ("/api/v1/forget", {"before": "yesterday"}, "before"),
 ])

@@ -117,3 +117,11 @@ def test_cli_broken_factor_table_is_one_sentence(run_cli, home, tmp_path):
     assert result.exit_code == 1
     assert "The factor table" in result.output and "is invalid" in result.output
     assert "Traceback" not in result.output
+
+
+def test_cli_refuses_inputs_too_large_to_print(run_cli, tmp_path):
+    scenario_file = tmp_path / "school.json"
+    scenario_file.write_text('{"vo_students": 1e300}')
+    result = run_cli("--file", str(scenario_file))
+    assert result.exit_code == 1
+    assert "vo_students: Input should be less than or equal to 100000000" in result.output

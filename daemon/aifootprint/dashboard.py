@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import io
-import json
 from datetime import date
 from pathlib import Path
 
@@ -62,11 +61,7 @@ async def run_scenario_handler(request: web.Request) -> web.Response:
         profile, location = in_force(table, request.app[CONFIG], settings,
                                      inputs.profile, inputs.location)
         inputs = inputs.model_copy(update={"profile": profile, "location": location})
-    try:
-        text = json.dumps(run_scenario(table, inputs), allow_nan=False)
-    except (ArithmeticError, ValueError):  # inputs so large a figure overflows to infinity
-        raise InvalidInput("The scenario's numbers are too large to compute.") from None
-    return web.json_response(text=text)
+    return web.json_response(run_scenario(table, inputs))
 
 
 async def export_handler(request: web.Request) -> web.Response:

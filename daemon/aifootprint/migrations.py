@@ -76,33 +76,36 @@ def schema_version(db: sqlite3.Connection) -> int:
     return db.execute("PRAGMA user_version").fetchone()[0]
 
 
-def check_version(db: sqlite3.Connection, path: object) -> int:
+def check_version(db: sqlite3.Connection, path: object, latest: int | None = None) -> int:
     """The database's version; DatabaseError, before anything is written, if it is newer."""
+    latest = LATEST if latest is None else latest
     version = schema_version(db)
-    if version > LATEST:
+    if version > latest:
         raise DatabaseError(
             f"The database {path} was written by a newer version of AI Footprint "
-            f"(schema {version}, this one knows {LATEST}); upgrade AI Footprint to open it."
+            f"(schema {version}, this one knows {latest}); upgrade AI Footprint to open it."
         )
     return version
 
 
-def migrate(db: sqlite3.Connection, path: object = "") -> int:
+def migrate(db, path: object = "", migrations: tuple | None = None) -> int:
     """Apply every migration the database lacks; returns how many were applied.
 
-    The connection must be in autocommit mode (isolation_level=None) so that the
+    `migrations` defaults to the daemon's; the class aggregator passes its own. The
+    connection must be in autocommit mode (isolation_level=None) so that the
     BEGIN IMMEDIATE here is the only transaction boundary.
     """
+    migrations = MIGRATIONS if migrations is None else migrations
     applied = 0
     while True:
         db.execute("BEGIN IMMEDIATE")
         try:
             # Re-read inside the lock: another process may have migrated meanwhile.
-            version = check_version(db, path)
-            if version == LATEST:
+            version = check_version(db, path, len(migrations))
+            if version == len(migrations):
                 db.execute("ROLLBACK")
                 return applied
-            MIGRATIONS[version](db)
+            migrations[version](db)
             db.execute(f"PRAGMA user_version = {version + 1}")
             db.execute("COMMIT")
             applied += 1

@@ -16,27 +16,33 @@ from .errors import InvalidInput
 from .factors import FactorTable
 from .footprint import Counts, Impact, equivalents, impact_of
 
+# Upper bounds keep every figure finite and printable; they are far above any real school.
+MAX_PER_PERSON = 10_000
+MAX_CLASS = 1_000
+MAX_SCHOOLS = 1_000_000
+MAX_STUDENTS = 100_000_000
+
 
 class LevelInputs(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    images_per_student: float = Field(ge=0)
-    prompts_per_student: float = Field(ge=0)
-    teacher_prompts: float = Field(ge=0)
+    images_per_student: float = Field(ge=0, le=MAX_PER_PERSON)
+    prompts_per_student: float = Field(ge=0, le=MAX_PER_PERSON)
+    teacher_prompts: float = Field(ge=0, le=MAX_PER_PERSON)
 
 
 class ScenarioInputs(BaseModel):
     """Every input of the scenario; None means 'the factor table's value'."""
 
     model_config = ConfigDict(extra="forbid")
-    students_per_class: float | None = Field(default=None, gt=0)
+    students_per_class: float | None = Field(default=None, gt=0, le=MAX_CLASS)
     school_days_per_year: float | None = Field(default=None, gt=0, le=366)
     vo: LevelInputs = LevelInputs(images_per_student=5, prompts_per_student=10, teacher_prompts=10)
     # Students under 13 use no generative AI (national advice): only the teacher.
     po: LevelInputs = LevelInputs(images_per_student=0, prompts_per_student=0, teacher_prompts=10)
-    vo_schools: float | None = Field(default=None, gt=0)
-    vo_students: float | None = Field(default=None, gt=0)
-    po_schools: float | None = Field(default=None, gt=0)
-    po_students: float | None = Field(default=None, gt=0)
+    vo_schools: float | None = Field(default=None, gt=0, le=MAX_SCHOOLS)
+    vo_students: float | None = Field(default=None, gt=0, le=MAX_STUDENTS)
+    po_schools: float | None = Field(default=None, gt=0, le=MAX_SCHOOLS)
+    po_students: float | None = Field(default=None, gt=0, le=MAX_STUDENTS)
     profile: str | None = None
     location: str | None = None
 

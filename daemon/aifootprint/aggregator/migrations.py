@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from ..errors import DatabaseError
+from ..migrations import migrate as run_migrations
 
 
 def m001_create_classes(db: sqlite_utils.Database) -> None:
@@ -51,26 +51,6 @@ MIGRATIONS = (m001_create_classes, m002_create_members_and_submitted,
 LATEST = len(MIGRATIONS)
 
 
-def migrate(db: sqlite_utils.Database) -> int:
-    """Apply the missing migrations (tracked by PRAGMA user_version, as the daemon does);
-    refuse a database written by a newer version. The connection must be autocommit."""
-    applied = 0
-    while True:
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            if version > LATEST:
-                raise DatabaseError(
-                    f"The aggregator database has schema {version}, this version knows "
-                    f"{LATEST}; run a newer aifootprint."
-                )
-            if version == LATEST:
-                db.execute("ROLLBACK")
-                return applied
-            MIGRATIONS[version](db)
-            db.execute(f"PRAGMA user_version = {version + 1}")
-            db.execute("COMMIT")
-            applied += 1
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
+def migrate(db: sqlite_utils.Database, path: object = "the aggregator database") -> int:
+    """Apply the missing migrations with the daemon's runner (PRAGMA user_version)."""
+    return run_migrations(db, path, MIGRATIONS)
