@@ -139,6 +139,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=500_000)
     parser.add_argument("--ingest", type=int, default=200_000)
+    parser.add_argument("--env", nargs="*", default=[], metavar="NAME=VALUE",
+                        help="extra environment for the daemon, e.g. MALLOC_ARENA_MAX=2")
     args = parser.parse_args()
     print(f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
@@ -147,10 +149,13 @@ def main() -> None:
         started = time.perf_counter()
         seed(home / "data" / "footprint.db", args.events)
         print(f"seeded {args.events:,} events in {time.perf_counter() - started:.1f} s")
-        daemon = start_daemon(home)
+        daemon = start_daemon(home, env=dict(item.split("=", 1) for item in args.env))
         try:
             time.sleep(1)
             print(f"idle RSS: {rss_mb(daemon.process.pid):.1f} MB")
+            cpu_before = cpu_seconds(daemon.process.pid)
+            time.sleep(5)
+            print(f"idle CPU: {cpu_seconds(daemon.process.pid) - cpu_before:.2f} s in 5 s")
             report_latency(daemon, f"{args.events:,} stored")
             cpu_before = cpu_seconds(daemon.process.pid)
             rate = asyncio.run(ingest(daemon.url, daemon.token, args.ingest))

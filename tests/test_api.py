@@ -248,3 +248,15 @@ async def test_pair_page_hands_url_and_token_to_the_extension(client, lang, text
     assert text in html and f'lang="{lang}"' in html
     for state in ("waiting", "paired", "failed"):
         assert f'#pairing[data-state="{state}"] .state-{state}' in html
+
+
+async def test_events_when_the_writer_is_full_answer_503_with_retry_after(client, auth,
+                                                                        monkeypatch):
+    from aifootprint.keys import STORE
+
+    monkeypatch.setattr(client.app[STORE], "MAX_PENDING_WRITES", 0)
+    response = await client.post("/api/v1/events", json={"events": [event()]}, headers=auth)
+    assert response.status == 503 and response.headers["Retry-After"] == "1"
+    assert "try again" in (await response.json())["error"]["message"]
+    monkeypatch.undo()
+    assert await day_prompts(client, auth) == 0

@@ -108,6 +108,16 @@ def test_security_token_file_is_private_and_stable(config):
     assert create_app(config)[TOKEN] == token == ensure_token(config.token_path)
 
 
+@pytest.mark.parametrize("content", ["", "\n", "short"])
+def test_security_empty_or_short_token_file_is_replaced(config, content):
+    config.token_path.parent.mkdir(parents=True)
+    config.token_path.write_text(content)
+    token = ensure_token(config.token_path)
+    assert len(token) >= 40 and config.token_path.read_text().strip() == token
+    assert stat.S_IMODE(config.token_path.stat().st_mode) == 0o600
+    assert list(config.token_path.parent.iterdir()) == [config.token_path]
+
+
 def test_security_each_install_gets_its_own_token(tmp_path):
     assert ensure_token(tmp_path / "a" / "token") != ensure_token(tmp_path / "b" / "token")
 

@@ -138,3 +138,30 @@ def test_store_days_sees_another_connections_writes(store, tmp_path):
     assert store.days(first, last)["2025-03-01"]["total"] == Counts(1, 0)
     store.add_events([row()])
     assert store.days(first, last)["2025-03-01"]["total"] == Counts(2, 0)
+
+
+def test_store_days_are_reread_only_when_they_change(store):
+    store.add_events([row(), row(ts="2025-03-02T10:00:00Z")])
+    first, last = date(2025, 3, 1), date(2025, 3, 31)
+    before = store.days(first, last)
+    store.add_events([row(ts="2025-03-02T11:00:00Z", kind="image", count=2)])
+    after = store.days(first, last)
+    assert after["2025-03-01"] is before["2025-03-01"]  # unchanged day: not read again
+    assert after["2025-03-02"]["total"] == Counts(1, 2)
+    store.forget(before=date(2025, 3, 2))
+    assert set(store.days(first, last)) == {"2025-03-02"}
+    store.forget()
+    assert store.days(first, last) == {}
+
+
+def test_store_old_database_gets_day_versions(tmp_path):
+    from aifootprint.migrations import MIGRATIONS, migrate
+
+    path = tmp_path / "v2.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, path, MIGRATIONS[:2])
+    conn.execute("INSERT INTO daily_counts VALUES ('2025-03-01', 'chatgpt.com', '', 'prompt', 3)")
+    conn.close()
+    with Store(path) as upgraded:
+        assert upgraded.days(date(2025, 3, 1), date(2025, 3, 1))["2025-03-01"]["total"] == \
+            Counts(3, 0)

@@ -68,7 +68,26 @@ def m002_settings(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 
-MIGRATIONS = (m001_create_events, m002_settings)
+def m003_day_versions(db: sqlite3.Connection) -> None:
+    # A counter per local day, bumped by any change to that day's counts (from any
+    # process: the daemon, `aifootprint import`, `forget`), so a reader re-reads only the
+    # days that changed since it last looked instead of a whole year after every event.
+    db.execute("""
+        CREATE TABLE day_versions (local_date TEXT PRIMARY KEY, version INTEGER NOT NULL)
+        WITHOUT ROWID
+    """)
+    db.execute("INSERT INTO day_versions SELECT DISTINCT local_date, 1 FROM daily_counts")
+    for event, row in (("INSERT", "new"), ("UPDATE", "new"), ("DELETE", "old")):
+        db.execute(f"""
+            CREATE TRIGGER daily_counts_{event.lower()}_bumps_day AFTER {event} ON daily_counts
+            BEGIN
+                INSERT INTO day_versions (local_date, version) VALUES ({row}.local_date, 1)
+                ON CONFLICT DO UPDATE SET version = version + 1;
+            END
+        """)
+
+
+MIGRATIONS = (m001_create_events, m002_settings, m003_day_versions)
 LATEST = len(MIGRATIONS)
 
 

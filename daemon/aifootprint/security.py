@@ -27,6 +27,7 @@ from .events import MAX_BODY_BYTES
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
+MIN_TOKEN_CHARS = 32
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 EXTENSION_SCHEMES = ("chrome-extension://", "moz-extension://")
 PAGE_HEADERS = {
@@ -42,19 +43,31 @@ PAGE_HEADERS = {
 
 
 def ensure_token(path: Path) -> str:
-    """The install's token, created on first use: random, in a file only the user can read."""
+    """The install's token, created on first use: random, in a file only the user can read.
+
+    An empty or truncated file is replaced: a short token would be guessable. The new
+    file appears complete or not at all (written aside, then hard-linked into place),
+    so a second process starting at the same moment reads the same token.
+    """
     try:
-        return read_token(path)
+        token = read_token(path)
+        if len(token) >= MIN_TOKEN_CHARS:
+            return token
+        path.unlink()
     except FileNotFoundError:
         pass
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     token = secrets.token_urlsafe(32)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process created it first: use theirs
-        return read_token(path)
+    aside = path.with_name(f".{path.name}.{os.getpid()}.new")
+    fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as file:
         file.write(token + "\n")
+    try:
+        os.link(aside, path)
+    except FileExistsError:  # another process won the race: use theirs
+        token = read_token(path)
+    finally:
+        aside.unlink()
     return token
 
 
@@ -63,6 +76,8 @@ def read_token(path: Path) -> str:
 
 
 def token_matches(header: str, token: str) -> bool:
+    if len(token) < MIN_TOKEN_CHARS:
+        return False
     scheme, _, given = header.partition(" ")
     matches = hmac.compare_digest(given.strip().encode(), token.encode())
     return scheme.lower() == "bearer" and matches
