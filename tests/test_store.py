@@ -68,6 +68,13 @@ def test_store_retry_of_an_old_event_is_a_duplicate(store):
     assert store.add_events([dict(old)]) == (0, 1)
 
 
+def test_store_same_id_with_another_timestamp_is_a_duplicate(store):
+    first = row(ts="2025-03-01T10:00:00Z")
+    store.add_events([first])
+    assert store.add_events([{**first, "ts": "2025-03-05T10:00:00Z"}]) == (0, 1)
+    assert store.event_count() == 1
+
+
 def test_store_batch_with_a_bad_row_stores_nothing(store):
     bad = {**row(), "count": 0}  # the table's CHECK refuses it after the first row went in
     with pytest.raises(sqlite3.IntegrityError):
@@ -123,6 +130,13 @@ def test_store_paused_stores_nothing(store):
     assert add_events_unless_paused(store, [row()]) == {
         "accepted": 0, "duplicates": 0, "paused": True}
     assert store.event_count() == 0
+
+
+def test_store_activity_label_tags_events_that_have_none(store):
+    store.put_settings({"label": "lesson-prep"})
+    add_events_unless_paused(store, [row(), row(label="homework")])
+    by_label = dict(store.counts_by_label(date(2025, 3, 1), date(2025, 3, 1)))
+    assert by_label == {"lesson-prep": Counts(1, 0), "homework": Counts(1, 0)}
 
 
 def test_store_never_stores_impacts(store):

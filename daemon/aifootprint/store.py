@@ -118,9 +118,9 @@ class Store:
     def add_events(self, rows: list[dict]) -> tuple[int, int]:
         """Store rows (events.event_row); returns (accepted, duplicates). One transaction.
 
-        A duplicate is an event whose id is already stored (or earlier in `rows`) with a
-        timestamp of the same written date: exactly what a retry re-sends. Duplicates
-        are left out; any other problem (a CHECK) raises and rolls the whole batch back.
+        A duplicate is an event whose id is already stored (or earlier in `rows`), as a
+        retry re-sends it. Duplicates are left out; any other problem (a CHECK) raises
+        and rolls the whole batch back.
         Checking first is race-free: the transaction holds SQLite's write lock.
         """
         with self.transaction() as conn:
@@ -262,24 +262,17 @@ class Store:
 
 
 def _new_rows(conn: sqlite3.Connection, rows: list[dict]) -> list[dict]:
-    by_day: dict[str, list[str]] = {}
-    for row in rows:
-        by_day.setdefault(row["ts"][:10], []).append(row["id"])
-    seen: set[tuple[str, str]] = set()
-    for day, ids in by_day.items():
-        for start in range(0, len(ids), ID_CHUNK):
-            chunk = ids[start:start + ID_CHUNK]
-            marks = ", ".join("?" * len(chunk))
-            # The same expression as the events_identity index, so the index is used.
-            found = conn.execute(
-                f"SELECT id FROM events WHERE substr(ts, 1, 10) = ? AND id IN ({marks})",
-                [day, *chunk])
-            seen.update((day, event_id) for (event_id,) in found)
+    ids = [row["id"] for row in rows]
+    seen: set[str] = set()
+    for start in range(0, len(ids), ID_CHUNK):
+        chunk = ids[start:start + ID_CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        found = conn.execute(f"SELECT id FROM events WHERE id IN ({marks})", chunk)
+        seen.update(event_id for (event_id,) in found)
     new = []
     for row in rows:
-        identity = (row["ts"][:10], row["id"])
-        if identity not in seen:
-            seen.add(identity)
+        if row["id"] not in seen:
+            seen.add(row["id"])
             new.append(row)
     return new
 
@@ -414,7 +407,10 @@ def _settle(future: asyncio.Future, outcome: tuple[bool, object]) -> None:
 
 def add_events_unless_paused(store: Store, rows: list[dict]) -> dict:
     """What POST /events answers: nothing is stored while the user has paused counting."""
-    if store.get_settings().get("paused"):
+    settings = store.get_settings()
+    if settings.get("paused"):
         return {"accepted": 0, "duplicates": 0, "paused": True}
+    if settings.get("label"):  # the activity chosen in the tray or dashboard
+        rows = [row if row["label"] else {**row, "label": settings["label"]} for row in rows]
     accepted, duplicates = store.add_events(rows)
     return {"accepted": accepted, "duplicates": duplicates}
