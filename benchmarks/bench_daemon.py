@@ -153,6 +153,9 @@ def main() -> None:
         try:
             time.sleep(1)
             print(f"idle RSS: {rss_mb(daemon.process.pid):.1f} MB")
+            cpu_before = cpu_seconds(daemon.process.pid)
+            time.sleep(5)
+            print(f"idle CPU: {cpu_seconds(daemon.process.pid) - cpu_before:.2f} s in 5 s")
             report_latency(daemon, f"{args.events:,} stored")
             cpu_before = cpu_seconds(daemon.process.pid)
             rate = asyncio.run(ingest(daemon.url, daemon.token, args.ingest))

@@ -1,6 +1,7 @@
 """Stand-in servers for the extension smoke tests: a daemon (/pair, /api/v1/summary,
-/api/v1/events, the real contract's shapes) and a replica chatgpt.com served over HTTPS
-with a throw-away certificate. The real daemon and more sites are in tests/e2e/."""
+/api/v1/events, the real contract's shapes) and one HTTPS server (a throw-away certificate)
+answering as chatgpt.com (fetch, SSE), gemini.google.com (XHR, framed answer) and
+copilot.microsoft.com (WebSocket). The real daemon and more sites are in tests/e2e/."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pathlib import Path
 from aiohttp import web
 
 TOKEN = "smoke-token"
+SITE_HOSTS = ("chatgpt.com", "gemini.google.com", "copilot.microsoft.com")
 PROMPT = "SMOKE-SECRET-PROMPT about photosynthesis"
 
 CHAT_PAGE = """<!doctype html><html><body><p id="out">idle</p><script>
@@ -36,6 +38,28 @@ async function sendFromFrame() {
     body: JSON.stringify({action: 'next', model: 'auto', messages: []})});
   await response.text();
   document.getElementById('out').textContent = 'frame done';
+}
+// Gemini's StreamGenerate XHR and Copilot's WebSocket, as those sites send them.
+function sendGemini() {
+  const xhr = new XMLHttpRequest();
+  xhr.open('POST', '/_/BardChatUi/data/assistant.lamda.BardFrontendService/StreamGenerate?rt=c');
+  xhr.setRequestHeader('x-goog-ext-525001261-jspb', '[1,null,null,null,"gemhash"]');
+  xhr.onloadend = () => { document.getElementById('out').textContent = 'gemini done'; };
+  xhr.send('f.req=' + encodeURIComponent(JSON.stringify([null, JSON.stringify([[PROMPT]])])));
+}
+function sendCopilot() {
+  const socket = new WebSocket('wss://' + location.host + '/c/api/chat?api-version=2');
+  socket.onopen = () => {
+    socket.send(JSON.stringify({event: 'setOptions'}));
+    const content = [{type: 'text', text: PROMPT}];
+    socket.send(JSON.stringify({event: 'send', mode: 'smart', content}));
+  };
+  socket.onmessage = (event) => {
+    if (JSON.parse(event.data).event === 'done') {
+      document.getElementById('out').textContent = 'copilot done';
+      socket.close();
+    }
+  };
 }
 // What a changed site would send: a generation-like POST that no adapter rule knows.
 async function sendUnknown() {
@@ -117,16 +141,38 @@ class Servers:
             await response.write_eof()
             return response
 
+        async def stream_generate(request):
+            await request.read()
+            inner = json.dumps([None, ["c_1", "r_1"], None, None, [["rc_1", ["Plants"]]]])
+            frame = json.dumps([["wrb.fr", None, inner]])
+            return web.Response(text=f")]}}'\n\n{len(frame)}\n{frame}\n")
+
+        async def copilot_socket(request):
+            socket = web.WebSocketResponse()
+            await socket.prepare(request)
+            async for message in socket:
+                if json.loads(message.data).get("event") == "send":
+                    await socket.send_str(json.dumps({"event": "appendText", "text": "Plants"}))
+                    await socket.send_str(json.dumps({"event": "imageGenerated", "id": "i1"}))
+                    await socket.send_str(json.dumps({"event": "done"}))
+            return socket
+
         app = web.Application()
         app.router.add_get("/", page)
         app.router.add_post("/backend-api/f/conversation", conversation)
+        app.router.add_post(
+            "/_/BardChatUi/data/assistant.lamda.BardFrontendService/StreamGenerate",
+            stream_generate,
+        )
+        app.router.add_get("/c/api/chat", copilot_socket)
         return app
 
     def tls(self) -> ssl.SSLContext:
         cert, key = self.cert_dir / "cert.pem", self.cert_dir / "key.pem"
         subprocess.run(
             ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-             "-subj", "/CN=chatgpt.com", "-addext", "subjectAltName=DNS:chatgpt.com",
+             "-subj", "/CN=chatgpt.com", "-addext", "subjectAltName=" + ",".join(
+                 f"DNS:{host}" for host in SITE_HOSTS),
              "-keyout", str(key), "-out", str(cert)],
             check=True, capture_output=True,
         )

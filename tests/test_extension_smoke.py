@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from extension_servers import PROMPT, Servers
+from extension_servers import PROMPT, SITE_HOSTS, Servers
 
 ROOT = Path(__file__).resolve().parent.parent
 EXTENSION = ROOT / "extension"
@@ -34,7 +34,8 @@ def launch(playwright, profile: Path, site_port: int):
         str(profile), executable_path=CHROMIUM, headless=True, ignore_https_errors=True,
         args=["--no-sandbox", "--disable-gpu", "--disable-quic",
               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-              f"--host-resolver-rules=MAP chatgpt.com 127.0.0.1:{site_port}",
+              "--host-resolver-rules=" + ", ".join(
+                  f"MAP {host} 127.0.0.1:{site_port}" for host in SITE_HOSTS),
               f"--disable-extensions-except={EXTENSION}", f"--load-extension={EXTENSION}"],
     )
 
@@ -85,6 +86,28 @@ def test_extension_loads_pairs_and_counts_a_prompt_in_chromium(servers, tmp_path
             assert event["label"] == "homework"
             assert PROMPT not in json.dumps(servers.events)
 
+            # Gemini's XHR and Copilot's WebSocket, through the real browser's objects.
+            gemini = context.new_page()
+            gemini.goto("https://gemini.google.com/")
+            gemini.wait_for_timeout(500)
+            gemini.evaluate("sendGemini()")
+            gemini.wait_for_selector("#out:has-text('gemini done')", timeout=10000)
+            copilot = context.new_page()
+            copilot.goto("https://copilot.microsoft.com/")
+            copilot.wait_for_timeout(500)
+            copilot.evaluate("sendCopilot()")
+            copilot.wait_for_selector("#out:has-text('copilot done')", timeout=10000)
+            for _ in range(100):
+                if len(servers.events) >= 4:
+                    break
+                chat.wait_for_timeout(100)
+            other = [(e["site"], e["kind"], e.get("model")) for e in servers.events[1:]]
+            assert sorted(other, key=str) == sorted([
+                ("gemini.google.com", "prompt", "gemhash"),
+                ("copilot.microsoft.com", "prompt", "smart"),
+                ("copilot.microsoft.com", "image", None)], key=str)
+            del servers.events[1:]  # the daemon side of the rest counts ChatGPT only
+
             # The backup signal alone counts a request the MAIN world missed (after ~20 s).
             chat.evaluate("sendFromFrame()")
             chat.wait_for_selector("#out:has-text('frame done')", timeout=10000)
@@ -98,7 +121,7 @@ def test_extension_loads_pairs_and_counts_a_prompt_in_chromium(servers, tmp_path
             popup = context.new_page()
             popup.goto(f"chrome-extension://{extension_id}/popup.html")
             popup.wait_for_selector("body[data-ready=true]", timeout=15000)
-            assert popup.inner_text("#prompts") == "2"
+            assert popup.inner_text("#prompts") == "4"  # 2 ChatGPT, 1 Gemini, 1 Copilot
             assert popup.get_attribute("#connection", "data-state") == "connected"
             assert popup.locator(".broken-adapter").count() == 0
 
@@ -119,7 +142,7 @@ def test_extension_loads_pairs_and_counts_a_prompt_in_chromium(servers, tmp_path
             assert len(servers.events) == 2
             popup.reload()
             popup.wait_for_selector("body[data-ready=true]", timeout=15000)
-            assert popup.inner_text("#prompts") == "2"
+            assert popup.inner_text("#prompts") == "4"  # 2 ChatGPT, 1 Gemini, 1 Copilot
             artifacts = ROOT / "tests" / "artifacts"
             artifacts.mkdir(exist_ok=True)
             popup.screenshot(path=str(artifacts / "popup.png"), full_page=True)
@@ -132,7 +155,8 @@ def test_extension_loads_pairs_and_counts_a_prompt_in_chromium(servers, tmp_path
             popup.reload()
             popup.wait_for_selector("body[data-ready=true]", timeout=15000)
             assert popup.inner_text("h1") == "Vandaag"
-            assert popup.inner_text("#energy") == "8 Wh"
+            assert popup.inner_text("#images") == "1"
+            assert popup.inner_text("#energy") == "24,5 Wh"  # 4 x 4 Wh + 8.5 Wh
             popup.screenshot(path=str(artifacts / "popup-nl.png"), full_page=True)
         finally:
             context.close()

@@ -19,7 +19,7 @@ def test_migrations_empty_database_gets_every_table(tmp_path):
         assert {"events", "daily_counts", "settings"} <= set(db.table_names())
         assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert db["daily_counts"].pks == ["local_date", "site", "label", "kind"]
-        assert [index.name for index in db["events"].indexes] == ["events_identity"]
+        assert [index.name for index in db["events"].indexes] == ["events_id"]
 
 
 def test_migrations_applying_twice_changes_nothing(tmp_path):

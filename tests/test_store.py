@@ -68,6 +68,13 @@ def test_store_retry_of_an_old_event_is_a_duplicate(store):
     assert store.add_events([dict(old)]) == (0, 1)
 
 
+def test_store_same_id_with_another_timestamp_is_a_duplicate(store):
+    first = row(ts="2025-03-01T10:00:00Z")
+    store.add_events([first])
+    assert store.add_events([{**first, "ts": "2025-03-05T10:00:00Z"}]) == (0, 1)
+    assert store.event_count() == 1
+
+
 def test_store_batch_with_a_bad_row_stores_nothing(store):
     bad = {**row(), "count": 0}  # the table's CHECK refuses it after the first row went in
     with pytest.raises(sqlite3.IntegrityError):
@@ -125,6 +132,13 @@ def test_store_paused_stores_nothing(store):
     assert store.event_count() == 0
 
 
+def test_store_activity_label_tags_events_that_have_none(store):
+    store.put_settings({"label": "lesson-prep"})
+    add_events_unless_paused(store, [row(), row(label="homework")])
+    by_label = dict(store.counts_by_label(date(2025, 3, 1), date(2025, 3, 1)))
+    assert by_label == {"lesson-prep": Counts(1, 0), "homework": Counts(1, 0)}
+
+
 def test_store_never_stores_impacts(store):
     columns = {c.name for c in sqlite_utils.Database(store.conn)["events"].columns}
     assert not columns & {"energy_wh", "co2_g", "water_ml"}
@@ -138,3 +152,30 @@ def test_store_days_sees_another_connections_writes(store, tmp_path):
     assert store.days(first, last)["2025-03-01"]["total"] == Counts(1, 0)
     store.add_events([row()])
     assert store.days(first, last)["2025-03-01"]["total"] == Counts(2, 0)
+
+
+def test_store_days_are_reread_only_when_they_change(store):
+    store.add_events([row(), row(ts="2025-03-02T10:00:00Z")])
+    first, last = date(2025, 3, 1), date(2025, 3, 31)
+    before = store.days(first, last)
+    store.add_events([row(ts="2025-03-02T11:00:00Z", kind="image", count=2)])
+    after = store.days(first, last)
+    assert after["2025-03-01"] is before["2025-03-01"]  # unchanged day: not read again
+    assert after["2025-03-02"]["total"] == Counts(1, 2)
+    store.forget(before=date(2025, 3, 2))
+    assert set(store.days(first, last)) == {"2025-03-02"}
+    store.forget()
+    assert store.days(first, last) == {}
+
+
+def test_store_old_database_gets_day_versions(tmp_path):
+    from aifootprint.migrations import MIGRATIONS, migrate
+
+    path = tmp_path / "v2.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, path, MIGRATIONS[:2])
+    conn.execute("INSERT INTO daily_counts VALUES ('2025-03-01', 'chatgpt.com', '', 'prompt', 3)")
+    conn.close()
+    with Store(path) as upgraded:
+        assert upgraded.days(date(2025, 3, 1), date(2025, 3, 1))["2025-03-01"]["total"] == \
+            Counts(3, 0)

@@ -8,7 +8,6 @@ instance lock, handles SIGTERM and Ctrl+C, and either runs the tray or just wait
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import json
 import logging
 import os
@@ -68,6 +67,8 @@ class InstanceLock:
         self._file = None
 
     def acquire(self) -> bool:
+        import fcntl  # POSIX only: imported here so the CLI still loads elsewhere
+
         self.path.parent.mkdir(parents=True, exist_ok=True)
         file = open(self.path, "a+")  # noqa: SIM115 - kept open while locked
         try:
@@ -79,6 +80,8 @@ class InstanceLock:
         return True
 
     def release(self) -> None:
+        import fcntl
+
         if self._file:
             fcntl.flock(self._file, fcntl.LOCK_UN)
             self._file.close()

@@ -15,11 +15,9 @@ from .errors import DatabaseError
 
 def m001_create_events(db: sqlite3.Connection) -> None:
     # Raw events only, never impacts: a change of profile or location re-computes history.
-    # Rows are appended in rowid order. A re-sent event is recognised by its UUID within
-    # the date its timestamp was written with: keying the unique index on
-    # (that date, id) keeps today's inserts together at the index's end, where a plain
-    # UNIQUE(id) on random UUIDs dirties one random 4 KB page per event (measured: 3-4x
-    # slower ingestion with half a million events stored).
+    # An id is stored once, whatever its timestamp (contract.md: posting the same id again
+    # stores nothing new). Random UUIDs make this index the costliest part of a write
+    # with years of events stored; the writer thread commits queued batches together.
     db.execute("""
         CREATE TABLE events (
             id TEXT NOT NULL,
@@ -34,7 +32,7 @@ def m001_create_events(db: sqlite3.Connection) -> None:
             received_at TEXT NOT NULL
         )
     """)
-    db.execute("CREATE UNIQUE INDEX events_identity ON events (substr(ts, 1, 10), id)")
+    db.execute("CREATE UNIQUE INDEX events_id ON events (id)")
     # Per-day counts, kept in the same transaction as the events: store.add_events adds
     # a batch's totals (one upsert per day/site/label/kind, not one per event), and the
     # trigger below takes deleted events out. Its key (local_date, site, label, kind) is
@@ -68,7 +66,26 @@ def m002_settings(db: sqlite3.Connection) -> None:
     db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 
-MIGRATIONS = (m001_create_events, m002_settings)
+def m003_day_versions(db: sqlite3.Connection) -> None:
+    # A counter per local day, bumped by any change to that day's counts (from any
+    # process: the daemon, `aifootprint import`, `forget`), so a reader re-reads only the
+    # days that changed since it last looked instead of a whole year after every event.
+    db.execute("""
+        CREATE TABLE day_versions (local_date TEXT PRIMARY KEY, version INTEGER NOT NULL)
+        WITHOUT ROWID
+    """)
+    db.execute("INSERT INTO day_versions SELECT DISTINCT local_date, 1 FROM daily_counts")
+    for event, row in (("INSERT", "new"), ("UPDATE", "new"), ("DELETE", "old")):
+        db.execute(f"""
+            CREATE TRIGGER daily_counts_{event.lower()}_bumps_day AFTER {event} ON daily_counts
+            BEGIN
+                INSERT INTO day_versions (local_date, version) VALUES ({row}.local_date, 1)
+                ON CONFLICT DO UPDATE SET version = version + 1;
+            END
+        """)
+
+
+MIGRATIONS = (m001_create_events, m002_settings, m003_day_versions)
 LATEST = len(MIGRATIONS)
 
 

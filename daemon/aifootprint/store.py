@@ -47,7 +47,8 @@ ADD_DAILY_COUNT = (
     "INSERT INTO daily_counts (local_date, site, label, kind, count) VALUES (?, ?, ?, ?, ?) "
     "ON CONFLICT DO UPDATE SET count = count + excluded.count"
 )
-ID_CHUNK = 500  # ids per SELECT ... IN (...), well below SQLite's variable limit
+ID_CHUNK = 500  # values per SELECT ... IN (...), well below SQLite's variable limit
+DAY_CACHE_SIZE = 4000  # days of counts a connection keeps (about 11 years)
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -79,7 +80,7 @@ class Store:
     def __init__(self, path: Path):
         self.path = path
         self.conn = connect(path)
-        self._last_days: tuple | None = None
+        self._day_cache: dict[str, tuple[int, dict | None]] = {}  # day -> (version, counts)
         self.last_days_json: tuple | None = None  # reports.days_report_json's memo
 
     def close(self) -> None:
@@ -117,9 +118,9 @@ class Store:
     def add_events(self, rows: list[dict]) -> tuple[int, int]:
         """Store rows (events.event_row); returns (accepted, duplicates). One transaction.
 
-        A duplicate is an event whose id is already stored (or earlier in `rows`) with a
-        timestamp of the same written date: exactly what a retry re-sends. Duplicates
-        are left out; any other problem (a CHECK) raises and rolls the whole batch back.
+        A duplicate is an event whose id is already stored (or earlier in `rows`), as a
+        retry re-sends it. Duplicates are left out; any other problem (a CHECK) raises
+        and rolls the whole batch back.
         Checking first is race-free: the transaction holds SQLite's write lock.
         """
         with self.transaction() as conn:
@@ -183,33 +184,51 @@ class Store:
     def days(self, first: date, last: date) -> dict[str, dict]:
         """Per local day with any events: {date: {"total", "sites", "labels"}} of Counts.
 
-        The last answer is kept until the database changes (PRAGMA data_version sees
-        other connections' commits, total_changes this one's): a dashboard re-reading
-        a year of history costs one PRAGMA, not 20k rows.
+        Each day's counts are kept with the day's version (day_versions, bumped by
+        triggers on any change); a later call re-reads only the days whose version
+        moved, so a dashboard refreshing a year while events arrive reads one day.
         """
-        key = (first, last, self.version())
-        if self._last_days and self._last_days[0] == key:
-            return self._last_days[1]
-        days = self._days(first, last)
-        self._last_days = (key, days)
-        return days
+        if len(self._day_cache) > DAY_CACHE_SIZE:
+            self._day_cache.clear()
+        span = [first.isoformat(), last.isoformat()]
+        with self._snapshot():
+            versions = dict(self.conn.execute(
+                "SELECT local_date, version FROM day_versions WHERE local_date BETWEEN ? AND ?",
+                span))
+            stale = [day for day, version in versions.items()
+                     if self._day_cache.get(day, (None,))[0] != version]
+            fresh = self._read_days(stale)
+        for day in stale:
+            self._day_cache[day] = (versions[day], fresh.get(day))
+        return {day: self._day_cache[day][1] for day in sorted(versions)
+                if self._day_cache[day][1] is not None}
 
-    def version(self) -> tuple[int, int]:
-        """Changes whenever anyone commits to the database: a key for cached answers."""
-        return self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes
+    @contextmanager
+    def _snapshot(self) -> Iterator[None]:
+        """A read transaction (one consistent view), unless one is already open."""
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self.conn.execute("COMMIT")
 
-    def _days(self, first: date, last: date) -> dict[str, dict]:
-        # daily_counts has one row per (local_date, site, label, kind): no GROUP BY needed.
-        rows = self.conn.execute(
-            "SELECT local_date, site, label, kind = 'image', count FROM daily_counts "
-            "WHERE local_date BETWEEN ? AND ?", [first.isoformat(), last.isoformat()],
-        ).fetchall()
-        # Plain [prompts, images] lists while summing: a 365-day period has ~20k rows.
-        days: dict[str, tuple] = {}
+    def _read_days(self, days: list[str]) -> dict[str, dict]:
+        """The counts of the given days, from daily_counts (one row per day/site/label/kind)."""
+        rows = []
+        for start in range(0, len(days), ID_CHUNK):
+            chunk = days[start:start + ID_CHUNK]
+            rows += self.conn.execute(
+                "SELECT local_date, site, label, kind = 'image', count FROM daily_counts "
+                f"WHERE local_date IN ({', '.join('?' * len(chunk))})", chunk).fetchall()
+        # Plain [prompts, images] lists while summing: a year can be ~20k rows.
+        sums: dict[str, tuple] = {}
         for day, site, label, is_image, total in rows:
-            entry = days.get(day)
+            entry = sums.get(day)
             if entry is None:
-                entry = days[day] = ([0, 0], {}, {})
+                entry = sums[day] = ([0, 0], {}, {})
             entry[0][is_image] += total
             entry[1].setdefault(site, [0, 0])[is_image] += total
             entry[2].setdefault(label, [0, 0])[is_image] += total
@@ -217,8 +236,12 @@ class Store:
             day: {"total": Counts(*total),
                   "sites": {name: Counts(*pair) for name, pair in sites.items()},
                   "labels": {name: Counts(*pair) for name, pair in labels.items()}}
-            for day, (total, sites, labels) in days.items()
+            for day, (total, sites, labels) in sums.items()
         }
+
+    def version(self) -> tuple[int, int]:
+        """Changes whenever anyone commits to the database: a key for cached answers."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes
 
     def event_count(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM events").fetchone()[0]
@@ -239,24 +262,17 @@ class Store:
 
 
 def _new_rows(conn: sqlite3.Connection, rows: list[dict]) -> list[dict]:
-    by_day: dict[str, list[str]] = {}
-    for row in rows:
-        by_day.setdefault(row["ts"][:10], []).append(row["id"])
-    seen: set[tuple[str, str]] = set()
-    for day, ids in by_day.items():
-        for start in range(0, len(ids), ID_CHUNK):
-            chunk = ids[start:start + ID_CHUNK]
-            marks = ", ".join("?" * len(chunk))
-            # The same expression as the events_identity index, so the index is used.
-            found = conn.execute(
-                f"SELECT id FROM events WHERE substr(ts, 1, 10) = ? AND id IN ({marks})",
-                [day, *chunk])
-            seen.update((day, event_id) for (event_id,) in found)
+    ids = [row["id"] for row in rows]
+    seen: set[str] = set()
+    for start in range(0, len(ids), ID_CHUNK):
+        chunk = ids[start:start + ID_CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        found = conn.execute(f"SELECT id FROM events WHERE id IN ({marks})", chunk)
+        seen.update(event_id for (event_id,) in found)
     new = []
     for row in rows:
-        identity = (row["ts"][:10], row["id"])
-        if identity not in seen:
-            seen.add(identity)
+        if row["id"] not in seen:
+            seen.add(row["id"])
             new.append(row)
     return new
 
@@ -391,7 +407,10 @@ def _settle(future: asyncio.Future, outcome: tuple[bool, object]) -> None:
 
 def add_events_unless_paused(store: Store, rows: list[dict]) -> dict:
     """What POST /events answers: nothing is stored while the user has paused counting."""
-    if store.get_settings().get("paused"):
+    settings = store.get_settings()
+    if settings.get("paused"):
         return {"accepted": 0, "duplicates": 0, "paused": True}
+    if settings.get("label"):  # the activity chosen in the tray or dashboard
+        rows = [row if row["label"] else {**row, "label": settings["label"]} for row in rows]
     accepted, duplicates = store.add_events(rows)
     return {"accepted": accepted, "duplicates": duplicates}

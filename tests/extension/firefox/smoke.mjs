@@ -1,6 +1,7 @@
 // Drives a real Firefox (firefox-esr, WebDriver BiDi, no download) with the extension as a
 // temporary add-on: pairs on the stand-in daemon's /pair page and sends one prompt on the
-// replica chatgpt.com, then one from a frame only the webRequest backup sees. Run by tests/test_extension_firefox.py, which starts the servers and
+// replica chatgpt.com, one on Gemini (XHR) and Copilot (WebSocket), then one from a frame
+// only the webRequest backup sees. Run by tests/test_extension_firefox.py, which starts the servers and
 // checks what the daemon received. Usage: node smoke.mjs EXTENSION DAEMON_PORT SITE_PORT
 import puppeteer from 'puppeteer-core';
 
@@ -13,7 +14,7 @@ const browser = await puppeteer.launch({
   headless: true,
   acceptInsecureCerts: true,
   extraPrefsFirefox: {
-    'network.dns.localDomains': 'chatgpt.com',
+    'network.dns.localDomains': 'chatgpt.com,gemini.google.com,copilot.microsoft.com',
     'network.dns.forceResolve': '127.0.0.1',
     'extensions.originControls.grantByDefault': true,
   },
@@ -31,6 +32,14 @@ try {
   await waitFor(chat, '#out');
   await chat.waitForFunction(() => document.getElementById('out').textContent.startsWith('done'), { timeout: 10000 });
   console.log('sent');
+  // Gemini's XHR and Copilot's WebSocket through Firefox's own objects.
+  for (const [host, call, done] of [['gemini.google.com', 'sendGemini()', 'gemini done'], ['copilot.microsoft.com', 'sendCopilot()', 'copilot done']]) {
+    const page = await browser.newPage();
+    await page.goto(`https://${host}:${sitePort}/`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await page.evaluate(call);
+    await page.waitForFunction((text) => document.getElementById('out').textContent === text, { timeout: 10000 }, done);
+  }
   // A fetch from an about:blank frame is not wrapped: only the webRequest backup sees it.
   await chat.evaluate('sendFromFrame()');
   await chat.waitForFunction(() => document.getElementById('out').textContent === 'frame done', { timeout: 10000 });
