@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import time
 from pathlib import Path
 from typing import Protocol
 
@@ -72,7 +73,13 @@ class PlaywrightTab:
         return self.page.evaluate(expression)
 
     def wait_for_function(self, expression: str, timeout_s: float = TIMEOUT_S) -> None:
-        self.page.wait_for_function(expression, timeout=timeout_s * 1000)
+        # Playwright's in-page polling compiles the expression with eval, which an extension
+        # page's CSP forbids (the popup); evaluate() is not subject to it, so poll from here.
+        deadline = time.monotonic() + timeout_s
+        while not self.page.evaluate(expression):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"still false after {timeout_s} s: {expression}")
+            time.sleep(0.1)
 
     def screenshot(self, path: Path) -> None:
         self.page.locator("body").screenshot(path=str(path))
