@@ -15,12 +15,13 @@ export function decimalsFor(value) {
 
 export function formatNumber(value, lang, decimals) {
   const places = decimals === undefined ? decimalsFor(value) : decimals;
-  // Python's format rounds half to even on the binary value; toFixed does the same.
-  let [whole, fraction = ''] = Math.abs(value).toFixed(places).split('.');
-  fraction = fraction.replace(/0+$/, '');
-  whole = whole.replace(/\B(?=(\d{3})+(?!\d))/g, lang === 'nl' ? '.' : ',');
-  const negative = value < 0 && (Number(whole.replace(/\D/g, '')) > 0 || Number(fraction) > 0);
-  const text = (negative ? '-' : '') + whole + (fraction ? (lang === 'nl' ? ',' : '.') + fraction : '');
+  // Half up, as formatting.py rounds (2,102.5 Wh prints as 2,103), not toFixed's binary rounding.
+  let text = new Intl.NumberFormat('en-US', {
+    minimumFractionDigits: places, maximumFractionDigits: places, roundingMode: 'halfExpand',
+  }).format(value);
+  if (text.includes('.')) text = text.replace(/0+$/, '').replace(/\.$/, '');
+  if (text === '-0' || text === '') text = '0';
+  if (lang === 'nl') text = text.replace(/[.,]/g, (mark) => (mark === ',' ? '.' : ','));
   return text;
 }
 

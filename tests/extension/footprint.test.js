@@ -77,4 +77,8 @@ test('numbers_print_as_the_daemon_prints_them', () => {
   assert.equal(formatCo2(1, 'en'), '1 g CO2');
   assert.equal(formatNumber(0.24, 'nl'), '0,24');
   assert.equal(formatNumber(0, 'en'), '0');
+  // Half up, like formatting.py: the report's 2,102.5 Wh and 522.5 g.
+  assert.equal(formatNumber(2102.5, 'nl'), '2.103');
+  assert.equal(formatNumber(522.5, 'en'), '523');
+  assert.equal(formatNumber(1234567.8, 'en'), '1,234,568');
 });
