@@ -1,4 +1,5 @@
-// Numbers and units for people, as daemon/aifootprint/formatting.py writes them:
+// Numbers and units for people, as daemon/aifootprint/formatting.py writes them (the
+// dashboard serves a synced copy: scripts/sync_shared.py):
 // '1.440 Wh' and '8,4 L' in Dutch, '1,440 Wh' and '8.4 L' in English.
 
 const ENERGY_UNITS = [[1, 'Wh'], [1e3, 'kWh'], [1e6, 'MWh'], [1e9, 'GWh']];
@@ -36,6 +37,7 @@ function formatQuantity(value, units, lang) {
 export const formatEnergy = (wh, lang) => formatQuantity(wh, ENERGY_UNITS, lang);
 export const formatCo2 = (grams, lang) => `${formatQuantity(grams, MASS_UNITS, lang)} CO2`;
 export const formatWater = (ml, lang) => formatQuantity(ml, VOLUME_UNITS, lang);
+export const METRIC_FORMATTERS = { energy_wh: formatEnergy, co2_g: formatCo2, water_ml: formatWater };
 export const formatRange = (low, high, formatter, lang) => `${formatter(low, lang)} – ${formatter(high, lang)}`;
 
 // An equivalent's number as footprint.py prints it: whole from 10 up, else one decimal.

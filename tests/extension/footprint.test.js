@@ -13,7 +13,7 @@ const near = (actual, expected) => assert.ok(Math.abs(actual - expected) < 1e-9,
 test('factors_copy_in_the_extension_matches_the_repo_file', () => {
   const source = fs.readFileSync(path.join(ROOT, 'shared_factors.json'));
   const copy = fs.readFileSync(path.join(ROOT, 'extension', 'shared_factors.json'));
-  assert.ok(source.equals(copy), 'run: python3 scripts/sync_factors.py');
+  assert.ok(source.equals(copy), 'run: python3 scripts/sync_shared.py');
 });
 
 test('one_prompt_is_4_wh_1_g_16_ml_in_the_default_profile', () => {
