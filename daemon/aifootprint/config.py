@@ -24,6 +24,11 @@ DEFAULT_PORT = 47474
 CONFIG_FILE_NAME = "config.json"
 
 
+def folder(home: Path | None, sub: str, platform_dir, app_name: str = APP_NAME) -> Path:
+    """`home/sub` when a home is set, else the platform's folder of that kind (platformdirs)."""
+    return home / sub if home else Path(platform_dir(app_name, appauthor=False))
+
+
 @dataclass(frozen=True)
 class Config:
     home: Path | None = None
@@ -33,20 +38,17 @@ class Config:
     location: str | None = None
     factors_path: Path | None = None  # None: the table shipped with the package
 
-    def _dir(self, sub: str, platform_dir: str) -> Path:
-        return self.home / sub if self.home else Path(platform_dir)
-
     @property
     def data_dir(self) -> Path:
-        return self._dir("data", platformdirs.user_data_dir(APP_NAME, appauthor=False))
+        return folder(self.home, "data", platformdirs.user_data_dir)
 
     @property
     def config_dir(self) -> Path:
-        return self._dir("config", platformdirs.user_config_dir(APP_NAME, appauthor=False))
+        return folder(self.home, "config", platformdirs.user_config_dir)
 
     @property
     def log_dir(self) -> Path:
-        return self._dir("logs", platformdirs.user_log_dir(APP_NAME, appauthor=False))
+        return folder(self.home, "logs", platformdirs.user_log_dir)
 
     @property
     def db_path(self) -> Path:

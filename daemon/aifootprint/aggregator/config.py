@@ -22,7 +22,7 @@ from pathlib import Path
 
 import platformdirs
 
-from ..config import parse_lang, parse_port, system_lang
+from ..config import folder, parse_lang, parse_port, system_lang
 from ..errors import ConfigError
 
 APP_NAME = "aifootprint-aggregator"
@@ -40,16 +40,13 @@ class AggregatorConfig:
     test_clock_file: Path | None = None
     release_check_s: float = 60.0  # how often the server looks for periods to release
 
-    def _dir(self, sub: str, platform_dir: str) -> Path:
-        return self.home / sub if self.home else Path(platform_dir)
-
     @property
     def data_dir(self) -> Path:
-        return self._dir("data", platformdirs.user_data_dir(APP_NAME, appauthor=False))
+        return folder(self.home, "data", platformdirs.user_data_dir, APP_NAME)
 
     @property
     def log_dir(self) -> Path:
-        return self._dir("logs", platformdirs.user_log_dir(APP_NAME, appauthor=False))
+        return folder(self.home, "logs", platformdirs.user_log_dir, APP_NAME)
 
     @property
     def db_path(self) -> Path:
