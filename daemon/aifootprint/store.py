@@ -50,6 +50,12 @@ ADD_DAILY_COUNT = (
 ID_CHUNK = 500  # values per SELECT ... IN (...), well below SQLite's variable limit
 DAY_CACHE_SIZE = 4000  # days of counts a connection keeps (about 11 years)
 BUSY_TIMEOUT_MS = 5000
+# The writer leaves checkpoints (copying the WAL into the database file, with fsyncs) to
+# a thread of their own; it does one itself only if the WAL passes this many pages (80 MB
+# when that thread cannot keep up), and a reset WAL is cut back to WAL_KEEP_BYTES.
+WRITER_CHECKPOINT_PAGES = 20000
+WAL_KEEP_BYTES = 8 * 1024 * 1024
+CHECKPOINT_INTERVAL_S = 0.25
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -312,6 +318,9 @@ class AsyncStore:
         self._writer: threading.Thread | None = None
         self._readers = ThreadPoolExecutor(self.READERS, thread_name_prefix="store-reader")
         self._pending_writes = 0
+        self._checkpointer: threading.Thread | None = None
+        self._wrote = threading.Event()  # set by the writer after each commit
+        self._closing = threading.Event()
 
     async def open(self) -> None:
         """Create and migrate the database, then start the writer (raises DatabaseError)."""
@@ -323,6 +332,14 @@ class AsyncStore:
             target=self._write_loop, args=(store,), name="store-writer", daemon=True
         )
         self._writer.start()
+        checkpoint_store = await loop.run_in_executor(self._readers, Store, self.path)
+        with self._stores_lock:
+            self._stores.append(checkpoint_store)
+        self._checkpointer = threading.Thread(
+            target=self._checkpoint_loop, args=(checkpoint_store,), name="store-checkpoint",
+            daemon=True,
+        )
+        self._checkpointer.start()
 
     async def write(self, function: Callable[..., T], *args) -> T:
         """Run function(store, *args) on the writer thread; returns after COMMIT."""
@@ -338,6 +355,8 @@ class AsyncStore:
             self._pending_writes -= 1
 
     def _write_loop(self, store: Store) -> None:
+        store.conn.execute(f"PRAGMA wal_autocheckpoint = {WRITER_CHECKPOINT_PAGES}")
+        store.conn.execute(f"PRAGMA journal_size_limit = {WAL_KEEP_BYTES}")
         while (first := self._queue.get()) is not None:
             group = [first]
             while len(group) < self.MAX_GROUP:
@@ -352,6 +371,23 @@ class AsyncStore:
             for (_, _, loop, future), outcome in zip(group, _commit_group(store, group),
                                                      strict=True):
                 loop.call_soon_threadsafe(_settle, future, outcome)
+            self._wrote.set()
+
+    def _checkpoint_loop(self, store: Store) -> None:
+        """Checkpoint beside the writer, at most every CHECKPOINT_INTERVAL_S while it writes.
+
+        With random UUIDs each event dirties about one index page, so checkpoints cost
+        as much as the writes themselves; done here (PASSIVE: never blocking the writer
+        or readers) they no longer hold up the requests waiting for the next COMMIT.
+        """
+        while True:
+            self._wrote.wait()
+            if self._closing.is_set():
+                return
+            self._wrote.clear()
+            store.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            if self._closing.wait(CHECKPOINT_INTERVAL_S):
+                return
 
     def _thread_store(self) -> Store:
         store = getattr(self._local, "store", None)
@@ -373,6 +409,10 @@ class AsyncStore:
         if self._writer:
             self._queue.put(None)
             self._writer.join()
+        if self._checkpointer:
+            self._closing.set()
+            self._wrote.set()
+            self._checkpointer.join()
         self._readers.shutdown(wait=True)
         with self._stores_lock:
             for store in self._stores:
