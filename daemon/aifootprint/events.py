@@ -51,7 +51,7 @@ def parse_timestamp(value: str) -> datetime:
     moment = datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
     if moment < EARLIEST:
         raise ValueError("must not be before 2020-01-01")
-    if moment > datetime.now(UTC) + MAX_FUTURE:
+    if moment.timestamp() > time.time() + MAX_FUTURE.total_seconds():  # cheaper than now()
         raise ValueError("must not be more than 24 hours in the future")
     return moment
 
