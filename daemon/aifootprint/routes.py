@@ -20,18 +20,16 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_put(f"{API}/settings", api.put_settings)
     app.router.add_get("/pair", api.pair)
 
-    # ---- Dashboard routes (owned by the tray/dashboard helper: dashboard.py, static/) ----
+    # The dashboard (dashboard.py, static/)
     app.router.add_get("/", dashboard.dashboard_page)
     app.router.add_static("/static/", dashboard.STATIC_DIR, name="static")
     app.router.add_post(f"{API}/scenario", dashboard.run_scenario_handler)
     app.router.add_get(f"{API}/export", dashboard.export_handler)
     app.router.add_post(f"{API}/forget", dashboard.forget_handler)
-    # ---- end of dashboard routes ----
 
-    # ---- Class sharing routes (owned by the classroom helper: classroom_api.py) ----
+    # Class sharing from the dashboard (classroom_api.py)
     app.router.add_get(f"{API}/class/status", classroom_api.status)
     app.router.add_get(f"{API}/class/preview", classroom_api.member_preview)
     app.router.add_post(f"{API}/class/preview", classroom_api.preview)
     app.router.add_post(f"{API}/class/join", classroom_api.join)
     app.router.add_post(f"{API}/class/leave", classroom_api.leave)
-    # ---- end of class sharing routes ----
