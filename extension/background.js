@@ -6,7 +6,7 @@ import './engine.js';
 import { checkDaemon } from './daemon.js';
 import { createLedger, localTimestamp } from './ledger.js';
 import { createQueue } from './queue.js';
-import { ADAPTERS, adapterById, adapterForHost, headerHosts, readsHeaders, requestHosts } from './registry.js';
+import { ADAPTERS, adapterById, adapterForHost, requestHosts } from './registry.js';
 import { CONNECTION_KEY, readSettings, writeSettings } from './settings.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
@@ -16,9 +16,6 @@ const queue = createQueue({ storage, fetch: (...args) => fetch(...args) });
 const ledger = createLedger({ storage });
 const TICK_ALARM = 'aifootprint-tick';
 const REQUEST_FILTER = { urls: requestHosts().map((host) => `https://${host}/*`), types: ['xmlhttprequest'] };
-// Only the requests of rules that read a header: every onSendHeaders event with its headers
-// is IPC to this worker while the request is on its way (see docs/e2e.md, overhead).
-const HEADER_FILTER = { urls: headerHosts().map((host) => `https://${host}/*`), types: ['xmlhttprequest'] };
 
 // ---- counting --------------------------------------------------------------------------
 
@@ -72,8 +69,7 @@ async function onContentSignal(message, sender) {
 // ---- the webRequest backup -------------------------------------------------------------
 // Sees URL, method, request body, headers and status, never response bodies or WebSocket
 // frames. Facts are kept in memory per request id only between its events; the body itself
-// (which holds the prompt) is dropped as soon as the facts are known: at once for a rule
-// that reads no header, else when the headers are.
+// (which holds the prompt) is dropped as soon as the headers are known.
 
 const inFlight = new Map();
 
@@ -110,10 +106,7 @@ function onBeforeRequest(details) {
   if (!match) return;
   const body = bodyText(details.requestBody);
   if (match.rule && match.rule.backup !== false) {
-    const facts = readsHeaders(match.rule)
-      ? { body: body.text }
-      : { facts: engine.requestFacts(match.rule, { url: match.url, headers: {}, body: body.text }) };
-    inFlight.set(details.requestId, { ...match, ...facts });
+    inFlight.set(details.requestId, { ...match, body: body.text });
   } else if (!match.rule && engine.looksLikeGeneration(match.adapter, details.method, details.url, body.bytes)) {
     ledger.noteSuspect(match.adapter.id);
   }
@@ -121,7 +114,7 @@ function onBeforeRequest(details) {
 
 function onSendHeaders(details) {
   const request = inFlight.get(details.requestId);
-  if (!request || request.body === undefined) return; // its facts need no header
+  if (!request) return;
   const headers = Object.fromEntries((details.requestHeaders || []).map((h) => [h.name, h.value || '']));
   request.facts = engine.requestFacts(request.rule, { url: request.url, headers, body: request.body });
   delete request.body;
@@ -249,6 +242,6 @@ api.runtime.onMessage.addListener((message, sender, sendResponse) => {
   return true; // answered asynchronously (Chromium needs this instead of a returned promise)
 });
 api.webRequest.onBeforeRequest.addListener(onBeforeRequest, REQUEST_FILTER, ['requestBody']);
-if (HEADER_FILTER.urls.length) api.webRequest.onSendHeaders.addListener(onSendHeaders, HEADER_FILTER, ['requestHeaders']);
+api.webRequest.onSendHeaders.addListener(onSendHeaders, REQUEST_FILTER, ['requestHeaders']);
 api.webRequest.onCompleted.addListener(onCompleted, REQUEST_FILTER);
 api.webRequest.onErrorOccurred.addListener((details) => inFlight.delete(details.requestId), REQUEST_FILTER);

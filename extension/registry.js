@@ -20,20 +20,3 @@ export function requestHosts() {
   }
   return [...hosts];
 }
-
-// Whether a rule reads a request header (a spec `{ in: 'header' }` anywhere in it).
-export function readsHeaders(value) {
-  if (Array.isArray(value)) return value.some(readsHeaders);
-  if (!value || typeof value !== 'object') return false;
-  return value.in === 'header' || Object.values(value).some(readsHeaders);
-}
-
-// The hosts of the rules that read a header: the only requests whose headers the webRequest
-// backup needs (Chromium then sends no onSendHeaders event for the others).
-export function headerHosts() {
-  const hosts = new Set();
-  for (const adapter of ADAPTERS) {
-    adapter.rules.filter(readsHeaders).forEach((rule) => (rule.hosts || adapter.hosts).forEach((host) => hosts.add(host)));
-  }
-  return [...hosts];
-}
