@@ -111,10 +111,15 @@ def measure(tabs: dict, runs: int) -> dict[str, list[float]]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=31)
-    parser.add_argument("variants", nargs="*", choices=list(VARIANTS), default=list(VARIANTS))
+    parser.add_argument("variants", nargs="*", metavar="VARIANT",
+                        help=f"any of {', '.join(VARIANTS)} (default: all)")
     args = parser.parse_args()
+    unknown = set(args.variants) - set(VARIANTS)
+    if unknown:
+        parser.error(f"unknown variant(s): {', '.join(sorted(unknown))}")
+    args.variants = args.variants or list(VARIANTS)
     reason = missing_browser("chromium")
     if reason:
         print(f"cannot run: {reason}")
