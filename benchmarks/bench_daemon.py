@@ -101,7 +101,16 @@ async def latencies(url: str, token: str, path: str, rounds: int,
     return statistics.median(samples), percentile(samples, 95)
 
 
-async def ingest(url: str, token: str, total: int, clients: int = 4, batch: int = 100) -> float:
+def time_ordered_uuid() -> str:
+    """A UUIDv7 (RFC 9562), as the extension makes them: milliseconds first, then random."""
+    bits = (time.time_ns() // 1_000_000) << 80 | random.getrandbits(80)
+    bits = bits & ~(0xF << 76) | 7 << 76  # version 7
+    bits = bits & ~(0b11 << 62) | 0b10 << 62  # RFC variant
+    return str(uuid.UUID(int=bits))
+
+
+async def ingest(url: str, token: str, total: int, clients: int = 4, batch: int = 100,
+                 new_id=time_ordered_uuid) -> float:
     """Events per second, POSTed in batches by `clients` concurrent clients."""
     today = datetime.now(UTC).replace(microsecond=0).isoformat()
     headers = {"Authorization": f"Bearer {token}"}
@@ -110,7 +119,7 @@ async def ingest(url: str, token: str, total: int, clients: int = 4, batch: int 
     async def client() -> None:
         async with aiohttp.ClientSession(headers=headers) as session:
             for _ in range(per_client):
-                events = [{"id": str(uuid.uuid4()), "ts": today, "site": "chatgpt.com",
+                events = [{"id": new_id(), "ts": today, "site": "chatgpt.com",
                            "kind": "prompt", "count": 1, "label": "homework"}
                           for _ in range(batch)]
                 async with session.post(url + "/api/v1/events", json={"events": events}) as r:
@@ -157,12 +166,15 @@ def main() -> None:
             time.sleep(5)
             print(f"idle CPU: {cpu_seconds(daemon.process.pid) - cpu_before:.2f} s in 5 s")
             report_latency(daemon, f"{args.events:,} stored")
-            cpu_before = cpu_seconds(daemon.process.pid)
-            rate = asyncio.run(ingest(daemon.url, daemon.token, args.ingest))
-            cpu_per_event = (cpu_seconds(daemon.process.pid) - cpu_before) / args.ingest
-            print(f"ingestion: {rate:,.0f} events/s (batches of 100, 4 clients, "
-                  f"{args.ingest:,} events); daemon CPU {cpu_per_event * 1e6:.0f} µs/event, "
-                  f"so {1 / cpu_per_event:,.0f} events/s per core it gets")
+            ids = {"time-ordered UUIDv7 ids, as the extension sends": time_ordered_uuid,
+                   "random UUIDv4 ids": lambda: str(uuid.uuid4())}
+            for name, new_id in ids.items():
+                cpu_before = cpu_seconds(daemon.process.pid)
+                rate = asyncio.run(ingest(daemon.url, daemon.token, args.ingest, new_id=new_id))
+                cpu_per_event = (cpu_seconds(daemon.process.pid) - cpu_before) / args.ingest
+                print(f"ingestion, {name}: {rate:,.0f} events/s (batches of 100, 4 clients, "
+                      f"{args.ingest:,} events); daemon CPU {cpu_per_event * 1e6:.0f} µs/event, "
+                      f"so {1 / cpu_per_event:,.0f} events/s per core it gets")
             print(f"RSS after load: {rss_mb(daemon.process.pid):.1f} MB")
             report_latency(daemon, "after ingestion")
             time.sleep(2)

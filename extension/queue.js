@@ -10,6 +10,7 @@
 // Plain module: storage ({get(keys), set(items)}, like chrome.storage.local) and fetch are
 // injected, so Node tests run it against a fake daemon.
 
+import { timeOrderedUUID } from './ids.js';
 import { serializer } from './serial.js';
 
 export const QUEUE_LIMIT = 10000;
@@ -45,7 +46,7 @@ export function createQueue({
   storage,
   fetch,
   now = () => Date.now(),
-  randomUUID = () => crypto.randomUUID(),
+  randomUUID = () => timeOrderedUUID(),
   log = (...args) => console.warn('[aifootprint]', ...args),
   limit = QUEUE_LIMIT,
   batchSize = BATCH_SIZE,
