@@ -50,3 +50,14 @@ def auth(client):
     from aifootprint.keys import TOKEN
 
     return {"Authorization": f"Bearer {client.app[TOKEN]}"}
+
+
+@pytest.fixture
+def servers(tmp_path):
+    """A stand-in daemon and replica AI sites for the extension's browser smoke tests."""
+    from extension_servers import Servers
+
+    running = Servers(tmp_path)
+    running.start()
+    yield running
+    running.stop()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from extension_servers import PROMPT, Servers
+from extension_servers import PROMPT
 
 ROOT = Path(__file__).resolve().parent.parent
 FIREFOX = shutil.which("firefox-esr") or shutil.which("firefox")
@@ -24,14 +24,6 @@ pytestmark = pytest.mark.skipif(
     not FIREFOX or not NODE or not (ROOT / "node_modules" / "puppeteer-core").is_dir(),
     reason="needs firefox-esr and the Node dev tools (npm ci)",
 )
-
-
-@pytest.fixture
-def servers(tmp_path):
-    running = Servers(tmp_path)
-    running.start()
-    yield running
-    running.stop()
 
 
 def test_extension_pairs_and_counts_a_prompt_in_firefox(servers):

@@ -13,21 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from extension_servers import PROMPT, SITE_HOSTS, Servers
+from extension_servers import PROMPT, SITE_HOSTS
 
 ROOT = Path(__file__).resolve().parent.parent
 EXTENSION = ROOT / "extension"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
-
-@pytest.fixture
-def servers(tmp_path):
-    running = Servers(tmp_path)
-    running.start()
-    yield running
-    running.stop()
-
 
 def launch(playwright, profile: Path, site_port: int):
     return playwright.chromium.launch_persistent_context(
