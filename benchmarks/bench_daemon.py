@@ -8,7 +8,8 @@
 3. Summary latency over HTTP: p50/p95 of GET /summary (one day) and GET /days for a
    365-day period.
 4. Ingestion: --ingest more events POSTed in batches of 100 by 4 concurrent clients.
-5. RSS after the load (and after a pause), latencies again, database bytes per event.
+5. RSS right after the load and once idle, latencies again, RSS after those reads,
+   database bytes per event.
 """
 
 from __future__ import annotations
@@ -175,7 +176,9 @@ def main() -> None:
                 print(f"ingestion, {name}: {rate:,.0f} events/s (batches of 100, 4 clients, "
                       f"{args.ingest:,} events); daemon CPU {cpu_per_event * 1e6:.0f} µs/event, "
                       f"so {1 / cpu_per_event:,.0f} events/s per core it gets")
-            print(f"RSS after load: {rss_mb(daemon.process.pid):.1f} MB")
+            print(f"RSS right after the load: {rss_mb(daemon.process.pid):.1f} MB")
+            time.sleep(2)
+            print(f"RSS after the load, 2 s idle: {rss_mb(daemon.process.pid):.1f} MB")
             report_latency(daemon, "after ingestion")
             time.sleep(2)
             print(f"RSS after reads, 2 s idle: {rss_mb(daemon.process.pid):.1f} MB")

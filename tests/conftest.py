@@ -6,6 +6,7 @@ import pytest
 
 from aifootprint.config import load_config
 from aifootprint.factors import load_factors
+from aifootprint.store import Store
 
 
 @pytest.fixture
@@ -24,6 +25,13 @@ def config(home):
 @pytest.fixture(scope="session")
 def factors():
     return load_factors()
+
+
+@pytest.fixture
+def store(tmp_path):
+    """A Store on a real SQLite file in a temporary folder."""
+    with Store(tmp_path / "footprint.db") as store:
+        yield store
 
 
 @pytest.fixture

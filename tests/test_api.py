@@ -181,6 +181,27 @@ async def test_days_lists_every_day_of_the_period(client, auth):
     assert days[2]["sites"][0]["name"] == "chatgpt.com"
 
 
+async def test_days_a_whole_year_follows_new_events_and_the_chosen_profile(client, auth):
+    """366 days is sent in pieces and drawn from cached day summaries: still one JSON
+    array, and a day's summary changes as soon as its counts or the profile do."""
+    year = "/api/v1/days?from=2024-03-02&to=2025-03-02"
+    await post(client, auth, [event(ts="2024-03-02T10:00:00Z", label="wiskunde-opdracht"),
+                              event(), event(site="claude.ai", kind="image", count=2)])
+    response = await client.get(year, headers=auth)
+    assert response.headers["Content-Type"].startswith("application/json")
+    days = json.loads(await response.read())
+    assert len(days) == 366 and (days[0]["date"], days[-1]["date"]) == ("2024-03-02",
+                                                                      "2025-03-02")
+    assert days[0]["labels"][0]["name"] == "wiskunde-opdracht"
+    assert (days[-2]["prompts"], days[-2]["images"]) == (1, 2)
+    await post(client, auth, [event(count=3)])
+    _, days = await get(client, auth, year)
+    assert days[-2]["prompts"] == 4 and days[-2]["energy_wh"] == pytest.approx(4 * 4 + 2 * 8.5)
+    _, google = await get(client, auth, year + "&profile=google-2025")
+    assert (google[-2]["profile"], google[-2]["prompts"]) == ("google-2025", 4)
+    assert google[-2]["energy_wh"] < days[-2]["energy_wh"] / 2
+
+
 async def test_days_defaults_to_the_last_seven_days(client, auth):
     _, days = await get(client, auth, "/api/v1/days")
     assert len(days) == 7 and days[-1]["date"] == date.today().isoformat()

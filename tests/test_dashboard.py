@@ -98,6 +98,12 @@ def figure(page, metric: str) -> tuple[float, str]:
     return float(element.get_attribute("data-value")), element.inner_text()
 
 
+def expect_settings_saved(page):
+    """Waits for the dashboard's PUT /settings: the page shows a choice before saving it."""
+    return page.expect_response(lambda response: response.request.method == "PUT"
+                                and response.url.endswith("/api/v1/settings"))
+
+
 def shoot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
@@ -112,7 +118,8 @@ def test_first_visit_asks_role_and_language_and_explains_tracking(open_dashboard
     assert page.locator("#welcome-title").inner_text() == "Welkom bij AI Footprint"
     page.check("#welcome input[name=role][value=teacher]")
     shoot(page, "welcome-nl")
-    page.click("#welcome button[type=submit]")
+    with expect_settings_saved(page):
+        page.click("#welcome button[type=submit]")
     expect(page.locator("html")).to_have_attribute("lang", "nl")
     page.locator("#scenario").wait_for(state="visible")
     expect(page.locator("#label-select")).to_have_value("lesson-prep")
@@ -170,7 +177,8 @@ def test_dutch_and_english_both_render(open_dashboard, daemon):
     assert "," in format_co2(summary["co2_g"], "nl")  # the Dutch decimal comma is exercised
     assert page.locator("html").get_attribute("lang") == "nl"
     shoot(page, "laptop-nl")
-    page.select_option("#lang-select", "en")
+    with expect_settings_saved(page):
+        page.select_option("#lang-select", "en")
     expect(page.locator("#today-title")).to_have_text("Today")
     assert api(daemon, "/api/v1/settings")["lang"] == "en"
     keys = page.evaluate("import('/static/strings.js').then(m => "

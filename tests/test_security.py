@@ -53,9 +53,10 @@ async def test_security_web_page_origin_is_refused_on_every_route(client, auth, 
 @pytest.mark.parametrize("origin", ["chrome-extension://abcdefghijklmnop",
                                     "moz-extension://0b1c2d3e-aaaa-bbbb-cccc-123456789abc",
                                     "http://127.0.0.1:{port}", "http://localhost:{port}"])
-async def test_security_extension_and_own_origins_are_allowed(client, auth, origin):
+@pytest.mark.parametrize("path", ["/api/v1/summary", "/api/v1/days"])  # days is streamed
+async def test_security_extension_and_own_origins_are_allowed(client, auth, origin, path):
     origin = origin.format(port=port_of(client))
-    response = await client.get("/api/v1/summary", headers={**auth, "Origin": origin})
+    response = await client.get(path, headers={**auth, "Origin": origin})
     assert response.status == 200
     if "extension" in origin:
         assert response.headers["Access-Control-Allow-Origin"] == origin

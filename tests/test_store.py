@@ -24,12 +24,6 @@ def row(ts="2025-03-01T10:00:00Z", site="chatgpt.com", kind="prompt", count=1, l
 
 
 @pytest.fixture
-def store(tmp_path):
-    with Store(tmp_path / "footprint.db") as store:
-        yield store
-
-
-@pytest.fixture
 def amsterdam(monkeypatch):
     monkeypatch.setenv("TZ", "Europe/Amsterdam")
     time.tzset()

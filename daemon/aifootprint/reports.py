@@ -37,37 +37,48 @@ def check_period(first: date, last: date) -> None:
 
 
 class SummaryCache:
-    """Day summaries memoised by everything they depend on.
+    """Day summaries as JSON, memoised by everything they depend on.
 
     A summary is a pure function of the factor table, profile, location, day and
     counts, so a past day is computed once and a 365-day report costs SQL plus a
-    lookup per day. Bounded (least recently used entries go first); thread-safe.
+    lookup per day. One entry per table, profile, location and day, holding the
+    counts it was computed from (the store's `key`: a str, cheap to compare): when
+    today's counts change, its entry is replaced, not joined by another. Only the JSON
+    is kept (a sixth of the memory of the dict it came from; ASCII, so a str of one
+    byte per character). Bounded (least recently used entries go first); thread-safe.
     """
 
-    def __init__(self, size: int = 2048):
+    def __init__(self, size: int = 1024):
         self.size = size
-        self._entries: OrderedDict[tuple, tuple] = OrderedDict()
+        self._entries: OrderedDict[tuple, tuple[FactorTable, str, str]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def day_summary(self, table: FactorTable, profile: str, location: str, day: date,
-                    total: Counts, sites: dict, labels: dict) -> tuple[dict, str]:
-        """The summary and its JSON text (a long period's answer is mostly these texts)."""
-        key = (id(table), profile, location, day, total, tuple(sorted(sites.items())),
-               tuple(sorted(labels.items())))
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def day_json(self, table: FactorTable, profile: str, location: str, day: date,
+                 counts: dict) -> str:
+        """The JSON of day_summary for `counts`, an entry of Store.days."""
+        key = (id(table), profile, location, day)
         with self._lock:
-            if key in self._entries:
+            entry = self._entries.get(key)
+            if entry and entry[1] == counts["key"]:
                 self._entries.move_to_end(key)
-                return self._entries[key][1:]
-        summary = day_summary(table, profile, location, day, total, sites, labels)
-        text = json.dumps(summary, ensure_ascii=False)
+                return entry[2]
+        summary = day_summary(table, profile, location, day, counts["total"], counts["sites"],
+                              counts["labels"])
+        text = json.dumps(summary)
         with self._lock:
-            self._entries[key] = (table, summary, text)  # the table keeps id(table) unique
+            # The table is kept so that no other table can get its id.
+            self._entries[key] = (table, counts["key"], text)
+            self._entries.move_to_end(key)
             if len(self._entries) > self.size:
                 self._entries.popitem(last=False)
-        return summary, text
+        return text
 
 
 SUMMARIES = SummaryCache()
+NO_COUNTS = {"total": Counts(), "sites": {}, "labels": {}, "key": ""}
 
 
 def day_summary(
@@ -90,44 +101,22 @@ def days_report(
     profile: str | None = None, location: str | None = None,
 ) -> list[dict]:
     """One summary per local day from first to last inclusive, days without use included."""
-    return [summary for summary, _ in _days(store, table, config, first, last, profile,
-                                            location)]
+    return [json.loads(text) for text in days_report_json(store, table, config, first, last,
+                                                          profile, location)]
 
 
 def days_report_json(
     store: Store, table: FactorTable, config: Config, first: date, last: date,
     profile: str | None = None, location: str | None = None,
-) -> str:
-    """days_report as JSON text, joined from each day's cached text.
-
-    The last text is reused while the database and the request are unchanged: the
-    dashboard polling a year of history costs a PRAGMA, not a rebuild.
-    """
-    key = (store.version(), id(table), first, last, profile, location)
-    if store.last_days_json and store.last_days_json[0] == key:
-        return store.last_days_json[1]
-    days = _days(store, table, config, first, last, profile, location)
-    text = "[" + ", ".join(text for _, text in days) + "]"
-    store.last_days_json = (key, text)
-    return text
-
-
-def _days(
-    store: Store, table: FactorTable, config: Config, first: date, last: date,
-    profile: str | None, location: str | None,
-) -> list[tuple[dict, str]]:
+) -> list[str]:
+    """days_report as the JSON text of each day (ASCII), from the day summary cache."""
     check_period(first, last)
     profile, location = in_force(table, config, store.get_settings(), profile, location)
     counted = store.days(first, last)
-    empty = {"total": Counts(), "sites": {}, "labels": {}}
-    report = []
-    for offset in range((last - first).days + 1):
-        day = first + timedelta(days=offset)
-        entry = counted.get(day.isoformat(), empty)
-        report.append(SUMMARIES.day_summary(
-            table, profile, location, day, entry["total"], entry["sites"], entry["labels"]
-        ))
-    return report
+    days = (first + timedelta(days=offset) for offset in range((last - first).days + 1))
+    return [SUMMARIES.day_json(table, profile, location, day,
+                               counted.get(day.isoformat(), NO_COUNTS))
+            for day in days]
 
 
 def today_summary(

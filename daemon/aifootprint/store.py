@@ -91,7 +91,6 @@ class Store:
         self.path = path
         self.conn = connect(path)
         self._day_cache: dict[str, tuple[int, dict | None]] = {}  # day -> (version, counts)
-        self.last_days_json: tuple | None = None  # reports.days_report_json's memo
 
     def close(self) -> None:
         self.conn.close()
@@ -208,7 +207,10 @@ class Store:
         return [(name, _counts(kinds)) for name, kinds in grouped.items()]
 
     def days(self, first: date, last: date) -> dict[str, dict]:
-        """Per local day with any events: {date: {"total", "sites", "labels"}} of Counts.
+        """Per local day with any events: {date: {"total", "sites", "labels", "key"}}.
+
+        total is a Counts, sites and labels map names to Counts, and key is the day's
+        counts as one string, for memoising what is computed from them.
 
         Each day's counts are kept with the day's version (day_versions, bumped by
         triggers on any change); a later call re-reads only the days whose version
@@ -243,27 +245,23 @@ class Store:
 
     def _read_days(self, days: list[str]) -> dict[str, dict]:
         """The counts of the given days, from daily_counts (one row per day/site/label/kind)."""
-        rows = []
+        # Rows are summed as they stream in, as plain [prompts, images] lists: a year can
+        # be ~20k rows, and fetching them all first left the daemon's heap 7 MB larger
+        # for good (Python's small-object arenas, fragmented by the counts kept).
+        sums: dict[str, tuple] = {}
         for start in range(0, len(days), ID_CHUNK):
             chunk = days[start:start + ID_CHUNK]
-            rows += self.conn.execute(
+            rows = self.conn.execute(
                 "SELECT local_date, site, label, kind = 'image', count FROM daily_counts "
-                f"WHERE local_date IN ({', '.join('?' * len(chunk))})", chunk).fetchall()
-        # Plain [prompts, images] lists while summing: a year can be ~20k rows.
-        sums: dict[str, tuple] = {}
-        for day, site, label, is_image, total in rows:
-            entry = sums.get(day)
-            if entry is None:
-                entry = sums[day] = ([0, 0], {}, {})
-            entry[0][is_image] += total
-            entry[1].setdefault(site, [0, 0])[is_image] += total
-            entry[2].setdefault(label, [0, 0])[is_image] += total
-        return {
-            day: {"total": Counts(*total),
-                  "sites": {name: Counts(*pair) for name, pair in sites.items()},
-                  "labels": {name: Counts(*pair) for name, pair in labels.items()}}
-            for day, (total, sites, labels) in sums.items()
-        }
+                f"WHERE local_date IN ({', '.join('?' * len(chunk))})", chunk)
+            for day, site, label, is_image, total in rows:
+                entry = sums.get(day)
+                if entry is None:
+                    entry = sums[day] = ([0, 0], {}, {})
+                entry[0][is_image] += total
+                entry[1].setdefault(site, [0, 0])[is_image] += total
+                entry[2].setdefault(label, [0, 0])[is_image] += total
+        return {day: _day_counts(*sums) for day, sums in sums.items()}
 
     def version(self) -> tuple[int, int]:
         """Changes whenever anyone commits to the database: a key for cached answers."""
@@ -320,6 +318,17 @@ def _daily_totals(rows: list[dict]) -> list[tuple]:
     for row in rows:
         totals[row["local_date"], row["site"], row["label"] or "", row["kind"]] += row["count"]
     return [(*key, total) for key, total in totals.items()]
+
+
+def _day_counts(total: list[int], sites: dict[str, list], labels: dict[str, list]) -> dict:
+    """One entry of Store.days, from [prompts, images] sums."""
+    return {
+        "total": Counts(*total),
+        "sites": {name: Counts(*pair) for name, pair in sites.items()},
+        "labels": {name: Counts(*pair) for name, pair in labels.items()},
+        # Everything a day's summary depends on, as a str (Python caches a str's hash).
+        "key": repr((total, sorted(sites.items()), sorted(labels.items()))),
+    }
 
 
 def _counts(rows: Iterable[tuple[str, int]]) -> Counts:
