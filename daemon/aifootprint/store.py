@@ -261,11 +261,7 @@ class Store:
                 entry[0][is_image] += total
                 entry[1].setdefault(site, [0, 0])[is_image] += total
                 entry[2].setdefault(label, [0, 0])[is_image] += total
-        return {day: _day_counts(*sums) for day, sums in sums.items()}
-
-    def version(self) -> tuple[int, int]:
-        """Changes whenever anyone commits to the database: a key for cached answers."""
-        return self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes
+        return {day: _day_counts(*parts) for day, parts in sums.items()}
 
     def event_count(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM events").fetchone()[0]
@@ -326,7 +322,7 @@ def _day_counts(total: list[int], sites: dict[str, list], labels: dict[str, list
         "total": Counts(*total),
         "sites": {name: Counts(*pair) for name, pair in sites.items()},
         "labels": {name: Counts(*pair) for name, pair in labels.items()},
-        # Everything a day's summary depends on, as a str (Python caches a str's hash).
+        # Everything a day's summary depends on, as one str: cheap to compare.
         "key": repr((total, sorted(sites.items()), sorted(labels.items()))),
     }
 
