@@ -15,6 +15,8 @@ from datetime import UTC, datetime, timedelta
 import aiohttp
 import pytest
 
+from aifootprint.config import load_config
+from aifootprint.daemon import InstanceLock
 from daemon_process import daemon_env, free_port, start_daemon
 
 
@@ -170,6 +172,26 @@ def test_daemon_second_run_reports_the_first_and_exits_0(daemon):
     assert result.returncode == 0
     assert "already running" in result.stdout and daemon.url in result.stdout
     assert daemon.healthy()
+
+
+def test_daemon_lock_is_held_while_it_runs_and_dropped_when_it_is_killed(home):
+    lock_path = load_config(home=home, env={}).lock_path
+    daemon = start_daemon(home)
+    probe = InstanceLock(lock_path)
+    assert not probe.acquire()  # held by the daemon's process
+    daemon.kill()
+    assert probe.acquire()  # the OS dropped it with the process: a restart is never blocked
+    probe.release()
+    assert lock_path.stat().st_size == 0  # a lock, never a database with content
+
+
+def test_daemon_unusable_lock_file_is_one_sentence(home):
+    lock_path = load_config(home=home, env={}).lock_path
+    lock_path.parent.mkdir(parents=True)
+    lock_path.write_text("not a lock file\n" * 100)
+    result = run_once(home, free_port())
+    assert result.returncode == 1 and "cannot be used" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_daemon_sigterm_stops_cleanly_and_can_restart(home):

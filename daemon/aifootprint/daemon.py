@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import signal
+import sqlite3
 import sys
 import threading
 from collections.abc import Callable
@@ -56,36 +57,36 @@ TEXT = Catalog({
 
 
 class InstanceLock:
-    """An fcntl lock on config.lock_path, held for the daemon's whole life.
+    """An exclusive SQLite lock on config.lock_path, held for the daemon's whole life.
 
-    The kernel drops it when the process dies (even by kill -9), so a stale lock
-    file never blocks the next start.
+    SQLite's file locking works alike on Linux, macOS and Windows (fcntl alone would
+    not run on Windows), and the OS drops the lock when the process dies, even by
+    kill -9, so a stale lock file never blocks the next start. The file stays empty.
     """
 
     def __init__(self, path: Path):
         self.path = path
-        self._file = None
+        self._conn: sqlite3.Connection | None = None
 
     def acquire(self) -> bool:
-        import fcntl  # POSIX only: imported here so the CLI still loads elsewhere
-
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        file = open(self.path, "a+")  # noqa: SIM115 - kept open while locked
+        conn = sqlite3.connect(self.path, timeout=0, isolation_level=None)
         try:
-            fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            file.close()
-            return False
-        self._file = file
+            conn.execute("PRAGMA journal_mode = MEMORY")  # nothing is written: no journal file
+            conn.execute("BEGIN EXCLUSIVE")
+        except sqlite3.DatabaseError as error:
+            conn.close()
+            if error.sqlite_errorname == "SQLITE_BUSY":  # another daemon holds it
+                return False
+            raise ConfigError(f"The lock file {self.path} cannot be used: {error}; delete it "
+                              "if AI Footprint is not running.") from None
+        self._conn = conn
         return True
 
     def release(self) -> None:
-        import fcntl
-
-        if self._file:
-            fcntl.flock(self._file, fcntl.LOCK_UN)
-            self._file.close()
-            self._file = None
+        if self._conn:
+            self._conn.close()  # ends the transaction and with it the lock
+            self._conn = None
 
 
 def state_path(config: Config) -> Path:
