@@ -150,6 +150,14 @@ def test_today_figures_equal_the_api(open_dashboard, daemon):
 def test_profile_and_location_recompute_every_figure(open_dashboard, daemon):
     page = open_dashboard()
     table = api(daemon, "/api/v1/factors")["table"]
+    # The answer for the first choice (still location NL) arrives after the second's: the
+    # page must show the newest choice, not the last answer.
+    page.evaluate("""() => {
+      const fetchNow = window.fetch;
+      window.fetch = (url, options) => String(url).includes("location=NL")
+        ? new Promise((done) => setTimeout(done, 700)).then(() => fetchNow(url, options))
+        : fetchNow(url, options);
+    }""")
     page.select_option("#profile-select", "google-2025")
     page.select_option("#location-select", "FR")
     profile, location = table["profiles"]["google-2025"], table["locations"]["FR"]
@@ -159,6 +167,7 @@ def test_profile_and_location_recompute_every_figure(open_dashboard, daemon):
     expect(page.locator("#factors-table")).to_contain_text("57 g")
     for metric, value in expected.items():
         expect(page.locator(f"#today-{metric}")).to_have_text(FORMATTERS[metric](value, "en"))
+    page.wait_for_timeout(1000)  # the late answers for location NL have come in by now
     override = api(daemon, "/api/v1/summary?profile=google-2025&location=FR")
     for metric, value in expected.items():
         shown, text = figure(page, metric)

@@ -397,14 +397,17 @@ function scenarioTable(level, result) {
 }
 
 async function runScenario(inputs = scenarioInputs()) {
+  const request = ++scenarioRequest;
   const error = $("#scenario-error");
   try {
     const result = await api("/api/v1/scenario", { method: "POST", body: inputs });
+    if (request !== scenarioRequest) return;
     error.hidden = true;
     fillScenarioForm(result.inputs);
     state.scenario = result;
     renderScenario();
   } catch (failure) {
+    if (request !== scenarioRequest) return;
     error.textContent = t("scenario_failed", { message: failure.message });
     error.hidden = false;
   }
@@ -500,7 +503,13 @@ function renderAll() {
   renderScenario();
 }
 
+// Answers can arrive out of order (two quick choices, or a choice during the periodic
+// refresh): each of these counts its requests and shows only the newest one's answer.
+let figuresRequest = 0;
+let scenarioRequest = 0;
+
 async function refreshFigures() {
+  const request = ++figuresRequest;
   const dates = daysBack(30);
   const query = figureQuery();
   const dayQuery = new URLSearchParams(query);
@@ -510,6 +519,7 @@ async function refreshFigures() {
     api(`/api/v1/summary?${query}`),
     api(`/api/v1/days?${dayQuery}`),
   ]);
+  if (request !== figuresRequest) return;
   state.today = today;
   state.days = fillDays(Array.isArray(days) ? days : days.days, dates);
   renderToday();
