@@ -27,6 +27,7 @@ from aifootprint.aggregator.store import (
     open_database,
 )
 from aifootprint.errors import DatabaseError, InvalidInput
+from test_extension_smoke import CHROMIUM
 
 NOW = datetime(2026, 11, 25, 10, 0)
 YESTERDAY = "2026-11-24"
@@ -308,7 +309,7 @@ def test_teacher_page_shows_released_periods_in_chromium(tmp_path):
         clock.write_text((datetime.now() + timedelta(days=1, hours=1)).isoformat())
         errors = []
         with playwright_api.sync_playwright() as driver:
-            browser = driver.chromium.launch(executable_path="/usr/bin/chromium")
+            browser = driver.chromium.launch(executable_path=CHROMIUM)
             page = browser.new_page()
             page.on("pageerror", lambda error: errors.append(str(error)))
             page.goto(f"{server.url}/teacher?lang=nl")

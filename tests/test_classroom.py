@@ -24,6 +24,7 @@ from aifootprint import classroom
 from aifootprint.aggregator.privacy import error_bar
 from aifootprint.config import load_config
 from daemon_process import start_daemon
+from test_extension_smoke import CHROMIUM
 
 # Class A: strong epsilon and low clip bounds so a 6-student sum is close to the truth.
 CLASS_OPTIONS = ("--period", "day", "--send-delay", "1", "--epsilon", "8",
@@ -263,7 +264,7 @@ def test_dashboard_section_previews_joins_and_leaves_in_chromium(tmp_path):
         student.request("PUT", "/api/v1/settings", {"lang": "en", "role": "student"})
         errors = []
         with playwright_api.sync_playwright() as driver:
-            browser = driver.chromium.launch(executable_path="/usr/bin/chromium")
+            browser = driver.chromium.launch(executable_path=CHROMIUM)
             page = browser.new_page()
             page.on("pageerror", lambda error: errors.append(str(error)))
             page.goto(f"{student.url}/")

@@ -20,6 +20,7 @@ from playwright.sync_api import expect, sync_playwright
 from aifootprint.formatting import format_co2, format_energy, format_number, format_water
 from aifootprint.scenario import ScenarioInputs, run_scenario
 from daemon_process import start_daemon
+from test_extension_smoke import CHROMIUM
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -58,7 +59,7 @@ def daemon(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
                                               args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()

@@ -18,7 +18,7 @@ from .events import event_row, parse_batch
 from .keys import CONFIG, FACTORS, STORE, TOKEN
 from .openapi import openapi_description
 from .pairing import render_pair_page
-from .reports import days_report_json, factors_in_force, parse_date, today_summary
+from .reports import days_report_texts, factors_in_force, parse_date, today_summary
 from .security import local_port, page_headers
 from .settings import in_force, parse_settings
 from .store import Store, add_events_unless_paused
@@ -87,7 +87,7 @@ async def days(request: web.Request) -> web.Response:
     first = parse_date(query["from"], "from") if "from" in query else last - timedelta(days=6)
     app = request.app
     texts = await app[STORE].read(
-        days_report_json, app[FACTORS], app[CONFIG], first, last, *choice(request)
+        days_report_texts, app[FACTORS], app[CONFIG], first, last, *choice(request)
     )
     return web.Response(body=json_array(texts), headers=JSON_HEADERS)
 

@@ -101,11 +101,11 @@ def days_report(
     profile: str | None = None, location: str | None = None,
 ) -> list[dict]:
     """One summary per local day from first to last inclusive, days without use included."""
-    return [json.loads(text) for text in days_report_json(store, table, config, first, last,
-                                                          profile, location)]
+    return [json.loads(text) for text in days_report_texts(store, table, config, first, last,
+                                                           profile, location)]
 
 
-def days_report_json(
+def days_report_texts(
     store: Store, table: FactorTable, config: Config, first: date, last: date,
     profile: str | None = None, location: str | None = None,
 ) -> list[str]:
