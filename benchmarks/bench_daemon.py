@@ -30,9 +30,9 @@ from pathlib import Path
 import aiohttp
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(REPO / "daemon"), str(REPO / "tests")]
+sys.path[:0] = [str(REPO / "src"), str(REPO / "tests")]
 
-from aifootprint.store import Store  # noqa: E402
+from aifootprint.daemon.store.events import Store  # noqa: E402
 from daemon_process import start_daemon  # noqa: E402
 
 SITES = ["chatgpt.com", "claude.ai", "gemini.google.com", "copilot.microsoft.com",

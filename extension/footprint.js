@@ -1,4 +1,4 @@
-// The footprint arithmetic of daemon/aifootprint/footprint.py, for the popup: right from the
+// The footprint arithmetic of src/aifootprint/model/footprint.py, for the popup: right from the
 // extension's own counts even while the daemon is down. Same factor file (a synced copy of
 // the repo's shared_factors.json), same formulas, same equivalent thresholds; the tests in
 // tests/extension/footprint.test.js pin the same numbers as tests/test_footprint.py.

@@ -1,4 +1,4 @@
-// Numbers and units for people, as daemon/aifootprint/formatting.py writes them (the
+// Numbers and units for people, as src/aifootprint/model/formatting.py writes them (the
 // dashboard serves a synced copy: scripts/sync_shared.py):
 // '1.440 Wh' and '8,4 L' in Dutch, '1,440 Wh' and '8.4 L' in English.
 

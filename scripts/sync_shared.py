@@ -11,9 +11,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+DASHBOARD_STATIC = ROOT / "src" / "aifootprint" / "daemon" / "server" / "static"
 COPIES = {
     ROOT / "shared_factors.json": ROOT / "extension" / "shared_factors.json",
-    ROOT / "extension" / "format.js": ROOT / "daemon" / "aifootprint" / "static" / "format.js",
+    ROOT / "extension" / "format.js": DASHBOARD_STATIC / "format.js",
 }
 
 

@@ -29,6 +29,8 @@ fi
 
 echo "Lint"
 python3 -m ruff check .
+echo "Architecture (import contracts in pyproject.toml)"
+PYTHONPATH=src lint-imports
 if [ -d tests/extension ]; then
   echo "Extension unit tests"
   node --test tests/extension/

@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def aifootprint_env(**extra: str) -> dict:
-    env = {**os.environ, "PYTHONPATH": str(REPO / "daemon"), **extra}
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), **extra}
     env.pop("AIFOOTPRINT_HOME", None)
     return env
 

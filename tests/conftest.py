@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from aifootprint.config import load_config
-from aifootprint.factors import load_factors
-from aifootprint.store import Store
+from aifootprint.daemon.config import load_config
+from aifootprint.daemon.store.events import Store
+from aifootprint.model.factors import load_factors
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def daemon(home):
 @pytest.fixture
 async def client(aiohttp_client, config):
     """The daemon's app in-process (aiohttp test server on a free loopback port)."""
-    from aifootprint.app import create_app
+    from aifootprint.daemon.server.app import create_app
 
     return await aiohttp_client(create_app(config))
 
@@ -55,7 +55,7 @@ async def client(aiohttp_client, config):
 @pytest.fixture
 def auth(client):
     """The Authorization header the extension would send."""
-    from aifootprint.keys import TOKEN
+    from aifootprint.daemon.server.keys import TOKEN
 
     return {"Authorization": f"Bearer {client.app[TOKEN]}"}
 

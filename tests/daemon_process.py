@@ -32,7 +32,7 @@ def free_port() -> int:
 
 
 def daemon_env(home: Path, extra: dict | None = None) -> dict:
-    env = {**os.environ, "PYTHONPATH": str(REPO / "daemon"), "AIFOOTPRINT_HOME": str(home),
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "AIFOOTPRINT_HOME": str(home),
            "AIFOOTPRINT_LANG": "en"}
     for name in ("DISPLAY", "WAYLAND_DISPLAY", "AIFOOTPRINT_PORT"):
         env.pop(name, None)

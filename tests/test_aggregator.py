@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 import pytest
 
 from aggregator_process import create_class, run_cli, start_aggregator
-from aifootprint.aggregator import periods
 from aifootprint.aggregator.app import create_app
 from aifootprint.aggregator.config import load_aggregator_config
 from aifootprint.aggregator.migrations import LATEST, migrate
@@ -26,7 +25,8 @@ from aifootprint.aggregator.store import (
     load_secret,
     open_database,
 )
-from aifootprint.errors import DatabaseError, InvalidInput
+from aifootprint.core.errors import DatabaseError, InvalidInput
+from aifootprint.model import periods
 from test_extension_smoke import CHROMIUM
 
 NOW = datetime(2026, 11, 25, 10, 0)

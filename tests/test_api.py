@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from aifootprint.events import MAX_BATCH
-from aifootprint.keys import TOKEN
+from aifootprint.daemon.server.keys import TOKEN
+from aifootprint.model.events import MAX_BATCH
 
 
 def event(**fields) -> dict:
@@ -273,7 +273,7 @@ async def test_pair_page_hands_url_and_token_to_the_extension(client, lang, text
 
 async def test_events_when_the_writer_is_full_answer_503_with_retry_after(client, auth,
                                                                         monkeypatch):
-    from aifootprint.keys import STORE
+    from aifootprint.daemon.server.keys import STORE
 
     monkeypatch.setattr(client.app[STORE], "MAX_PENDING_WRITES", 0)
     response = await client.post("/api/v1/events", json={"events": [event()]}, headers=auth)
@@ -281,3 +281,9 @@ async def test_events_when_the_writer_is_full_answer_503_with_retry_after(client
     assert "try again" in (await response.json())["error"]["message"]
     monkeypatch.undo()
     assert await day_prompts(client, auth) == 0
+
+
+async def test_api_days_before_year_one_is_refused_naming_the_field(client, auth):
+    response = await client.get("/api/v1/days?to=0001-01-01", headers=auth)
+    assert response.status == 422
+    assert (await response.json())["error"]["field"] == "to"

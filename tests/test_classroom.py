@@ -20,9 +20,10 @@ from pathlib import Path
 import pytest
 
 from aggregator_process import create_class, run_cli, start_aggregator
-from aifootprint import classroom
 from aifootprint.aggregator.privacy import error_bar
-from aifootprint.config import load_config
+from aifootprint.daemon.config import load_config
+from aifootprint.daemon.services import sharing as classroom
+from aifootprint.desktop.tray import sharing_text
 from daemon_process import start_daemon
 from test_extension_smoke import CHROMIUM
 
@@ -171,14 +172,15 @@ def test_dashboard_api_joins_only_with_confirmation_and_leave_deletes(tmp_path):
             **ask, "pseudonym": sent["pseudonym"], "confirm": True})
         assert status == 200 and joined["member"] and joined["class"]["name"] == "4A"
         config = load_config(home=student.home, env={})
-        assert classroom.sharing_status_text(config, "nl") == "Delen met klas 4A"  # the tray
+        tray_line = sharing_text(classroom.sharing_status(config), "nl")
+        assert tray_line == "Delen met klas 4A"
         status, member = student.get("/api/v1/class/preview")
         assert member["preview"]["body"]["pseudonym"] == sent["pseudonym"]
 
         assert student.post("/api/v1/class/leave", {})[1] == {"left": True, "member": False}
         assert not classroom.state_path(load_config(home=student.home, env={})).exists()
         assert student.get("/api/v1/class/status")[1] == {"member": False}
-        assert classroom.sharing_status_text(config, "en") == ""
+        assert sharing_text(classroom.sharing_status(config), "en") == ""
     finally:
         student.stop()
         aggregator.stop()
@@ -208,7 +210,7 @@ async def test_submission_waits_its_random_delay_and_is_retried_until_accepted(t
     aggregator that is down for the first attempt."""
     import aiohttp
 
-    from aifootprint.footprint import Counts
+    from aifootprint.model.footprint import Counts
     from daemon_process import free_port
 
     port = free_port()

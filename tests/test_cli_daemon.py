@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from aifootprint.cli import main
-from aifootprint.events import Event, event_row
-from aifootprint.store import Store
+from aifootprint.daemon.store.events import Store
+from aifootprint.model.events import Event, event_row
 from daemon_process import daemon_env
 
 
@@ -194,9 +194,6 @@ def test_cli_as_a_process_prints_no_traceback(home):
 
 
 def test_every_text_is_in_dutch_and_english():
-    from aifootprint import daemon, pairing
-    from aifootprint.cli import daemon as cli_daemon
-    from aifootprint.cli import data as cli_data
+    from aifootprint.core.i18n import missing_translations
 
-    for catalog in (daemon.TEXT, pairing.TEXT, cli_daemon.TEXT, cli_data.TEXT):
-        assert catalog.missing_translations() == []
+    assert missing_translations() == []

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from aifootprint.config import DEFAULT_PORT, load_config
-from aifootprint.errors import ConfigError
+from aifootprint.core.errors import ConfigError
+from aifootprint.daemon.config import DEFAULT_PORT, load_config
 
 
 def write_config(home, **values):

@@ -15,8 +15,8 @@ from datetime import UTC, datetime, timedelta
 import aiohttp
 import pytest
 
-from aifootprint.config import load_config
-from aifootprint.daemon import InstanceLock
+from aifootprint.daemon.config import load_config
+from aifootprint.daemon.instance import InstanceLock
 from daemon_process import daemon_env, free_port, start_daemon
 
 

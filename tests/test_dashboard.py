@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from aifootprint.formatting import format_co2, format_energy, format_number, format_water
-from aifootprint.scenario import ScenarioInputs, run_scenario
+from aifootprint.model.formatting import format_co2, format_energy, format_number, format_water
+from aifootprint.model.scenario import ScenarioInputs, run_scenario
 from daemon_process import start_daemon
 from test_extension_smoke import CHROMIUM
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 import pytest
 
-from aifootprint.app import create_app
 from aifootprint.cli import main
+from aifootprint.daemon.server.app import create_app
 
 REPO = Path(__file__).resolve().parent.parent
 README = (REPO / "README.md").read_text(encoding="utf-8")

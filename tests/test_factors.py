@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from aifootprint.errors import FactorTableError
-from aifootprint.factors import KINDS, default_factors_path, load_factors
+from aifootprint.core.errors import FactorTableError
+from aifootprint.model.factors import KINDS, default_factors_path, load_factors
 
 
 def test_default_table_is_the_repository_file(factors):

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aifootprint.footprint import Counts, equivalents, impact_of, summarize, unit_impact
+from aifootprint.model.footprint import Counts, equivalents, impact_of, summarize, unit_impact
 
 
 def test_one_prompt_is_4_wh_1_g_16_ml_in_the_default_profile(factors):

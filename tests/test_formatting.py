@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aifootprint.formatting import format_co2, format_energy, format_number, format_water
+from aifootprint.model.formatting import format_co2, format_energy, format_number, format_water
 
 
 @pytest.mark.parametrize("value, nl, en", [

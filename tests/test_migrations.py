@@ -7,9 +7,10 @@ import sqlite3
 import pytest
 import sqlite_utils
 
-from aifootprint.errors import DatabaseError
-from aifootprint.migrations import LATEST, MIGRATIONS, migrate, schema_version
-from aifootprint.store import Store, connect
+from aifootprint.core.errors import DatabaseError
+from aifootprint.core.migrations import migrate, schema_version
+from aifootprint.daemon.store.events import Store, connect
+from aifootprint.daemon.store.migrations import LATEST, MIGRATIONS
 
 
 def test_migrations_empty_database_gets_every_table(tmp_path):
@@ -26,7 +27,7 @@ def test_migrations_applying_twice_changes_nothing(tmp_path):
     path = tmp_path / "twice.db"
     connect(path).close()
     conn = connect(path)
-    assert migrate(conn, path) == 0
+    assert migrate(conn, path, MIGRATIONS) == 0
     assert schema_version(conn) == LATEST
     conn.close()
 
@@ -50,18 +51,14 @@ def test_migrations_database_from_the_future_is_refused_and_untouched(tmp_path):
     assert not (tmp_path / "future.db-wal").exists()
 
 
-def test_migrations_failed_migration_leaves_previous_version(tmp_path, monkeypatch):
-    import aifootprint.migrations as migrations
-
+def test_migrations_failed_migration_leaves_previous_version(tmp_path):
     def m003_broken(db):
         db.execute("CREATE TABLE half_done (x)")
         raise RuntimeError("boom")
 
     with Store(tmp_path / "broken.db") as store:
-        monkeypatch.setattr(migrations, "MIGRATIONS", (*MIGRATIONS, m003_broken))
-        monkeypatch.setattr(migrations, "LATEST", LATEST + 1)
         with pytest.raises(RuntimeError):
-            migrations.migrate(store.conn)
+            migrate(store.conn, "", (*MIGRATIONS, m003_broken))
         assert schema_version(store.conn) == LATEST
         assert "half_done" not in sqlite_utils.Database(store.conn).table_names()
 

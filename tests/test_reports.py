@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from aifootprint.reports import SummaryCache
+from aifootprint.daemon.services.reports import SummaryCache
 from test_store import row
 
 DAY = date(2025, 3, 1)

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from aifootprint.cli import main
-from aifootprint.scenario import ScenarioInputs, run_scenario
+from aifootprint.model.scenario import ScenarioInputs, run_scenario
 
 
 def test_vo_class_day_matches_the_report(factors):

@@ -6,10 +6,10 @@ import stat
 
 import pytest
 
-from aifootprint.app import create_app
-from aifootprint.events import MAX_BODY_BYTES
-from aifootprint.keys import TOKEN
-from aifootprint.security import ensure_token
+from aifootprint.daemon.server.app import create_app
+from aifootprint.daemon.server.keys import TOKEN
+from aifootprint.daemon.token import ensure_token
+from aifootprint.model.events import MAX_BODY_BYTES
 
 PROTECTED = ["/api/v1/summary", "/api/v1/days", "/api/v1/factors", "/api/v1/settings",
              "/api/v1/openapi.json"]

@@ -10,9 +10,10 @@ from datetime import UTC, date, datetime
 import pytest
 import sqlite_utils
 
-from aifootprint.events import Event, event_row
-from aifootprint.footprint import Counts
-from aifootprint.store import Store, add_events_unless_paused
+from aifootprint.daemon.services.recording import add_events_unless_paused
+from aifootprint.daemon.store.events import Store
+from aifootprint.model.events import Event, event_row
+from aifootprint.model.footprint import Counts
 
 RECEIVED = datetime(2025, 3, 2, 12, 0, tzinfo=UTC)
 
@@ -35,11 +36,11 @@ def amsterdam(monkeypatch):
 def test_store_batch_is_counted_and_summed_per_day(store):
     rows = [row(count=2), row(kind="image", count=4, site="midjourney.com"), row(label="homework")]
     assert store.add_events(rows) == (3, 0)
-    assert store.counts_for_day(date(2025, 3, 1)) == Counts(prompts=3, images=4)
-    assert store.counts_for_day(date(2025, 3, 2)) == Counts()
-    by_site = dict(store.counts_by_site(date(2025, 3, 1), date(2025, 3, 1)))
+    assert store.counts_between(date(2025, 3, 1), date(2025, 3, 1)) == Counts(prompts=3, images=4)
+    assert store.counts_between(date(2025, 3, 2), date(2025, 3, 2)) == Counts()
+    by_site = store.days(date(2025, 3, 1), date(2025, 3, 1))["2025-03-01"]["sites"]
     assert by_site == {"chatgpt.com": Counts(3, 0), "midjourney.com": Counts(0, 4)}
-    by_label = dict(store.counts_by_label(date(2025, 3, 1), date(2025, 3, 1)))
+    by_label = store.days(date(2025, 3, 1), date(2025, 3, 1))["2025-03-01"]["labels"]
     assert by_label == {"": Counts(2, 4), "homework": Counts(1, 0)}
 
 
@@ -48,7 +49,7 @@ def test_store_same_batch_twice_is_stored_once(store):
     assert store.add_events(rows) == (2, 0)
     assert store.add_events(rows) == (0, 2)
     assert store.event_count() == 2
-    assert store.counts_for_day(date(2025, 3, 1)).prompts == 4
+    assert store.counts_between(date(2025, 3, 1), date(2025, 3, 1)).prompts == 4
 
 
 def test_store_duplicate_within_a_batch_is_stored_once(store):
@@ -74,13 +75,14 @@ def test_store_batch_with_a_bad_row_stores_nothing(store):
     with pytest.raises(sqlite3.IntegrityError):
         store.add_events([row(), bad])
     assert store.event_count() == 0
-    assert store.counts_for_day(date(2025, 3, 1)) == Counts()
+    assert store.counts_between(date(2025, 3, 1), date(2025, 3, 1)) == Counts()
 
 
 def test_store_local_day_follows_the_users_time_zone(store, amsterdam):
     store.add_events([row(ts="2025-03-01T23:30:00Z"), row(ts="2025-07-01T21:59:00Z")])
-    assert store.counts_for_day(date(2025, 3, 2)).prompts == 1  # 00:30 in Amsterdam
-    assert store.counts_for_day(date(2025, 7, 1)).prompts == 1  # 23:59 in summer time
+    march_2, july_1 = date(2025, 3, 2), date(2025, 7, 1)
+    assert store.counts_between(march_2, march_2).prompts == 1  # 00:30 in Amsterdam
+    assert store.counts_between(july_1, july_1).prompts == 1  # 23:59 in summer time
 
 
 def test_store_ts_is_kept_as_sent(store):
@@ -109,7 +111,7 @@ def test_store_forget_all_leaves_nothing(store):
     store.add_events([row(), row(kind="image")])
     assert store.forget() == 2
     assert store.event_count() == 0
-    assert store.counts_for_day(date(2025, 3, 1)) == Counts()
+    assert store.counts_between(date(2025, 3, 1), date(2025, 3, 1)) == Counts()
 
 
 def test_store_settings_round_trip(store):
@@ -129,7 +131,7 @@ def test_store_paused_stores_nothing(store):
 def test_store_activity_label_tags_events_that_have_none(store):
     store.put_settings({"label": "lesson-prep"})
     add_events_unless_paused(store, [row(), row(label="homework")])
-    by_label = dict(store.counts_by_label(date(2025, 3, 1), date(2025, 3, 1)))
+    by_label = store.days(date(2025, 3, 1), date(2025, 3, 1))["2025-03-01"]["labels"]
     assert by_label == {"lesson-prep": Counts(1, 0), "homework": Counts(1, 0)}
 
 
@@ -163,7 +165,8 @@ def test_store_days_are_reread_only_when_they_change(store):
 
 
 def test_store_old_database_gets_day_versions(tmp_path):
-    from aifootprint.migrations import MIGRATIONS, migrate
+    from aifootprint.core.migrations import migrate
+    from aifootprint.daemon.store.migrations import MIGRATIONS
 
     path = tmp_path / "v2.db"
     conn = sqlite3.connect(path, isolation_level=None)

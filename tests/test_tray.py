@@ -21,11 +21,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from aifootprint.autostart import LinuxAutostart, MacAutostart, login_command
-from aifootprint.config import load_config
-from aifootprint.footprint import Counts, summarize
-from aifootprint.formatting import format_co2, format_energy, format_water
-from aifootprint.tray import LEVELS, TrayActions, TrayState, build_menu_items, render_icon
+from aifootprint.daemon.config import load_config
+from aifootprint.desktop.autostart import LinuxAutostart, MacAutostart, login_command
+from aifootprint.desktop.tray import LEVELS, TrayActions, TrayState, build_menu_items, render_icon
+from aifootprint.model.footprint import Counts, summarize
+from aifootprint.model.formatting import format_co2, format_energy, format_water
 from daemon_process import daemon_env, free_port
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -278,10 +278,10 @@ def test_icon_docks_follows_events_and_opens_the_dashboard(tray_host, xserver, t
 DRIVER = """
 import json, sys, threading, urllib.request
 import pystray
-from aifootprint.config import load_config
-from aifootprint.daemon import start_server_thread
-from aifootprint.tray import Tray, prepare_xorg_icon
-from aifootprint.autostart import LinuxAutostart
+from aifootprint.daemon.config import load_config
+from aifootprint.daemon.process import start_server_thread
+from aifootprint.desktop.tray import Tray, prepare_xorg_icon
+from aifootprint.desktop.autostart import LinuxAutostart
 
 config = load_config(home=sys.argv[1], port=int(sys.argv[2]), env={})
 handle = start_server_thread(config)

@@ -1,4 +1,4 @@
-// footprint.js gives the numbers daemon/aifootprint/footprint.py gives (tests/test_footprint.py).
+// footprint.js gives the numbers src/aifootprint/model/footprint.py gives (tests/test_footprint.py).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,0 +1,56 @@
+"""The aggregator's schema as numbered migrations, each applied once in its own transaction.
+
+What the tables may hold is the privacy design (docs/classroom.md):
+- `members`: a keyed hash of (class, pseudonym), to refuse forged pseudonyms and to cap
+  the class size. No value, no time.
+- `submitted`: a keyed hash of (class, period, pseudonym), to refuse a second
+  submission. No value next to it.
+- `sums`: running totals per class and period. No pseudonym. Deleted at release.
+- `releases`: the one noisy release of a period (or 'not enough participants').
+Never edit a shipped migration; add the next number.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from ..core.migrations import migrate as run_migrations
+
+
+def m001_create_classes(db: sqlite_utils.Database) -> None:
+    db["classes"].create({
+        "id": str, "name": str, "period_kind": str, "max_students": int, "k": int,
+        "epsilon": float, "clip_prompts": int, "clip_images": int, "send_delay_max_s": int,
+        "join_code_hash": str, "join_expires": str, "teacher_key_hash": str, "created": str,
+    }, pk="id", not_null={"name", "period_kind", "join_code_hash", "teacher_key_hash"})
+    db["classes"].create_index(["join_code_hash"], unique=True)
+
+
+def m002_create_members_and_submitted(db: sqlite_utils.Database) -> None:
+    db["members"].create({"member_hash": str, "class_id": str}, pk="member_hash")
+    db["members"].create_index(["class_id"])
+    db["submitted"].create(
+        {"submission_hash": str, "class_id": str, "period": str}, pk="submission_hash"
+    )
+    db["submitted"].create_index(["class_id", "period"])
+
+
+def m003_create_sums_and_releases(db: sqlite_utils.Database) -> None:
+    db["sums"].create({
+        "class_id": str, "period": str, "prompts": int, "images": int, "participants": int,
+    }, pk=("class_id", "period"))
+    db["releases"].create({
+        "class_id": str, "period": str, "status": str, "prompts": int, "images": int,
+        "band": str, "epsilon": float, "scale_prompts": float, "scale_images": float,
+        "released_at": str, "test_clock": int,
+    }, pk=("class_id", "period"))
+
+
+MIGRATIONS = (m001_create_classes, m002_create_members_and_submitted,
+              m003_create_sums_and_releases)
+LATEST = len(MIGRATIONS)
+
+
+def migrate(db: sqlite_utils.Database, path: object = "the aggregator database") -> int:
+    """Apply the missing migrations with the daemon's runner (PRAGMA user_version)."""
+    return run_migrations(db, path, MIGRATIONS)

@@ -1,0 +1,364 @@
+"""The aggregator's SQLite store and its rules: classes, joining, submissions, releases.
+
+Plain synchronous methods; the server runs them on one writer thread. Each write is
+one `BEGIN IMMEDIATE` transaction. Rollback journal with secure_delete instead of WAL:
+a WAL file keeps successive images of the `sums` page (a running total after each
+submission), from which single submissions could be read back; secure_delete zeroes
+the exact sums and submission hashes that a release deletes.
+
+Secrets (join codes, teacher keys, pseudonyms) are stored only as HMAC-SHA256 keyed
+with the server's secret file, never in clear.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import secrets
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import sqlite_utils
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
+
+from ..core.errors import (
+    ClassFull,
+    ClassNotFound,
+    DatabaseError,
+    FootprintError,
+    InvalidInput,
+    JoinCodeExpired,
+    PeriodNotClosed,
+    SubmissionRefused,
+    TeacherKeyWrong,
+)
+from ..model import periods
+from .migrations import migrate
+from .privacy import MIN_K, NoisySums, participant_band
+
+# A pseudonym is secrets.token_urlsafe(32) made on the student's machine: 43 characters.
+PSEUDONYM = r"^[A-Za-z0-9_-]{43}$"
+CLASS_ID = re.compile(r"^[0-9a-f]{16}$")
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L, U: easy to read aloud
+
+
+class Submission(BaseModel):
+    """Exactly what a student sends for one closed period; anything else is refused."""
+
+    model_config = ConfigDict(extra="forbid")
+    class_id: str = Field(pattern=r"^[0-9a-f]{16}$")
+    period: str = Field(max_length=10)
+    pseudonym: str = Field(pattern=PSEUDONYM)
+    prompts: StrictInt
+    images: StrictInt
+
+
+@dataclass(frozen=True)
+class ClassSettings:
+    name: str
+    period_kind: str = "week"
+    max_students: int = 40
+    k: int = MIN_K
+    epsilon: float = 1.0
+    join_days: int = 14
+    clip_prompts: int | None = None  # None: the period kind's documented bound
+    clip_images: int | None = None
+    send_delay_max_s: int | None = None
+
+    def checked(self) -> ClassSettings:
+        rules = periods.RULES[periods.check_kind(self.period_kind)]
+        _check(1 <= len(self.name.strip()) <= 100, "The class name needs 1 to 100 characters.",
+               "name")
+        _check(self.k >= MIN_K, f"k must be at least {MIN_K}.", "k")
+        _check(self.k <= self.max_students <= 1000,
+               "The class size must be at least k and at most 1000.", "max_students")
+        _check(0.05 <= self.epsilon <= 10, "epsilon must be between 0.05 and 10.", "epsilon")
+        _check(1 <= self.join_days <= 365, "The join code must last 1 to 365 days.", "join_days")
+        clip_prompts = self.clip_prompts or rules.clip_prompts
+        clip_images = self.clip_images or rules.clip_images
+        _check(1 <= clip_prompts <= rules.max_clip_prompts,
+               f"The prompt bound must be 1 to {rules.max_clip_prompts}.", "clip_prompts")
+        _check(1 <= clip_images <= rules.max_clip_images,
+               f"The image bound must be 1 to {rules.max_clip_images}.", "clip_images")
+        delay = rules.send_delay_max_s if self.send_delay_max_s is None else self.send_delay_max_s
+        _check(0 <= delay <= rules.window.total_seconds() / 2,
+               "The send delay must fit well inside the submission window.", "send_delay_max_s")
+        return ClassSettings(self.name.strip(), self.period_kind, self.max_students, self.k,
+                             self.epsilon, self.join_days, clip_prompts, clip_images, delay)
+
+
+def _check(ok: bool, message: str, field: str) -> None:
+    if not ok:
+        raise InvalidInput(message, field)
+
+
+def new_join_code() -> str:
+    letters = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(10))
+    return f"{letters[:5]}-{letters[5:]}"
+
+
+def normalize_join_code(code: str) -> str:
+    letters = re.sub(r"[\s-]", "", str(code)).upper()
+    if len(letters) != 10 or set(letters) - set(JOIN_CODE_ALPHABET):
+        raise ClassNotFound("This join code does not exist; check it with your teacher.")
+    return f"{letters[:5]}-{letters[5:]}"
+
+
+def public_info(row: dict) -> dict:
+    """What a student learns about a class before and after joining."""
+    rules = periods.RULES[row["period_kind"]]
+    return {
+        "class_id": row["id"], "name": row["name"], "period": row["period_kind"],
+        "k": row["k"], "epsilon": row["epsilon"], "max_students": row["max_students"],
+        "clip_prompts": row["clip_prompts"], "clip_images": row["clip_images"],
+        "send_delay_max_s": row["send_delay_max_s"],
+        "window_s": int(rules.window.total_seconds()),
+    }
+
+
+def open_database(path: Path) -> sqlite_utils.Database:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600, exist_ok=True)  # only the aggregator's user reads the sums
+    conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
+    conn.execute("PRAGMA journal_mode=DELETE")
+    conn.execute("PRAGMA secure_delete=ON")
+    conn.execute("PRAGMA foreign_keys=ON")
+    db = sqlite_utils.Database(conn)
+    migrate(db)
+    return db
+
+
+def load_secret(path: Path) -> bytes:
+    """The HMAC key, made on first use, readable only by the aggregator's user.
+
+    Written to a temporary file and linked into place, so a second process starting at
+    the same moment (serve and create-class) never reads a half-written key.
+    """
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f"{path.name}.{secrets.token_hex(4)}.tmp")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        finally:
+            draft.unlink()
+    secret = bytes.fromhex(path.read_text(encoding="ascii").strip())
+    if len(secret) != 32:
+        raise DatabaseError(f"The aggregator's key {path} is damaged; restore it from backup.")
+    return secret
+
+
+class AggregatorStore:
+    def __init__(self, db: sqlite_utils.Database, secret: bytes):
+        self.db = db
+        self.secret = secret
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite_utils.Database]:
+        self.db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.conn.execute("ROLLBACK")
+            raise
+        self.db.conn.execute("COMMIT")
+
+    def _hash(self, *parts: str) -> str:
+        message = "\x1f".join(parts).encode()
+        return hmac.new(self.secret, message, hashlib.sha256).hexdigest()
+
+    # Classes -------------------------------------------------------------------------
+
+    def create_class(self, settings: ClassSettings, now: datetime) -> dict:
+        """A new class; returns its id, join code and teacher key (shown once, never stored)."""
+        settings = settings.checked()
+        class_id, code, key = secrets.token_hex(8), new_join_code(), secrets.token_urlsafe(24)
+        expires = now + timedelta(days=settings.join_days)
+        with self._write() as db:
+            db["classes"].insert({
+                "id": class_id, "name": settings.name, "period_kind": settings.period_kind,
+                "max_students": settings.max_students, "k": settings.k,
+                "epsilon": settings.epsilon, "clip_prompts": settings.clip_prompts,
+                "clip_images": settings.clip_images,
+                "send_delay_max_s": settings.send_delay_max_s,
+                "join_code_hash": self._hash("join", code),
+                "join_expires": expires.isoformat(timespec="seconds"),
+                "teacher_key_hash": self._hash("teacher", key),
+                "created": now.date().isoformat(),
+            })
+        return {"class_id": class_id, "join_code": code, "join_expires": expires,
+                "teacher_key": key}
+
+    def _class_by_code(self, code: str, now: datetime) -> dict:
+        code_hash = self._hash("join", normalize_join_code(code))
+        rows = list(self.db["classes"].rows_where("join_code_hash = ?", [code_hash]))
+        if not rows:
+            raise ClassNotFound("This join code does not exist; check it with your teacher.")
+        if datetime.fromisoformat(rows[0]["join_expires"]) <= now:
+            raise JoinCodeExpired("This join code has expired; ask your teacher for a new one.")
+        return rows[0]
+
+    def _class(self, class_id: str) -> dict:
+        found = list(self.db.query("SELECT * FROM classes WHERE id = ?", [str(class_id)]))
+        if not CLASS_ID.match(str(class_id)) or not found:
+            raise ClassNotFound(f"There is no class {str(class_id)[:20]!r} on this server.")
+        return found[0]
+
+    def lookup(self, code: str, now: datetime) -> dict:
+        return public_info(self._class_by_code(code, now))
+
+    def join(self, code: str, pseudonym: str, now: datetime) -> dict:
+        """Register a pseudonym (as a keyed hash) in the class the code names."""
+        if not re.match(PSEUDONYM, str(pseudonym)):
+            raise InvalidInput("The pseudonym is not in the expected format.", "pseudonym")
+        with self._write() as db:
+            row = self._class_by_code(code, now)
+            member = self._hash("member", row["id"], pseudonym)
+            if db["members"].count_where("member_hash = ?", [member]):
+                return public_info(row)
+            if db["members"].count_where("class_id = ?", [row["id"]]) >= row["max_students"]:
+                raise ClassFull(f"The class is full ({row['max_students']} students); "
+                                "ask your teacher.")
+            db["members"].insert({"member_hash": member, "class_id": row["id"]})
+        return public_info(row)
+
+    def teacher_class(self, class_id: str, teacher_key: str) -> dict:
+        row = self._class(class_id)
+        if not hmac.compare_digest(row["teacher_key_hash"], self._hash("teacher", teacher_key)):
+            raise TeacherKeyWrong("The teacher key does not fit this class.")
+        return row
+
+    # Submissions ---------------------------------------------------------------------
+
+    def submit_many(self, bodies: list[object], now: datetime) -> list[FootprintError | None]:
+        """Apply submissions in ONE transaction (group commit); each one is all or nothing
+        on its own (a savepoint), so a refused one changes nothing and blocks no other.
+        Returns, per body, None (counted) or the error that refused it."""
+        outcomes: list[FootprintError | None] = []
+        with self._write() as db:
+            for body in bodies:
+                db.execute("SAVEPOINT submission")
+                try:
+                    self._add_submission(parse_submission(body), now)
+                    outcomes.append(None)
+                except FootprintError as error:
+                    db.execute("ROLLBACK TO submission")
+                    outcomes.append(error)
+                db.execute("RELEASE submission")
+        return outcomes
+
+    def submit(self, body: object, now: datetime) -> None:
+        """One submission on its own: counted, or refused with its error."""
+        (error,) = self.submit_many([body], now)
+        if error is not None:
+            raise error
+
+    def _add_submission(self, submission: Submission, now: datetime) -> None:
+        db = self.db
+        row = self._class(submission.class_id)
+        _check_bounds(submission, row)
+        self._check_period_open(row, submission.period, now)
+        member = self._hash("member", row["id"], submission.pseudonym)
+        if not db["members"].count_where("member_hash = ?", [member]):
+            raise SubmissionRefused("This pseudonym has not joined the class; join first.")
+        done = self._hash("submitted", row["id"], submission.period, submission.pseudonym)
+        if db["submitted"].count_where("submission_hash = ?", [done]):
+            raise SubmissionRefused("This period was already submitted; it counts once.")
+        db.execute("INSERT INTO submitted (submission_hash, class_id, period) VALUES (?, ?, ?)",
+                   [done, row["id"], submission.period])
+        db.execute(
+            "INSERT INTO sums (class_id, period, prompts, images, participants) "
+            "VALUES (?, ?, ?, ?, 1) ON CONFLICT (class_id, period) DO UPDATE SET "
+            "prompts = prompts + excluded.prompts, images = images + excluded.images, "
+            "participants = participants + 1",
+            [row["id"], submission.period, submission.prompts, submission.images],
+        )
+
+    def _check_period_open(self, row: dict, period: str, now: datetime) -> None:
+        kind = row["period_kind"]
+        closes = periods.closes_at(kind, period)
+        if now < closes:
+            raise PeriodNotClosed(
+                f"The period {period} has not closed yet; send after {closes:%Y-%m-%d %H:%M}."
+            )
+        released = self.db["releases"].count_where(
+            "class_id = ? AND period = ?", [row["id"], period])
+        if released or now >= periods.window_ends_at(kind, period):
+            raise SubmissionRefused(
+                f"The period {period} is over: its figures are final and take no more "
+                "submissions."
+            )
+
+    # Releases ------------------------------------------------------------------------
+
+    def release_due(self, now: datetime, noise: Callable[..., NoisySums],
+                    test_clock: bool = False) -> list[dict]:
+        """Release every period whose submission window has ended; each only once."""
+        made = []
+        for due in list(self.db["sums"].rows):
+            row = self.db["classes"].get(due["class_id"])
+            if now < periods.window_ends_at(row["period_kind"], due["period"]):
+                continue
+            release = self._release(row, due["period"], now, noise, test_clock)
+            if release:
+                made.append(release)
+        return made
+
+    def _release(self, row: dict, period: str, now: datetime,
+                 noise: Callable[..., NoisySums], test_clock: bool) -> dict | None:
+        with self._write() as db:
+            key = [row["id"], period]
+            found = list(db["sums"].rows_where("class_id = ? AND period = ?", key))
+            if not found:
+                return None  # another process released it a moment ago
+            sums = found[0]
+            release = {"class_id": row["id"], "period": period, "epsilon": row["epsilon"],
+                       "released_at": now.isoformat(timespec="seconds"),
+                       "test_clock": int(test_clock), "status": "not_enough"}
+            if sums["participants"] >= max(row["k"], MIN_K):
+                noisy = noise(sums["prompts"], sums["images"], row["clip_prompts"],
+                              row["clip_images"], row["epsilon"])
+                release.update(status="released", prompts=noisy.prompts, images=noisy.images,
+                               scale_prompts=noisy.scale_prompts,
+                               scale_images=noisy.scale_images,
+                               band=participant_band(sums["participants"]))
+            db["releases"].insert(release)
+            # The exact sums and who-submitted hashes are no longer needed: drop them.
+            db["sums"].delete(key)
+            db["submitted"].delete_where("class_id = ? AND period = ?", key)
+        return release
+
+    def releases(self, class_id: str) -> list[dict]:
+        return list(self.db["releases"].rows_where(
+            "class_id = ?", [class_id], order_by="period"))
+
+
+def parse_submission(body: object) -> Submission:
+    try:
+        return Submission.model_validate(body)
+    except ValidationError as error:
+        problem = error.errors()[0]
+        field = ".".join(str(part) for part in problem["loc"])
+        raise InvalidInput(f"The submission is malformed: {field}: {problem['msg']}.",
+                           field) from None
+
+
+def _check_bounds(submission: Submission, row: dict) -> None:
+    for field, bound in (("prompts", row["clip_prompts"]), ("images", row["clip_images"])):
+        value = getattr(submission, field)
+        if not 0 <= value <= bound:
+            raise InvalidInput(
+                f"{field} must be between 0 and {bound} for this class, not {value}.", field)

@@ -1,0 +1,159 @@
+"""`aifootprint aggregator ...`: run the class aggregator and manage its classes."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+
+import click
+
+from ..aggregator.config import load_aggregator_config
+from ..aggregator.privacy import MIN_K, add_noise
+from ..core.i18n import Catalog
+from ..model.formatting import format_co2, format_energy, format_number, format_water
+
+TEXT = Catalog("cli_aggregator")
+
+
+def aggregator_options(command):
+    """--home, --host, --port, --lang for the aggregator (its own files and port)."""
+
+    @click.option("--home", type=click.Path(file_okay=False), default=None,
+                  help="Keep the aggregator's files under this folder.")
+    @click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
+    @click.option("--port", type=int, default=None, help="Port (default 47480; 0: any free).")
+    @click.option("--lang", type=click.Choice(["nl", "en"]), default=None,
+                  help="Language of the output.")
+    @functools.wraps(command)
+    def wrapper(home, host, port, lang, **kwargs):
+        return command(config=load_aggregator_config(home, host, port, lang), **kwargs)
+
+    return wrapper
+
+
+def open_store(config):
+    # Imported here: the store needs sqlite-utils, which `aifootprint run` should not load.
+    from ..aggregator.store import AggregatorStore, load_secret, open_database
+
+    return AggregatorStore(open_database(config.db_path), load_secret(config.secret_path))
+
+
+@click.group()
+def aggregator():
+    """The class aggregator: anonymous, noisy class totals for a teacher.
+
+    \b
+    aifootprint aggregator serve --host 0.0.0.0 --port 8080
+    aifootprint aggregator create-class --name "3B" --max-students 30
+    aifootprint aggregator report --class ID --teacher-key KEY
+    """
+
+
+@aggregator.command(epilog="Example: aifootprint aggregator serve --host 10.0.0.5 --port 8080")
+@aggregator_options
+def serve(config):
+    """Run the aggregator (on a LAN, or behind an HTTPS reverse proxy). Logs no addresses."""
+    from ..aggregator.server import serve as serve_forever
+    from ..aggregator.server import setup_logging
+
+    setup_logging(config)
+    asyncio.run(serve_forever(config, announce=lambda line: click.echo(line)))
+
+
+@aggregator.command("create-class",
+                    epilog='Example: aifootprint aggregator create-class --name "3B" --k 5')
+@click.option("--name", required=True, help="The class name teachers and students see.")
+@click.option("--max-students", type=int, default=40, show_default=True)
+@click.option("--period", type=click.Choice(["week", "day"]), default="week", show_default=True)
+@click.option("--k", "k", type=int, default=MIN_K, show_default=True,
+              help=f"Release only with at least this many students (never below {MIN_K}).")
+@click.option("--epsilon", type=float, default=1.0, show_default=True,
+              help="Privacy budget per period (smaller: more noise, more privacy).")
+@click.option("--join-days", type=int, default=14, show_default=True,
+              help="Days the join code stays valid.")
+@click.option("--clip-prompts", type=int, default=None,
+              help="Most prompts one student counts per period (default 150/week, 30/day; "
+                   "at most 700/week, 100/day). Higher: more noise.")
+@click.option("--clip-images", type=int, default=None,
+              help="Most images one student counts per period (default 50/week, 10/day; "
+                   "at most 200/week, 30/day). Higher: more noise.")
+@click.option("--send-delay", "send_delay", type=int, default=None,
+              help="Students wait a random 0..this many seconds after a period closes.")
+@aggregator_options
+def create_class(config, name, max_students, period, k, epsilon, join_days, clip_prompts,
+                 clip_images, send_delay):
+    """Make a class; prints its join code (expiring) and the teacher key."""
+    from ..aggregator.store import ClassSettings
+
+    settings = ClassSettings(name, period, max_students, k, epsilon, join_days, clip_prompts,
+                             clip_images, send_delay)
+    store = open_store(config)
+    try:
+        made = store.create_class(settings, config.now())
+    finally:
+        store.close()
+    click.echo(TEXT("created", config.lang, name=name, class_id=made["class_id"],
+                    code=made["join_code"], expires=made["join_expires"],
+                    teacher_key=made["teacher_key"]))
+
+
+@aggregator.command(epilog="Example: aifootprint aggregator release --home /srv/aggregator")
+@aggregator_options
+def release(config):
+    """Release every period whose submission window has ended (the server also does this)."""
+    store = open_store(config)
+    try:
+        made = store.release_due(config.now(), add_noise, config.test_clock_file is not None)
+    finally:
+        store.close()
+    click.echo(TEXT("released", config.lang, count=len(made)))
+
+
+@aggregator.command(epilog="Example: aifootprint aggregator report --class ID --teacher-key KEY")
+@click.option("--class", "class_id", required=True, help="The class id create-class printed.")
+@click.option("--teacher-key", required=True, help="The teacher key create-class printed.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@aggregator_options
+def report(config, class_id, teacher_key, as_json):
+    """The class's released periods, with error bars and the report's class day."""
+    from ..aggregator.report import teacher_report
+
+    store = open_store(config)
+    try:
+        answer = teacher_report(store, config, class_id, teacher_key)
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps(answer, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_report(answer, config.lang))
+
+
+def render_report(answer: dict, lang: str) -> str:
+    lines = [f"{answer['class']['name']} ({answer['class']['id']})"]
+    for period in answer["periods"]:
+        if period["status"] != "released":
+            lines.append(TEXT("not_enough", lang, period=period["period"]))
+            continue
+        prompts, images = period["prompts_noisy"], period["images_noisy"]
+        energy = period["noise_range"]["energy_wh"]
+        lines.append(TEXT(
+            "period", lang, period=period["period"], band=period["participants"],
+            prompts=format_number(prompts["value"], lang, 0), pl=prompts["low"],
+            ph=prompts["high"], images=format_number(images["value"], lang, 0),
+            il=images["low"], ih=images["high"],
+            energy=format_energy(period["energy_wh"], lang),
+            el=format_energy(energy["low"], lang), eh=format_energy(energy["high"], lang),
+            co2=format_co2(period["co2_g"], lang), water=format_water(period["water_ml"], lang)))
+        lines.append("  " + "; ".join(e["text"][lang] for e in period["equivalents"]))
+    if not answer["periods"]:
+        lines.append(TEXT("none", lang))
+    else:
+        lines.append(TEXT("bars", lang))
+    hypothetical = answer["hypothetical"]
+    lines.append(TEXT("compare", lang, days=hypothetical["school_days"],
+                      energy=format_energy(hypothetical["energy_wh"], lang),
+                      co2=format_co2(hypothetical["co2_g"], lang),
+                      water=format_water(hypothetical["water_ml"], lang)))
+    return "\n".join(lines)

@@ -1,0 +1,103 @@
+"""`aifootprint class ...`: join, leave, status and preview of class sharing (opt-in)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import datetime
+
+import click
+
+from ..core.i18n import Catalog
+from ..daemon.services import sharing
+from . import common_options
+
+TEXT = Catalog("cli_class")
+
+JOIN_EXAMPLE = """
+\b
+Example:
+  aifootprint class join ABCDE-FGHJK --server https://aggregator.school.example
+"""
+
+
+@click.group("class")
+def class_group():
+    """Share anonymous, noisy totals with a class (off unless you join).
+
+    \b
+    aifootprint class join CODE --server URL
+    aifootprint class preview
+    aifootprint class leave
+    """
+
+
+def print_preview(preview: dict, lang: str) -> None:
+    note = "" if preview["closed"] else TEXT("so_far", lang)
+    click.echo(TEXT("preview_title", lang, period=preview["body"]["period"], note=note))
+    click.echo(json.dumps(preview["body"], indent=2))
+
+
+@class_group.command(epilog=JOIN_EXAMPLE)
+@click.argument("code")
+@click.option("--server", required=True, help="The aggregator's address (from the teacher).")
+@click.option("--yes", is_flag=True, help="Join without asking (after printing everything).")
+@common_options
+def join(config, code, server, yes):
+    """Join a class with the teacher's code, after an explanation and a preview."""
+    server = sharing.check_server(server)
+    info = asyncio.run(sharing.lookup_class(server, code))
+    now = datetime.now()
+    pseudonym = sharing.new_pseudonym()
+    candidate = sharing.membership_row(info, server, pseudonym, now)
+    click.echo(sharing.explanation(info, server, config.lang))
+    click.echo("")
+    print_preview(sharing.preview(candidate, set(), sharing.store_counts(config), now),
+                  config.lang)
+    if not yes and not click.confirm(TEXT("confirm", config.lang), default=False):
+        click.echo(TEXT("not_joined", config.lang))
+        return
+    member = asyncio.run(sharing.join(config, server, code, pseudonym, now))
+    click.echo(TEXT("joined", config.lang, name=member["name"]))
+
+
+@class_group.command(epilog="Example: aifootprint class leave")
+@common_options
+def leave(config):
+    """Stop sharing and delete the pseudonym from this computer."""
+    found = sharing.leave(config)
+    click.echo(TEXT("left" if found else "not_member", config.lang))
+
+
+@class_group.command(epilog="Example: aifootprint class status --json")
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+@common_options
+def status(config, as_json):
+    """Whether you share, with which class, and what was sent."""
+    answer = sharing.sharing_status(config)
+    if as_json:
+        click.echo(json.dumps(answer, indent=2))
+        return
+    if not answer["member"]:
+        click.echo(TEXT("not_member", config.lang))
+        return
+    lang, info = config.lang, answer["class"]
+    click.echo(TEXT("status", lang, name=info["name"], server=info["server"],
+                    period=sharing.TEXT(info["period"], lang)))
+    for period in answer["periods"]:
+        message = f" ({period['message']})" if period["message"] else ""
+        click.echo(TEXT("period_line", lang, period=period["period"],
+                        state=TEXT(period["state"], lang), message=message))
+
+
+@class_group.command(epilog="Example: aifootprint class preview")
+@common_options
+def preview(config):
+    """Exactly what the next submission would send."""
+    member = sharing.membership(config)
+    if member is None:
+        click.echo(TEXT("not_member", config.lang))
+        return
+    print_preview(sharing.preview(member, sharing.done_periods(config),
+                                    sharing.store_counts(config), datetime.now()),
+                  config.lang)

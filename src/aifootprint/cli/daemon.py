@@ -1,0 +1,163 @@
+"""`run`, `status`, `today`, `report` and `token`.
+
+How these commands reach the data (one rule for all): they read the SQLite file
+directly through store.py and the same report functions the API handlers call, so
+they work whether or not the daemon runs (WAL lets them read beside it). Only
+`status` talks to the daemon, over HTTP, to say whether it is alive.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+
+import click
+
+from ..core.errors import DaemonNotRunning
+from ..core.i18n import Catalog
+from ..daemon.client import get_json
+from ..daemon.instance import running_daemon
+from ..daemon.process import run_daemon
+from ..daemon.services.reports import days_report, parse_date, today_summary
+from ..daemon.store.events import Store
+from ..daemon.token import ensure_token
+from ..model.factors import load_factors
+from ..model.formatting import format_co2, format_energy, format_number, format_water
+from . import common_options
+
+TEXT = Catalog("cli")
+
+
+@click.command(epilog="\b\nExamples:\n  aifootprint run\n  aifootprint run --no-tray --port 47500")
+@click.option("--no-tray", is_flag=True, help="Run without the tray icon (headless).")
+@common_options
+def run(config, no_tray):
+    """Start the local daemon (127.0.0.1 only) and print the dashboard's address."""
+    from ..desktop import find_tray  # the desktop parts load only for `run`
+
+    run_daemon(config, find_tray=None if no_tray else find_tray, echo=click.echo)
+
+
+@click.command(epilog="\b\nExamples:\n  aifootprint status\n  aifootprint status --json")
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+@common_options
+def status(config, as_json):
+    """Is the daemon running, on which port, since when, and today's totals."""
+    state = running_daemon(config)
+    info = {"running": False}
+    if state:
+        try:
+            version = get_json(config, "/health")["version"]
+            info = {"running": True, **state, "version": version}
+        except DaemonNotRunning:
+            pass
+    with Store(config.db_path) as store:
+        today = today_summary(store, load_factors(config.factors_path), config)
+    if as_json:
+        click.echo(json.dumps({**info, "today": today}, indent=2, ensure_ascii=False))
+        return
+    lang = config.lang
+    if info["running"]:
+        click.echo(TEXT("status_running", lang, url=info["url"], pid=info["pid"],
+                        since=info["started_at"], version=info["version"]))
+    else:
+        click.echo(TEXT("status_stopped", lang))
+    click.echo(render_day(today, lang))
+
+
+@click.command(epilog="\b\nExamples:\n  aifootprint today\n  aifootprint today --json --lang nl")
+@click.option("--json", "as_json", is_flag=True, help="Print every figure as JSON.")
+@common_options
+def today(config, as_json):
+    """Today's footprint: prompts, images, Wh, g CO2, ml water, range and equivalents."""
+    with Store(config.db_path) as store:
+        summary = today_summary(store, load_factors(config.factors_path), config)
+    if as_json:
+        click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_day(summary, config.lang))
+
+
+@click.command(epilog="\b\nExamples:\n  aifootprint report --from 2025-03-01 --to 2025-03-31\n"
+                      "  aifootprint report --from 2025-03-01 --to 2025-03-07 --format csv")
+@click.option("--from", "first", required=True, help="First local day, YYYY-MM-DD.")
+@click.option("--to", "last", default=None, help="Last local day, YYYY-MM-DD (default today).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              help="table (default), json or csv.")
+@common_options
+def report(config, first, last, fmt):
+    """Per-day figures for a period of at most 366 days."""
+    first_day = parse_date(first, "--from")
+    last_day = parse_date(last, "--to") if last else date.today()
+    with Store(config.db_path) as store:
+        days = days_report(store, load_factors(config.factors_path), config, first_day, last_day)
+    if fmt == "json":
+        click.echo(json.dumps(days, indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        click.echo(render_csv(days), nl=False)
+    else:
+        click.echo(render_report(days, config.lang))
+
+
+@click.command(epilog="\b\nExample:\n  aifootprint token")
+@common_options
+def token(config):
+    """Print the token the browser extension needs (created on first use)."""
+    click.echo(ensure_token(config.token_path))
+
+
+def render_day(summary: dict, lang: str) -> str:
+    rng = summary["range"]
+    lines = [TEXT("day", lang, date=summary["date"], profile=summary["profile"],
+                  location=summary["location"])]
+    lines.append(f"  {TEXT('prompts', lang)}: {format_number(summary['prompts'], lang, 0)}   "
+                 f"{TEXT('images', lang)}: {format_number(summary['images'], lang, 0)}")
+    for key, metric, fmt in (("energy", "energy_wh", format_energy), ("co2", "co2_g", format_co2),
+                             ("water", "water_ml", format_water)):
+        lines.append(f"  {TEXT(key, lang)}: {fmt(summary[metric], lang)}   "
+                     f"({TEXT('range', lang)} {fmt(rng[metric]['low'], lang)} – "
+                     f"{fmt(rng[metric]['high'], lang)})")
+    lines.append(f"  {TEXT('like', lang)}: "
+                 + "; ".join(e["text"][lang] for e in summary["equivalents"]))
+    if summary["sites"]:
+        lines.append(f"{TEXT('per_site', lang)}:")
+        lines += [f"  {site['name']}: {format_number(site['prompts'], lang, 0)} "
+                  f"{TEXT('prompts', lang)}, {format_number(site['images'], lang, 0)} "
+                  f"{TEXT('images', lang)}, {format_energy(site['energy_wh'], lang)}"
+                  for site in summary["sites"]]
+    lines.append(TEXT("scope", lang))
+    return "\n".join(lines)
+
+
+def render_report(days: list[dict], lang: str) -> str:
+    header = [TEXT(k, lang) for k in ("date", "prompts", "images", "energy", "co2", "water")]
+    rows = [header] + [_report_row(day["date"], day, lang) for day in days]
+    totals = {key: sum(day[key] for day in days)
+              for key in ("prompts", "images", "energy_wh", "co2_g", "water_ml")}
+    rows.append(_report_row(TEXT("total", lang), totals, lang))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    return "\n".join(
+        "  ".join([row[0].ljust(widths[0])]
+                  + [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)])
+        for row in rows
+    )
+
+
+def _report_row(label: str, figures: dict, lang: str) -> list[str]:
+    return [label, format_number(figures["prompts"], lang, 0),
+            format_number(figures["images"], lang, 0), format_energy(figures["energy_wh"], lang),
+            format_co2(figures["co2_g"], lang), format_water(figures["water_ml"], lang)]
+
+
+def render_csv(days: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    metrics = ("energy_wh", "co2_g", "water_ml")
+    writer.writerow(["date", "prompts", "images", *metrics,
+                     *(f"{m}_{end}" for m in metrics for end in ("low", "high"))])
+    for day in days:
+        writer.writerow([day["date"], day["prompts"], day["images"], *(day[m] for m in metrics),
+                         *(day["range"][m][end] for m in metrics for end in ("low", "high"))])
+    return out.getvalue()

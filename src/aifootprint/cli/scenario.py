@@ -1,0 +1,95 @@
+"""`aifootprint scenario`: the report's school day, as tables or JSON."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from ..core.i18n import Catalog
+from ..model.factors import load_factors
+from ..model.formatting import format_co2, format_energy, format_number, format_water
+from ..model.scenario import SCALES, load_inputs, run_scenario
+from . import common_options
+
+TEXT = Catalog("cli_scenario")
+
+EXAMPLE = """
+\b
+Examples:
+  aifootprint scenario --lang nl
+  aifootprint scenario --json
+  aifootprint scenario --file my-school.json
+\b
+A FILE changes any input, for example:
+  {"students_per_class": 28, "vo": {"images_per_student": 2,
+   "prompts_per_student": 10, "teacher_prompts": 10}, "location": "FR"}
+"""
+
+
+@click.command(epilog=EXAMPLE)
+@click.option("--json", "as_json", is_flag=True, help="Print every figure as JSON.")
+@click.option("--file", "file", type=click.Path(dir_okay=False), default=None,
+              help="A JSON file that changes any input of the scenario.")
+@common_options
+def scenario(config, as_json, file):
+    """The report's school day for vo and po: a class, a year, a school, the country."""
+    table = load_factors(config.factors_path)
+    inputs = load_inputs(file)
+    if config.profile and not inputs.profile:
+        inputs = inputs.model_copy(update={"profile": config.profile})
+    if config.location and not inputs.location:
+        inputs = inputs.model_copy(update={"location": config.location})
+    result = run_scenario(table, inputs)
+    if as_json:
+        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_tables(result, config.lang))
+
+
+def render_tables(result: dict, lang: str) -> str:
+    inputs = result["inputs"]
+    lines = [TEXT("title", lang, profile=inputs["profile"], location=inputs["location"]), ""]
+    for level in ("vo", "po"):
+        lines.append(TEXT(level, lang, n=format_number(inputs["students_per_class"], lang)))
+        lines += _level_table(result["levels"][level], lang)
+        lines.append("")
+    lines.append(TEXT("scope", lang, days=format_number(inputs["school_days_per_year"], lang)))
+    for note in result["notes"]:
+        lines.append(f"{TEXT('note', lang)}: {note[lang]}")
+    return "\n".join(lines)
+
+
+def _level_table(level: dict, lang: str) -> list[str]:
+    headers = TEXT("header", lang).split("|")
+    rows = [["", *headers]]
+    extra: dict[int, list[str]] = {}
+    for scale in SCALES:
+        figures = level[scale]
+        rng = figures["range"]
+        rows.append([
+            TEXT(scale, lang),
+            format_number(figures["prompts"], lang, 0),
+            format_number(figures["images"], lang, 0),
+            format_energy(figures["energy_wh"], lang),
+            format_co2(figures["co2_g"], lang),
+            format_water(figures["water_ml"], lang),
+        ])
+        rows.append([
+            TEXT("range", lang), "", "",
+            f"{format_energy(rng['energy_wh']['low'], lang)} – "
+            f"{format_energy(rng['energy_wh']['high'], lang)}",
+            f"{format_co2(rng['co2_g']['low'], lang)} – {format_co2(rng['co2_g']['high'], lang)}",
+            f"{format_water(rng['water_ml']['low'], lang)} – "
+            f"{format_water(rng['water_ml']['high'], lang)}",
+        ])
+        extra[len(rows)] = [e["text"][lang] for e in figures["equivalents"]]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    out = []
+    for number, row in enumerate(rows, start=1):
+        numbers = zip(row[1:], widths[1:], strict=True)
+        cells = [row[0].ljust(widths[0])] + [cell.rjust(width) for cell, width in numbers]
+        out.append("  ".join(cells).rstrip())
+        if number in extra:
+            out.append(f"{TEXT('like', lang)}: {'; '.join(extra[number])}")
+    return out

@@ -1,0 +1,65 @@
+"""HTTP pieces both servers use (the daemon and the class server): one JSON error shape,
+the JSON body reader, and the headers of pages that must never be framed."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from aiohttp import web
+
+from .errors import FootprintError, MalformedBody
+
+log = logging.getLogger("aifootprint")
+
+PAGE_HEADERS = {
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "frame-ancestors 'none'",
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+def error_middleware(max_body_bytes: int, server: str):
+    """Every error becomes {"error": {"message", "field"}} with its status."""
+
+    @web.middleware
+    async def errors_as_json(request: web.Request, handler):
+        try:
+            return await handler(request)
+        except FootprintError as error:
+            return error_response(error.status, str(error), getattr(error, "field", ""))
+        except web.HTTPRequestEntityTooLarge:
+            return error_response(413, f"The body is larger than {max_body_bytes} bytes.")
+        except web.HTTPException as error:
+            if error.status < 400:
+                raise
+            return error_response(error.status, error.reason + ".")
+        except Exception:
+            log.exception("unexpected error on %s %s", request.method, request.path)
+            return error_response(500, f"Something went wrong inside {server}; see its log.")
+
+    return errors_as_json
+
+
+def error_response(status: int, message: str, field: str = "") -> web.Response:
+    response = web.json_response({"error": {"message": message, "field": field}}, status=status)
+    if status == 503:
+        response.headers["Retry-After"] = "1"
+    return response
+
+
+async def read_json(request: web.Request) -> object:
+    try:
+        return json.loads(await request.read())
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise MalformedBody("The body is not valid JSON.") from None
+    except RecursionError:
+        raise MalformedBody("The body's JSON is nested too deeply.") from None
+
+
+def page_headers(response: web.StreamResponse) -> web.StreamResponse:
+    """The headers of pages that are never framed (the daemon's pages, the teacher page)."""
+    response.headers.update(PAGE_HEADERS)
+    return response

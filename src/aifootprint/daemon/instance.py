@@ -1,0 +1,78 @@
+"""One daemon per home: an exclusive lock, and the state file that says where it listens.
+
+The CLI (`status`, a second `run`) and the tray read `daemon.json` to find the running
+daemon; the lock decides whether one runs at all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ..core.errors import ConfigError
+from .config import Config
+
+
+class InstanceLock:
+    """An exclusive SQLite lock on config.lock_path, held for the daemon's whole life.
+
+    SQLite's file locking works alike on Linux, macOS and Windows (fcntl alone would
+    not run on Windows), and the OS drops the lock when the process dies, even by
+    kill -9, so a stale lock file never blocks the next start. The file stays empty.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._conn: sqlite3.Connection | None = None
+
+    def acquire(self) -> bool:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, timeout=0, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode = MEMORY")  # nothing is written: no journal file
+            conn.execute("BEGIN EXCLUSIVE")
+        except sqlite3.DatabaseError as error:
+            conn.close()
+            if error.sqlite_errorname == "SQLITE_BUSY":  # another daemon holds it
+                return False
+            raise ConfigError(f"The lock file {self.path} cannot be used: {error}; delete it "
+                              "if AI Footprint is not running.") from None
+        self._conn = conn
+        return True
+
+    def release(self) -> None:
+        if self._conn:
+            self._conn.close()  # ends the transaction and with it the lock
+            self._conn = None
+
+
+def state_path(config: Config) -> Path:
+    return config.data_dir / "daemon.json"
+
+
+def write_state(config: Config, port: int) -> dict:
+    state = {"port": port, "pid": os.getpid(), "url": f"http://127.0.0.1:{port}",
+             "started_at": datetime.now(UTC).isoformat(timespec="seconds")}
+    path = state_path(config)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(state), encoding="utf-8")
+    temporary.replace(path)
+    return state
+
+
+def running_daemon(config: Config) -> dict | None:
+    """The running daemon's state (port, pid, url, started_at), or None if none runs.
+
+    {} when a daemon holds the lock but has not written its state yet.
+    """
+    probe = InstanceLock(config.lock_path)
+    if probe.acquire():
+        probe.release()
+        return None
+    try:
+        return json.loads(state_path(config).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}

@@ -1,0 +1,166 @@
+"""The daemon process: one per home, the server in a worker thread, logs, signals.
+
+The aiohttp server runs in a worker thread with its own event loop (`start_server_thread`)
+because the tray icon (pystray) needs the main thread. The main thread holds the
+instance lock, handles SIGTERM and Ctrl+C, and either runs the tray or just waits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from logging.handlers import RotatingFileHandler
+
+from aiohttp import web
+
+from ..core.errors import ConfigError
+from ..core.i18n import Catalog
+from .config import Config
+from .instance import InstanceLock, running_daemon, state_path, write_state
+from .server.app import create_app
+
+log = logging.getLogger("aifootprint")
+
+TEXT = Catalog("daemon")
+
+
+# -- the server in a worker thread
+
+
+@dataclass
+class ServerHandle:
+    """A running server: `port`, `url`; `stop()` from any thread; `stopped` is set at the end."""
+
+    config: Config
+    port: int = 0
+    started: threading.Event = field(default_factory=threading.Event)
+    stopped: threading.Event = field(default_factory=threading.Event)
+    error: BaseException | None = None
+    _loop: asyncio.AbstractEventLoop | None = None
+    _stop: asyncio.Event | None = None
+    _thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def request_stop(self) -> None:
+        """Ask the server to stop, without waiting (safe in a signal handler)."""
+        if self._loop and self._stop and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._stop.set)
+
+    def stop(self, timeout: float = 10) -> None:
+        self.request_stop()
+        if self._thread and self._thread is not threading.current_thread():
+            self._thread.join(timeout)
+
+    def wait(self) -> None:
+        self.stopped.wait()
+
+
+def start_server_thread(config: Config) -> ServerHandle:
+    """Start the daemon's server on 127.0.0.1 in a worker thread; returns once it listens."""
+    handle = ServerHandle(config)
+    handle._thread = threading.Thread(
+        target=_run_loop, args=(handle,), name="aifootprint-server", daemon=True
+    )
+    handle._thread.start()
+    handle.started.wait()
+    if handle.error:
+        handle._thread.join()
+        raise handle.error
+    return handle
+
+
+def _run_loop(handle: ServerHandle) -> None:
+    try:
+        asyncio.run(_serve(handle))
+    except BaseException as error:  # reported to the starting thread
+        handle.error = error
+    finally:
+        handle.started.set()
+        handle.stopped.set()
+
+
+async def _serve(handle: ServerHandle) -> None:
+    config = handle.config
+    handle._loop = asyncio.get_running_loop()
+    handle._stop = asyncio.Event()
+    # No access log: it would hold client addresses and URLs.
+    runner = web.AppRunner(create_app(config), access_log=None, handle_signals=False)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, "127.0.0.1", config.port, backlog=1024)
+        try:
+            await site.start()
+        except OSError:
+            raise ConfigError(TEXT("port_in_use", config.lang, port=config.port)) from None
+        handle.port = runner.addresses[0][1]
+        log.info("listening on 127.0.0.1:%s", handle.port)
+        handle.started.set()
+        await handle._stop.wait()
+    finally:
+        await runner.cleanup()
+        log.info("stopped")
+
+
+# -- the process
+
+
+def setup_logging(config: Config) -> None:
+    """Rotating log in config.log_dir: what the daemon did, never prompt text or tokens."""
+    config.log_dir.mkdir(parents=True, exist_ok=True)
+    handler = RotatingFileHandler(
+        config.log_dir / "daemon.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    for name, level in (("aifootprint", logging.INFO), ("aiohttp", logging.WARNING)):
+        logger = logging.getLogger(name)
+        logger.setLevel(level)
+        logger.addHandler(handler)
+
+
+TrayFinder = Callable[[Config], tuple[Callable | None, str]]
+
+
+def run_daemon(config: Config, find_tray: TrayFinder | None = None,
+               echo: Callable[[str], None] = print) -> None:
+    """`aifootprint run`: serve until SIGTERM, Ctrl+C or the tray's Quit.
+
+    `find_tray` (desktop.find_tray) gives the tray's runner, or None and why not; without
+    it (--no-tray) the daemon runs headless.
+    """
+    lock = InstanceLock(config.lock_path)
+    if not lock.acquire():
+        state = running_daemon(config) or {}
+        if "url" in state:
+            echo(TEXT("already", config.lang, url=state["url"], pid=state["pid"],
+                      since=state["started_at"]))
+        else:
+            echo(TEXT("starting", config.lang))
+        return
+    try:
+        setup_logging(config)
+        handle = start_server_thread(config)
+        try:
+            write_state(config, handle.port)
+            echo(TEXT("running", config.lang, url=f"{handle.url}/"))
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(signum, lambda *_: handle.request_stop())
+            run_tray, reason = (find_tray(config) if find_tray
+                                else (None, TEXT("no_tray_flag", config.lang)))
+            if run_tray:
+                run_tray(config, handle)  # blocks until Quit or handle.stopped
+            else:
+                echo(TEXT("headless", config.lang, reason=reason))
+                handle.wait()
+        finally:
+            handle.stop()
+            state_path(config).unlink(missing_ok=True)
+        echo(TEXT("stopped", config.lang))
+    finally:
+        lock.release()

@@ -1,0 +1,134 @@
+"""HTTP handlers of /api/v1 and /pair: parse the request, call one plain function, answer.
+
+No SQL here and no HTTP errors raised: errors.py exceptions become the JSON error
+shape in core/web.py's error middleware.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime
+
+from aiohttp import web
+
+from ... import __version__
+from ...core.web import page_headers, read_json
+from ...model.events import event_row, parse_batch
+from ..services.recording import add_events_unless_paused
+from ..services.reports import (
+    days_report_texts,
+    factors_in_force,
+    parse_date,
+    parse_period,
+    today_summary,
+)
+from ..services.settings import in_force, parse_settings
+from ..store.events import Store
+from .keys import CONFIG, FACTORS, STORE, TOKEN
+from .openapi import openapi_description
+from .pairing import render_pair_page
+from .security import local_port
+
+JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
+CHUNK_CHARS = 64 * 1024  # below glibc's first mmap threshold (128 KiB): see json_array
+
+
+async def json_array(texts: list[str]) -> AsyncIterator[bytes]:
+    """A JSON array of JSON texts, sent in pieces of about CHUNK_CHARS.
+
+    A year's report is about 1.3 MB. Built as one buffer per request it raised glibc's
+    mmap threshold, so such buffers then came from (and fragmented) the thread's heap:
+    the daemon stayed ~5 MB larger after answering a few of them.
+    """
+    piece, size = ["["], 0
+    for index, text in enumerate(texts):
+        if index:
+            piece.append(", ")
+        piece.append(text)
+        size += len(text)
+        if size >= CHUNK_CHARS:
+            yield "".join(piece).encode()
+            piece, size = [], 0
+    piece.append("]")
+    yield "".join(piece).encode()
+
+
+def choice(request: web.Request) -> tuple[str | None, str | None]:
+    """The dashboard's profile/location override, if any."""
+    return request.query.get("profile") or None, request.query.get("location") or None
+
+
+async def health(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok", "version": __version__})
+
+
+async def post_events(request: web.Request) -> web.Response:
+    events = parse_batch(await read_json(request))
+    received_at = datetime.now(UTC).isoformat(timespec="seconds")
+    rows = [event_row(event, received_at) for event in events]
+    return web.json_response(await request.app[STORE].write(add_events_unless_paused, rows))
+
+
+async def summary(request: web.Request) -> web.Response:
+    day = parse_date(request.query["date"], "date") if "date" in request.query else date.today()
+    app = request.app
+    result = await app[STORE].read(
+        today_summary, app[FACTORS], app[CONFIG], day, *choice(request)
+    )
+    return web.json_response(result)
+
+
+async def days(request: web.Request) -> web.Response:
+    first, last = parse_period(request.query.get("from"), request.query.get("to"))
+    app = request.app
+    texts = await app[STORE].read(
+        days_report_texts, app[FACTORS], app[CONFIG], first, last, *choice(request)
+    )
+    return web.Response(body=json_array(texts), headers=JSON_HEADERS)
+
+
+async def factors(request: web.Request) -> web.Response:
+    app = request.app
+    result = await app[STORE].read(factors_in_force, app[FACTORS], app[CONFIG], *choice(request))
+    return web.json_response(result)
+
+
+def settings_view(stored: dict, request: web.Request) -> dict:
+    """Every setting with the value in force (stored, else the config's or a default)."""
+    config, table = request.app[CONFIG], request.app[FACTORS]
+    profile, location = in_force(table, config, stored)
+    return {
+        "profile": profile,
+        "location": location,
+        "lang": stored.get("lang") or config.lang,
+        "role": stored.get("role"),
+        "paused": bool(stored.get("paused")),
+        "label": stored.get("label"),
+    }
+
+
+async def get_settings(request: web.Request) -> web.Response:
+    stored = await request.app[STORE].read(Store.get_settings)
+    return web.json_response(settings_view(stored, request))
+
+
+async def put_settings(request: web.Request) -> web.Response:
+    values = parse_settings(await read_json(request), request.app[FACTORS])
+    store = request.app[STORE]
+    await store.write(Store.put_settings, values)
+    return web.json_response(settings_view(await store.read(Store.get_settings), request))
+
+
+async def openapi(request: web.Request) -> web.Response:
+    return web.json_response(openapi_description())
+
+
+async def pair(request: web.Request) -> web.Response:
+    stored = await request.app[STORE].read(Store.get_settings)
+    lang = request.query.get("lang") or stored.get("lang") or request.app[CONFIG].lang
+    html = render_pair_page(
+        f"http://127.0.0.1:{local_port(request)}",
+        request.app[TOKEN],
+        lang if lang in ("nl", "en") else "en",
+    )
+    return page_headers(web.Response(text=html, content_type="text/html"))

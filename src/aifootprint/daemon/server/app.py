@@ -1,0 +1,55 @@
+"""The daemon's aiohttp application: `create_app(config)`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from ...model.events import MAX_BODY_BYTES
+from ...model.factors import load_factors
+from ...model.footprint import Counts
+from ..config import Config
+from ..services.sharing import share_forever
+from ..store.events import AsyncStore, Store
+from ..token import ensure_token
+from .keys import CONFIG, FACTORS, STORE, TOKEN
+from .routes import setup_routes
+from .security import middlewares
+
+
+def create_app(config: Config) -> web.Application:
+    """Build the app; the database opens (and migrates) when the app starts."""
+    token = ensure_token(config.token_path)
+    app = web.Application(middlewares=middlewares(token), client_max_size=MAX_BODY_BYTES)
+    app[CONFIG] = config
+    app[TOKEN] = token
+    app[FACTORS] = load_factors(config.factors_path)
+    app.cleanup_ctx.append(open_store)
+    app.cleanup_ctx.append(class_sharing)
+    setup_routes(app)
+    return app
+
+
+async def open_store(app: web.Application) -> AsyncIterator[None]:
+    store = AsyncStore(app[CONFIG].db_path)
+    await store.open()
+    app[STORE] = store
+    yield
+    store.close()
+
+
+async def class_sharing(app: web.Application) -> AsyncIterator[None]:
+    """Sends the student's due class submissions while the daemon runs."""
+    store = app[STORE]
+
+    async def counts_for(days: list) -> Counts:
+        return await store.read(Store.counts_between, days[0], days[-1])
+
+    task = asyncio.create_task(share_forever(app[CONFIG], counts_for))
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

@@ -1,0 +1,131 @@
+"""Who may talk to the daemon: its middlewares (the token itself is in daemon/token.py).
+
+Threats: a web page in the user's browser (cross-site requests, DNS rebinding, framing
+the /pair page) and other programs guessing at the API. Defences, outermost first:
+errors -> Host allowlist -> Origin rule -> token on /api/v1 -> JSON-only, bounded bodies.
+"""
+
+from __future__ import annotations
+
+import hmac
+
+from aiohttp import web
+
+from ...core.errors import (
+    BodyTooLarge,
+    Forbidden,
+    Unauthorized,
+    UnsupportedMediaType,
+)
+from ...core.web import error_middleware
+from ...model.events import MAX_BODY_BYTES
+from ..token import MIN_TOKEN_CHARS
+
+API_PREFIX = "/api/v1"
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+EXTENSION_SCHEMES = ("chrome-extension://", "moz-extension://")
+
+
+def token_matches(header: str, token: str) -> bool:
+    if len(token) < MIN_TOKEN_CHARS:
+        return False
+    scheme, _, given = header.partition(" ")
+    matches = hmac.compare_digest(given.strip().encode(), token.encode())
+    return scheme.lower() == "bearer" and matches
+
+
+# -- the rules, as plain functions of the request
+
+
+def local_port(request: web.Request) -> int | None:
+    sockname = request.transport.get_extra_info("sockname") if request.transport else None
+    return sockname[1] if sockname else None
+
+
+def own_origins(port: int | None) -> set[str]:
+    return {f"http://{name}:{port}" for name in LOOPBACK_NAMES}
+
+
+def host_allowed(host: str | None, port: int | None) -> bool:
+    """Only loopback names with our port: a rebound DNS name (evil.example) is refused."""
+    return bool(host) and host.lower() in {f"{name}:{port}" for name in LOOPBACK_NAMES}
+
+
+def origin_allowed(origin: str | None, port: int | None) -> bool:
+    """No Origin (CLI, tray), our own pages, or a browser extension; never a web page."""
+    if origin is None:
+        return True
+    return origin in own_origins(port) or origin.startswith(EXTENSION_SCHEMES)
+
+
+def needs_token(request: web.Request) -> bool:
+    if not request.path.startswith(API_PREFIX):
+        return False
+    return not (request.method in ("GET", "HEAD") and request.path == f"{API_PREFIX}/health")
+
+
+# -- middlewares
+
+
+@web.middleware
+async def host_middleware(request: web.Request, handler):
+    if not host_allowed(request.headers.get("Host"), local_port(request)):
+        raise Forbidden("This host name is not allowed; use 127.0.0.1 or localhost.")
+    return await handler(request)
+
+
+@web.middleware
+async def origin_middleware(request: web.Request, handler):
+    origin = request.headers.get("Origin")
+    if not origin_allowed(origin, local_port(request)):
+        raise Forbidden("Requests from web pages are not allowed.")
+    if request.method == "OPTIONS" and origin:  # an extension's CORS preflight
+        return web.Response(status=204, headers=cors_headers(origin))
+    response = await handler(request)
+    if origin and origin.startswith(EXTENSION_SCHEMES):
+        response.headers.update(cors_headers(origin))
+    return response
+
+
+def cors_headers(origin: str) -> dict[str, str]:
+    return {
+        "Access-Control-Allow-Origin": origin,
+        "Access-Control-Allow-Methods": "GET, POST, PUT",
+        "Access-Control-Allow-Headers": "Authorization, Content-Type",
+        "Vary": "Origin",
+    }
+
+
+def token_middleware(token: str):
+    @web.middleware
+    async def check_token(request: web.Request, handler):
+        if needs_token(request) and not token_matches(
+            request.headers.get("Authorization", ""), token
+        ):
+            raise Unauthorized("A valid token is needed; `aifootprint token` prints it.")
+        return await handler(request)
+
+    return check_token
+
+
+@web.middleware
+async def body_middleware(request: web.Request, handler):
+    """Bodies only as JSON and at most MAX_BODY_BYTES (aiohttp enforces the read limit)."""
+    if request.body_exists or request.method in ("POST", "PUT", "PATCH"):
+        if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+            raise BodyTooLarge(f"The body is larger than {MAX_BODY_BYTES} bytes.")
+        if request.content_type != "application/json":
+            raise UnsupportedMediaType("The body must be JSON (Content-Type: application/json).")
+    return await handler(request)
+
+
+def middlewares(token: str) -> list:
+    return [
+        error_middleware(MAX_BODY_BYTES, "the daemon"),
+        host_middleware,
+        origin_middleware,
+        token_middleware(token),
+        body_middleware,
+    ]
+
+

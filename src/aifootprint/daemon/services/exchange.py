@@ -1,0 +1,110 @@
+"""Export and import: the user's events as JSON or CSV, and back.
+
+An export holds the raw events (never impacts). Import validates the WHOLE file with
+the same Event model as the API before storing anything, then stores it in one
+transaction: a malformed file changes nothing; events already present are skipped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+from pydantic import ValidationError
+
+from ...core.errors import InvalidInput
+from ...model.events import Event, event_row, invalid_input
+from ..store.events import EVENT_COLUMNS, Store
+
+FORMAT_NAME = "aifootprint-export"
+FORMAT_VERSION = 1
+
+
+def export_json(events: Iterable[dict], out: TextIO) -> int:
+    """Write {"format", "version", "exported_at", "events": [...]}, one event a line."""
+    out.write(json.dumps({"format": FORMAT_NAME, "version": FORMAT_VERSION,
+                          "exported_at": datetime.now(UTC).isoformat(timespec="seconds")})[:-1])
+    out.write(', "events": [')
+    written = 0
+    for event in events:
+        out.write(("," if written else "") + "\n" + json.dumps(event, ensure_ascii=False))
+        written += 1
+    out.write("\n]}\n")
+    return written
+
+
+def export_csv(events: Iterable[dict], out: TextIO) -> int:
+    writer = csv.DictWriter(out, fieldnames=EVENT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    written = 0
+    for event in events:
+        writer.writerow({**event, "regenerated": "true" if event["regenerated"] else "false"})
+        written += 1
+    return written
+
+
+def read_export(path: Path) -> list[dict]:
+    """Every event of an export file as a stored row; InvalidInput if anything is wrong."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InvalidInput(f"The file {path} cannot be read: {error}.") from None
+    items = _json_items(text, path) if text.lstrip().startswith("{") else _csv_items(text)
+    now = datetime.now(UTC)
+    rows = []
+    for index, item in enumerate(items):
+        try:
+            event = Event.model_validate(item)
+        except ValidationError as error:
+            problem = invalid_input(error, ("events", index))
+            raise InvalidInput(f"The file {path} is not a valid export: {problem}",
+                               problem.field) from None
+        rows.append(event_row(event, _received_at(item, now)))
+    return rows
+
+
+def import_file(store: Store, path: Path) -> tuple[int, int]:
+    """(imported, duplicates skipped) after storing a whole export in one transaction."""
+    return store.add_events(read_export(path))
+
+
+def _json_items(text: str, path: Path) -> list:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InvalidInput(f"The file {path} is not valid JSON: {error}.") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
+        raise InvalidInput(f"The file {path} is not an AI Footprint export.")
+    if not isinstance(data.get("events"), list):
+        raise InvalidInput(f"The file {path} has no list of events.", "events")
+    return data["events"]
+
+
+def _csv_items(text: str) -> Iterator[dict]:
+    reader = csv.DictReader(io.StringIO(text))
+    if reader.fieldnames is None or not {"id", "ts", "site", "kind", "count"} <= set(
+        reader.fieldnames
+    ):
+        raise InvalidInput("The file is neither a JSON nor a CSV export of AI Footprint.")
+    for row in reader:
+        yield {
+            **row,
+            "count": int(row["count"]) if (row.get("count") or "").isdigit() else row["count"],
+            "model": row.get("model") or None,
+            "label": row.get("label") or None,
+            "regenerated": (row.get("regenerated") or "false").lower() in ("true", "1"),
+        }
+
+
+def _received_at(item: object, default: datetime) -> datetime:
+    """Keep the original receipt time of an exported event, so an export round-trips."""
+    value = item.get("received_at") if isinstance(item, dict) else None
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else default
+    except ValueError:
+        return default

@@ -1,0 +1,68 @@
+"""Daemon-side settings (stored in the database) and the profile/location in force.
+
+Precedence for the factors used in a summary: a query override (the dashboard's
+selector), then the stored settings, then the config file, then the table's default.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationError
+
+from ...core.errors import InvalidInput
+from ...model.events import MAX_TEXT, invalid_input
+from ...model.factors import FactorTable
+from ..config import Config
+
+
+class Settings(BaseModel):
+    """Every field optional: a PUT changes only the fields it names."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    profile: StrictStr | None = None
+    location: StrictStr | None = None
+    lang: Literal["nl", "en"] | None = None
+    role: Literal["student", "teacher"] | None = None
+    paused: StrictBool | None = None
+    label: StrictStr | None = Field(default=None, max_length=MAX_TEXT)
+
+
+def parse_settings(body: object, table: FactorTable) -> dict:
+    """The fields a PUT sets (None clears a field), checked against the factor table."""
+    try:
+        settings = Settings.model_validate(body)
+    except ValidationError as error:
+        raise invalid_input(error) from None
+    values = settings.model_dump(include=settings.model_fields_set)
+    check_choice(table, values.get("profile"), values.get("location"))
+    return values
+
+
+def check_choice(table: FactorTable, profile: str | None, location: str | None) -> None:
+    """InvalidInput naming the field when a profile or location is not in the table."""
+    if profile is not None and profile not in table.profiles:
+        raise InvalidInput(
+            f"Unknown profile {profile!r}; choose one of: {', '.join(table.profiles)}.",
+            field="profile",
+        )
+    if location is not None and location.upper() not in table.locations:
+        raise InvalidInput(
+            f"Unknown location {location!r}; choose one of: {', '.join(table.locations)}.",
+            field="location",
+        )
+
+
+def in_force(
+    table: FactorTable,
+    config: Config,
+    stored: dict,
+    profile: str | None = None,
+    location: str | None = None,
+) -> tuple[str, str]:
+    """The (profile, location) names a summary uses, by the precedence above."""
+    check_choice(table, profile, location)
+    profile = profile or stored.get("profile") or config.profile or table.defaults.profile
+    location = location or stored.get("location") or config.location or table.defaults.location
+    return profile, location.upper()

@@ -1,0 +1,1 @@
+"""The daemon's databases: SQL and numbered migrations, nothing else."""
