@@ -29,6 +29,8 @@ fi
 
 echo "Lint"
 python3 -m ruff check .
+echo "JavaScript lint"
+npx --no-install eslint .
 if [ -d tests/extension ]; then
   echo "Extension unit tests"
   node --test tests/extension/
