@@ -31,6 +31,8 @@ echo "Lint"
 python3 -m ruff check .
 echo "Architecture (import contracts in pyproject.toml)"
 PYTHONPATH=src lint-imports
+echo "JavaScript lint"
+npx --no-install eslint .
 if [ -d tests/extension ]; then
   echo "Extension unit tests"
   node --test tests/extension/

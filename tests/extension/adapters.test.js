@@ -28,6 +28,7 @@ function withoutDuplicates(adapter, events, seen) {
   });
 }
 
+// eslint-disable-next-line no-unused-vars -- dedupe is taken out so the rest can be compared
 const strip = (events) => events.map(({ dedupe, ...event }) => event);
 
 for (const adapter of ADAPTERS) {

@@ -30,6 +30,7 @@ try {
   await new Promise((resolve) => setTimeout(resolve, 1000)); // rules reach the MAIN world
   await chat.evaluate('send()');
   await waitFor(chat, '#out');
+  // eslint-disable-next-line no-undef -- the callback runs in the page, where document exists
   await chat.waitForFunction(() => document.getElementById('out').textContent.startsWith('done'), { timeout: 10000 });
   console.log('sent');
   // Gemini's XHR and Copilot's WebSocket through Firefox's own objects.
@@ -38,10 +39,12 @@ try {
     await page.goto(`https://${host}:${sitePort}/`);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     await page.evaluate(call);
+    // eslint-disable-next-line no-undef -- the callback runs in the page, where document exists
     await page.waitForFunction((text) => document.getElementById('out').textContent === text, { timeout: 10000 }, done);
   }
   // A fetch from an about:blank frame is not wrapped: only the webRequest backup sees it.
   await chat.evaluate('sendFromFrame()');
+  // eslint-disable-next-line no-undef -- the callback runs in the page, where document exists
   await chat.waitForFunction(() => document.getElementById('out').textContent === 'frame done', { timeout: 10000 });
   // Long enough for an unclaimed webRequest backup to be counted (it must not be).
   await new Promise((resolve) => setTimeout(resolve, Number(process.env.SETTLE_MS || 24000)));
