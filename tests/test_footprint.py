@@ -82,7 +82,8 @@ def _texts(factors, counts, lang):
 
 
 def test_po_teacher_day_equivalents_match_the_report(factors):
-    # 10 prompts: 3 iPhone charges, 67 m by car, a small glass of water (brief.md)
+    # 10 prompts: 3 iPhone charges, 67 m by car, a small glass of water, as the report
+    # 'De milieu-impact van generatieve AI in het po en vo' (2024) prints
     assert _texts(factors, Counts(prompts=10), "en") == [
         "3.1 phone charges", "67 m by petrol car", "1 small glass of water"]
     assert _texts(factors, Counts(prompts=10), "nl") == [

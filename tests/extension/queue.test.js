@@ -17,7 +17,7 @@ function memoryStorage() {
   };
 }
 
-// A daemon that stores events by id, answers like contract.md, and can be switched off.
+// A daemon that stores events by id, answers like docs/api.md, and can be switched off.
 function fakeDaemon({ token = 'tok', validate = () => null } = {}) {
   const daemon = { up: true, stored: new Map(), posts: 0, batchSizes: [] };
   daemon.fetch = async (url, init) => {

@@ -1,8 +1,10 @@
 """The report's hypothetical school day, extrapolated to a year, a school and the country.
 
-Inputs default to the report's (brief.md); any of them can be changed from a JSON
-file. The arithmetic is exact; where the report printed rounded figures that differ,
-the result carries a note saying so.
+The report is 'De milieu-impact van generatieve AI in het po en vo' (2024), the Dutch
+public report on the environmental impact of generative AI in primary and secondary
+education (its citation is in shared_factors.json, source "report"). Inputs default to
+the report's; any of them can be changed from a JSON file. The arithmetic is exact;
+where the report printed rounded figures that differ, the result carries a note saying so.
 """
 
 from __future__ import annotations
@@ -62,7 +64,8 @@ class ScenarioInputs(BaseModel):
         })
 
 
-# What the report printed for its vo class day (brief.md), to compare with exact arithmetic.
+# What the report ('De milieu-impact van generatieve AI in het po en vo', 2024) printed
+# for its vo class day, to compare with exact arithmetic.
 REPORT_PRINTED_VO_CLASS_DAY = {"energy_wh": 2103, "co2_g": 523, "water_ml": 8400}
 TEXT = Catalog("scenario")
 

@@ -121,7 +121,7 @@ def openapi_description() -> dict:
 
 
 def dashboard_paths() -> dict:
-    """The routes the dashboard uses beyond the contract (dashboard.py)."""
+    """The routes only the dashboard uses (dashboard.py); docs/api.md lists them too."""
     scenario = ScenarioInputs.model_json_schema()
     return {
         "/scenario": {"post": {

@@ -10,7 +10,7 @@ import sqlite3
 
 def m001_create_events(db: sqlite3.Connection) -> None:
     # Raw events only, never impacts: a change of profile or location re-computes history.
-    # An id is stored once, whatever its timestamp (contract.md: posting the same id again
+    # An id is stored once, whatever its timestamp (docs/api.md: posting the same id again
     # stores nothing new). Random UUIDs make this index the costliest part of a write
     # with years of events stored; the writer thread commits queued batches together.
     db.execute("""
