@@ -4,6 +4,7 @@
 export default {
   id: 'bing',
   name: 'Bing Image Creator',
+  counts: 'images, not later polls',
   hosts: ['www.bing.com'],
   rules: [
     {

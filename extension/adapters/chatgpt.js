@@ -3,6 +3,7 @@
 export default {
   id: 'chatgpt',
   name: 'ChatGPT',
+  counts: 'prompts; generated images',
   hosts: ['chatgpt.com', 'chat.openai.com'],
   rules: [
     {

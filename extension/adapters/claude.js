@@ -2,6 +2,7 @@
 export default {
   id: 'claude',
   name: 'Claude',
+  counts: 'prompts, regenerations',
   hosts: ['claude.ai'],
   rules: [
     {

@@ -3,6 +3,8 @@
 export default {
   id: 'copilot',
   name: 'Microsoft Copilot',
+  site: 'Microsoft Copilot (copilot.microsoft.com), over a WebSocket',
+  counts: 'prompts; generated images',
   hosts: ['copilot.microsoft.com'],
   rules: [
     {

@@ -2,6 +2,7 @@
 export default {
   id: 'deepseek',
   name: 'DeepSeek',
+  counts: 'prompts, regenerations, edits',
   hosts: ['chat.deepseek.com'],
   rules: [
     {

@@ -3,6 +3,7 @@
 export default {
   id: 'firefly',
   name: 'Adobe Firefly',
+  counts: 'images',
   hosts: ['firefly.adobe.com'],
   rules: [
     {

@@ -3,6 +3,7 @@
 export default {
   id: 'gemini',
   name: 'Gemini',
+  counts: 'prompts; generated images',
   hosts: ['gemini.google.com'],
   rules: [
     {

@@ -2,6 +2,7 @@
 export default {
   id: 'ideogram',
   name: 'Ideogram',
+  counts: 'images',
   hosts: ['ideogram.ai'],
   rules: [
     {

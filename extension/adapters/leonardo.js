@@ -2,6 +2,7 @@
 export default {
   id: 'leonardo',
   name: 'Leonardo',
+  counts: 'images',
   hosts: ['app.leonardo.ai'],
   rules: [
     {

@@ -3,6 +3,8 @@
 export default {
   id: 'midjourney',
   name: 'Midjourney',
+  site: 'Midjourney (www.midjourney.com)',
+  counts: 'images (4 per imagine), not videos',
   hosts: ['www.midjourney.com', 'midjourney.com'],
   rules: [
     {

@@ -3,6 +3,7 @@
 export default {
   id: 'mistral',
   name: 'Mistral Le Chat',
+  counts: 'prompts',
   hosts: ['chat.mistral.ai'],
   rules: [
     {

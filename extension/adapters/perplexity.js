@@ -3,6 +3,8 @@
 export default {
   id: 'perplexity',
   name: 'Perplexity',
+  site: 'Perplexity (www.perplexity.ai)',
+  counts: 'prompts, not retries',
   hosts: ['www.perplexity.ai', 'perplexity.ai'],
   rules: [
     {

@@ -43,6 +43,9 @@ test('every_adapter_is_well_formed', () => {
   for (const adapter of ADAPTERS) {
     assert.match(adapter.id, /^[a-z0-9-]+$/);
     assert.ok(adapter.hosts.length > 0 && adapter.rules.length > 0, adapter.id);
+    // The README's row (scripts/generate.py): what the site counts, and optionally its text.
+    assert.ok(typeof adapter.counts === 'string' && adapter.counts.length > 0, `${adapter.id}: counts`);
+    assert.ok(adapter.site === undefined || typeof adapter.site === 'string', `${adapter.id}: site`);
     const ruleIds = adapter.rules.map((rule) => rule.id);
     assert.equal(new Set(ruleIds).size, ruleIds.length, `${adapter.id}: duplicate rule ids`);
     for (const rule of adapter.rules) {
