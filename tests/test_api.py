@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from aifootprint.daemon.server.keys import TOKEN
+from aifootprint.daemon.server.keys import OPENAPI, TOKEN
 from aifootprint.model.events import MAX_BATCH
 
 
@@ -287,3 +287,40 @@ async def test_api_days_before_year_one_is_refused_naming_the_field(client, auth
     response = await client.get("/api/v1/days?to=0001-01-01", headers=auth)
     assert response.status == 422
     assert (await response.json())["error"]["field"] == "to"
+
+
+def test_openapi_every_route_has_a_description_generated_from_the_table(client):
+    from aifootprint.daemon.server.routes import ROUTES
+
+    served = {(r.method, r.resource.canonical) for r in client.app.router.routes()
+              if r.method != "HEAD" and r.resource.canonical != "/static"}
+    described = {(route.method, route.url) for route in ROUTES if route.summary.strip()}
+    assert served == described
+    paths = client.app[OPENAPI]["paths"]
+    for route in ROUTES:
+        if route.api and route.path != "/openapi.json":
+            assert paths[route.path][route.method.lower()]["summary"] == route.summary
+
+
+@pytest.mark.parametrize("method, path, body", [
+    ("GET", "/api/v1/health", None),
+    ("POST", "/api/v1/events", {"events": []}),
+    ("GET", "/api/v1/summary", None),
+    ("GET", "/api/v1/days?from=2025-03-01&to=2025-03-03", None),
+    ("GET", "/api/v1/factors", None),
+    ("GET", "/api/v1/settings", None),
+    ("PUT", "/api/v1/settings", {"paused": False}),
+    ("POST", "/api/v1/scenario", {}),
+    ("POST", "/api/v1/forget", {"all": True}),
+    ("GET", "/api/v1/class/status", None),
+])
+async def test_openapi_answers_fit_their_documented_models(client, auth, method, path, body):
+    from aifootprint.daemon.server.routes import ROUTES
+
+    await client.post("/api/v1/events", json={"events": [event()]}, headers=auth)
+    response = await client.request(method, path, json=body, headers=auth)
+    assert response.status == 200
+    route = next(r for r in ROUTES if r.method == method and r.url == path.split("?")[0])
+    answer = await response.json()
+    for item in answer if isinstance(answer, list) else [answer]:
+        route.answer.model_validate(item)

@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from aifootprint.cli import main
+from aifootprint.model.formatting import format_energy
 from aifootprint.model.scenario import ScenarioInputs, run_scenario
 
 
@@ -95,7 +96,8 @@ def test_cli_file_changes_an_input(run_cli, tmp_path):
 
 @pytest.mark.parametrize("content, message", [
     ("{oops", "is not valid JSON"),
-    ('{"students_per_class": -3}', "students_per_class: Input should be greater than 0"),
+    ('{"students_per_class": -3}', "students_per_class: Input should be greater than or "
+                                    "equal to 1"),
     ('{"pupils": 3}', "pupils: Extra inputs are not permitted"),
     ('{"location": "MARS"}', "Unknown location 'MARS'"),
 ])
@@ -125,3 +127,18 @@ def test_cli_refuses_inputs_too_large_to_print(run_cli, tmp_path):
     result = run_cli("--file", str(scenario_file))
     assert result.exit_code == 1
     assert "vo_students: Input should be less than or equal to 100000000" in result.output
+
+
+@pytest.mark.parametrize("body", [{"school_days_per_year": 5e-324}, {"vo_students": 1e8},
+                                  {"students_per_class": 1, "vo_students": 1e8}])
+def test_scenario_extreme_inputs_still_print(factors, body):
+    result = run_scenario(factors, ScenarioInputs.model_validate(body))
+    assert format_energy(result["levels"]["vo"]["country_year"]["energy_wh"], "nl")
+
+
+@pytest.mark.parametrize("field", ["vo_schools", "po_schools", "students_per_class"])
+def test_scenario_refuses_less_than_one_of_a_divisor(field):
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match=field):
+        ScenarioInputs.model_validate({field: 5e-324})

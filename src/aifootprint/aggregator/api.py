@@ -78,7 +78,7 @@ async def report(request: web.Request) -> web.Response:
     return web.json_response(answer)
 
 
-async def teacher_page(request: web.Request) -> web.Response:
+async def teacher_page(request: web.Request) -> web.StreamResponse:
     lang = request.query.get("lang", request.app[CONFIG].lang)
     page = web.Response(text=render_teacher_page(lang if lang in ("nl", "en") else "en"),
                         content_type="text/html")

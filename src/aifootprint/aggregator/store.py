@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import sqlite_utils
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
+from pydantic import ValidationError
 
 from ..core.errors import (
     ClassFull,
@@ -39,24 +39,12 @@ from ..core.errors import (
     TeacherKeyWrong,
 )
 from ..model import periods
+from ..model.submission import CLASS_ID_PATTERN, PSEUDONYM_PATTERN, Submission
 from .migrations import migrate
 from .privacy import MIN_K, NoisySums, participant_band
 
-# A pseudonym is secrets.token_urlsafe(32) made on the student's machine: 43 characters.
-PSEUDONYM = r"^[A-Za-z0-9_-]{43}$"
-CLASS_ID = re.compile(r"^[0-9a-f]{16}$")
+CLASS_ID = re.compile(CLASS_ID_PATTERN)
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L, U: easy to read aloud
-
-
-class Submission(BaseModel):
-    """Exactly what a student sends for one closed period; anything else is refused."""
-
-    model_config = ConfigDict(extra="forbid")
-    class_id: str = Field(pattern=r"^[0-9a-f]{16}$")
-    period: str = Field(max_length=10)
-    pseudonym: str = Field(pattern=PSEUDONYM)
-    prompts: StrictInt
-    images: StrictInt
 
 
 @dataclass(frozen=True)
@@ -222,7 +210,7 @@ class AggregatorStore:
 
     def join(self, code: str, pseudonym: str, now: datetime) -> dict:
         """Register a pseudonym (as a keyed hash) in the class the code names."""
-        if not re.match(PSEUDONYM, str(pseudonym)):
+        if not re.match(PSEUDONYM_PATTERN, str(pseudonym)):
             raise InvalidInput("The pseudonym is not in the expected format.", "pseudonym")
         with self._write() as db:
             row = self._class_by_code(code, now)

@@ -1,8 +1,19 @@
-"""Domain exceptions. Each message is one sentence a user can act on.
+"""Domain exceptions, and the one way a pydantic validation error becomes one.
+
+Each message is one sentence a user can act on.
 
 The API's error middleware turns these into one JSON shape; the CLI prints the
 sentence to stderr and exits non-zero. Nothing below the handlers raises HTTP errors.
 """
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+Model = TypeVar("Model", bound=BaseModel)
 
 
 class FootprintError(Exception):
@@ -112,3 +123,27 @@ class SharingFailed(FootprintError):
         super().__init__(message)
         self.status = status
         self.retry = retry
+
+
+def field_path(location: Iterable[str | int]) -> str:
+    """pydantic's ('events', 3, 'ts') as events[3].ts."""
+    path = ""
+    for part in location:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def invalid_input(error: ValidationError, prefix: tuple = ()) -> InvalidInput:
+    """The first problem of a validation error, as one sentence naming the field."""
+    problem = error.errors()[0]
+    field = field_path(prefix + tuple(problem["loc"]))
+    message = problem["msg"].removeprefix("Value error, ").rstrip(".")
+    return InvalidInput(f"{field or 'The body'}: {message}.", field=field)
+
+
+def validated(model: type[Model], value: object) -> Model:
+    """`value` as a `model`, or InvalidInput naming the first wrong field."""
+    try:
+        return model.model_validate(value)
+    except ValidationError as error:
+        raise invalid_input(error) from None

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -70,7 +71,7 @@ def icon_number(summary: dict) -> str:
 
 
 @lru_cache(maxsize=4)
-def _font(size: int) -> ImageFont.ImageFont:
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     for name in ("DejaVuSans-Bold.ttf", "Arial Bold.ttf", "arialbd.ttf"):
         try:
             return ImageFont.truetype(name, size)
@@ -222,10 +223,10 @@ class Tray:
         self.link = DaemonLink(handle.url, read_token(config.token_path))
         self.autostart = autostart or autostart_for_platform()
         self.state: TrayState | None = None
-        self.icon = None
+        self.icon: Any = None  # a pystray.Icon once create_icon ran
         self.loop_done = threading.Event()  # set when pystray's loop has returned
         self.actions = TrayActions(
-            open_dashboard=lambda: webbrowser.open(f"{handle.url}/"),
+            open_dashboard=self.open_dashboard,
             set_paused=lambda paused: self.change_settings({"paused": paused}),
             set_label=lambda label: self.change_settings({"label": label}),
             set_autostart=self.set_autostart,
@@ -242,6 +243,9 @@ class Tray:
             autostart=self.autostart.enabled(),
             actions=self.actions,
         )
+
+    def open_dashboard(self) -> None:
+        webbrowser.open(f"{self.handle.url}/")
 
     def create_icon(self):
         self.state = self.read_state()

@@ -10,7 +10,6 @@ import functools
 import re
 import time
 import uuid
-from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 
@@ -25,7 +24,7 @@ from pydantic import (
     ValidationError,
 )
 
-from ..core.errors import InvalidInput
+from ..core.errors import invalid_input
 
 # The documented bounds (README, OpenAPI): change them only with a note there.
 MAX_BATCH = 500
@@ -97,22 +96,6 @@ class EventBatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     events: list[Event] = Field(max_length=MAX_BATCH)
-
-
-def field_path(location: Iterable[str | int]) -> str:
-    """pydantic's ('events', 3, 'ts') as events[3].ts."""
-    path = ""
-    for part in location:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path
-
-
-def invalid_input(error: ValidationError, prefix: tuple = ()) -> InvalidInput:
-    """The first problem of a validation error, as one sentence naming the field."""
-    problem = error.errors()[0]
-    field = field_path(prefix + tuple(problem["loc"]))
-    message = problem["msg"].removeprefix("Value error, ").rstrip(".")
-    return InvalidInput(f"{field or 'The body'}: {message}.", field=field)
 
 
 def parse_batch(body: object) -> list[Event]:

@@ -7,7 +7,7 @@ ones do not pretend to an accuracy the method does not have (2,103 Wh, not 2,102
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 LANGS = ("nl", "en")
 
@@ -15,6 +15,11 @@ LANGS = ("nl", "en")
 ENERGY_UNITS = ((1, "Wh"), (1e3, "kWh"), (1e6, "MWh"), (1e9, "GWh"))
 MASS_UNITS = ((1, "g"), (1e3, "kg"), (1e6, "t"))
 VOLUME_UNITS = ((1, "ml"), (1e3, "L"), (1e6, "m³"))
+
+
+# Room for every digit of a float (up to 309 before the mark): the default 28 made
+# quantize fail on the scenario's largest figures.
+EVERY_DIGIT = Context(prec=400)
 
 
 def check_lang(lang: str) -> str:
@@ -38,14 +43,15 @@ def format_number(value: float, lang: str, decimals: int | None = None) -> str:
     check_lang(lang)
     places = decimals_for(value) if decimals is None else decimals
     # Half up, as people round (2,102.5 Wh prints as 2,103), not Python's half to even.
-    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP,
+                                                   context=EVERY_DIGIT)
     text = f"{rounded:,.{places}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     if text in ("-0", ""):
         text = "0"
     if lang == "nl":
-        text = text.translate(str.maketrans({",": ".", ".": ","}))
+        text = text.translate(str.maketrans(",.", ".,"))
     return text
 
 

@@ -37,14 +37,14 @@ class ScenarioInputs(BaseModel):
     """Every input of the scenario; None means 'the factor table's value'."""
 
     model_config = ConfigDict(extra="forbid")
-    students_per_class: float | None = Field(default=None, gt=0, le=MAX_CLASS)
+    students_per_class: float | None = Field(default=None, ge=1, le=MAX_CLASS)  # a divisor
     school_days_per_year: float | None = Field(default=None, gt=0, le=366)
     vo: LevelInputs = LevelInputs(images_per_student=5, prompts_per_student=10, teacher_prompts=10)
     # Students under 13 use no generative AI (national advice): only the teacher.
     po: LevelInputs = LevelInputs(images_per_student=0, prompts_per_student=0, teacher_prompts=10)
-    vo_schools: float | None = Field(default=None, gt=0, le=MAX_SCHOOLS)
+    vo_schools: float | None = Field(default=None, ge=1, le=MAX_SCHOOLS)  # a divisor
     vo_students: float | None = Field(default=None, gt=0, le=MAX_STUDENTS)
-    po_schools: float | None = Field(default=None, gt=0, le=MAX_SCHOOLS)
+    po_schools: float | None = Field(default=None, ge=1, le=MAX_SCHOOLS)  # a divisor
     po_students: float | None = Field(default=None, gt=0, le=MAX_STUDENTS)
     profile: str | None = None
     location: str | None = None

@@ -24,8 +24,7 @@ from ..services.reports import (
 )
 from ..services.settings import in_force, parse_settings
 from ..store.events import Store
-from .keys import CONFIG, FACTORS, STORE, TOKEN
-from .openapi import openapi_description
+from .keys import CONFIG, FACTORS, OPENAPI, STORE, TOKEN
 from .pairing import render_pair_page
 from .security import local_port
 
@@ -120,10 +119,10 @@ async def put_settings(request: web.Request) -> web.Response:
 
 
 async def openapi(request: web.Request) -> web.Response:
-    return web.json_response(openapi_description())
+    return web.json_response(request.app[OPENAPI])
 
 
-async def pair(request: web.Request) -> web.Response:
+async def pair(request: web.Request) -> web.StreamResponse:
     stored = await request.app[STORE].read(Store.get_settings)
     lang = request.query.get("lang") or stored.get("lang") or request.app[CONFIG].lang
     html = render_pair_page(

@@ -15,7 +15,8 @@ from ..config import Config
 from ..services.sharing import share_forever
 from ..store.events import AsyncStore, Store
 from ..token import ensure_token
-from .keys import CONFIG, FACTORS, STORE, TOKEN
+from .keys import CONFIG, FACTORS, OPENAPI, STORE, TOKEN
+from .openapi import openapi_description
 from .routes import setup_routes
 from .security import middlewares
 
@@ -27,6 +28,7 @@ def create_app(config: Config) -> web.Application:
     app[CONFIG] = config
     app[TOKEN] = token
     app[FACTORS] = load_factors(config.factors_path)
+    app[OPENAPI] = openapi_description()
     app.cleanup_ctx.append(open_store)
     app.cleanup_ctx.append(class_sharing)
     setup_routes(app)

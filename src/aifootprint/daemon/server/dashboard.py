@@ -15,15 +15,14 @@ from pathlib import Path
 from aiohttp import web
 from pydantic import ValidationError
 
-from ...core.errors import InvalidInput
+from ...core.errors import InvalidInput, validated
 from ...core.web import PAGE_HEADERS, read_json
-from ...model.events import invalid_input
 from ...model.scenario import ScenarioInputs, run_scenario
 from ..services.exchange import export_csv, export_json
-from ..services.reports import parse_date
 from ..services.settings import check_choice, in_force
 from ..store.events import Store
 from .keys import CONFIG, FACTORS, STORE, TOKEN
+from .schemas import ForgetRequest
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -48,11 +47,7 @@ async def dashboard_page(request: web.Request) -> web.Response:
 
 async def run_scenario_handler(request: web.Request) -> web.Response:
     """The school-day calculator: the same model as `aifootprint scenario`."""
-    body = await read_json(request)
-    try:
-        inputs = ScenarioInputs.model_validate(body)
-    except ValidationError as error:
-        raise invalid_input(error) from None
+    inputs = validated(ScenarioInputs, await read_json(request))
     table = request.app[FACTORS]
     check_choice(table, inputs.profile, inputs.location)
     if not (inputs.profile and inputs.location):
@@ -81,11 +76,11 @@ async def export_handler(request: web.Request) -> web.Response:
 
 def parse_forget(body: object) -> date | None:
     """{"all": true} forgets everything (None); {"before": "YYYY-MM-DD"} the days before."""
-    if isinstance(body, dict) and body.get("all") is True and set(body) == {"all"}:
-        return None
-    if isinstance(body, dict) and isinstance(body.get("before"), str) and set(body) == {"before"}:
-        return parse_date(body["before"], "before")
-    raise InvalidInput('Send {"all": true} or {"before": "YYYY-MM-DD"}.', field="before")
+    try:
+        return ForgetRequest.model_validate(body).before
+    except ValidationError:
+        raise InvalidInput('Send {"all": true} or {"before": "YYYY-MM-DD"}.',
+                           field="before") from None
 
 
 async def forget_handler(request: web.Request) -> web.Response:

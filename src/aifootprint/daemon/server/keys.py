@@ -12,3 +12,4 @@ CONFIG = web.AppKey("config", Config)
 FACTORS = web.AppKey("factors", FactorTable)
 STORE = web.AppKey("store", AsyncStore)
 TOKEN = web.AppKey("token", str)
+OPENAPI = web.AppKey("openapi", dict)  # the description, built from the routes table

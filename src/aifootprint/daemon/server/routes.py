@@ -1,35 +1,103 @@
-"""Every URL the daemon serves, in one place."""
+"""Every URL the daemon serves, in one table: the handler, and what the OpenAPI description
+says of it (openapi.py builds the description from this table, so neither can drift).
+
+`body` is the pydantic model a request is validated with; `answer` the model of a 200.
+Query parameters are listed by name with their JSON schema.
+"""
 
 from __future__ import annotations
 
-from aiohttp import web
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
-from . import api, dashboard, sharing
+from aiohttp import web
+from pydantic import BaseModel
+
+from ...model.events import EventBatch
+from ...model.scenario import ScenarioInputs
+from ..services.settings import Settings
+from . import api, dashboard, schemas, sharing
 
 API = "/api/v1"
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+DATE = {"type": "string", "format": "date"}
+PROFILE = ("profile", {"type": "string"}, "Override the factor profile in force (e.g. report, "
+           "google-2025).")
+LOCATION = ("location", {"type": "string"}, "Override the location in force (NL, FR, US, EU, "
+            "WORLD).")
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str  # below /api/v1 when `api`, else the page's own path
+    handler: Handler
+    summary: str
+    body: type[BaseModel] | None = None
+    answer: type[BaseModel] | None = None
+    query: tuple[tuple[str, dict, str], ...] = ()
+    errors: tuple[int, ...] = ()  # beyond those every /api/v1 route may answer
+    api: bool = True
+    token: bool = True
+    download: tuple[str, ...] = ()  # media types of a file answer instead of `answer`
+
+    @property
+    def url(self) -> str:
+        return f"{API}{self.path}" if self.api else self.path
+
+
+ROUTES = (
+    Route("GET", "/health", api.health, "Is the daemon alive, and which version.",
+          answer=schemas.Health, token=False),
+    Route("GET", "/openapi.json", api.openapi, "This description."),
+    Route("POST", "/events", api.post_events,
+          "Store a batch of events, all or nothing; an id already stored is a duplicate.",
+          body=EventBatch, answer=schemas.Stored, errors=(503,)),
+    Route("GET", "/summary", api.summary, "One local calendar day (default today).",
+          answer=schemas.DaySummary,
+          query=(("date", DATE, "The local day, YYYY-MM-DD."), PROFILE, LOCATION)),
+    Route("GET", "/days", api.days, "A summary per local day of a period (default: the last "
+          "7 days), days without use included.", answer=schemas.DaySummary,
+          query=(("from", DATE, "First local day."), ("to", DATE, "Last local day (default "
+                 "today)."), PROFILE, LOCATION)),
+    Route("GET", "/factors", api.factors, "The factor table, and the profile and location in "
+          "force.", answer=schemas.FactorsInForce, query=(PROFILE, LOCATION)),
+    Route("GET", "/settings", api.get_settings, "Every setting with the value in force.",
+          answer=schemas.SettingsInForce),
+    Route("PUT", "/settings", api.put_settings, "Change the settings named; null clears one.",
+          body=Settings, answer=schemas.SettingsInForce, errors=(503,)),
+    Route("POST", "/scenario", dashboard.run_scenario_handler,
+          "The school-day scenario (the model of `aifootprint scenario`); every input "
+          "optional, {} gives the report's.", body=ScenarioInputs,
+          answer=schemas.ScenarioResult),
+    Route("GET", "/export", dashboard.export_handler, "Every stored event, as a download (the "
+          "files of `aifootprint export`).",
+          query=(("format", {"enum": ["json", "csv"], "default": "json"}, "json or csv."),),
+          download=("application/json", "text/csv")),
+    Route("POST", "/forget", dashboard.forget_handler, "Delete stored events.",
+          body=schemas.ForgetRequest, answer=schemas.Forgotten, errors=(503,)),
+    Route("GET", "/class/status", sharing.status, "Whether and with which class this computer "
+          "shares, and what was sent.", answer=schemas.ClassStatus),
+    Route("GET", "/class/preview", sharing.member_preview, "Exactly what the next submission "
+          "would send.", answer=schemas.ClassStatus),
+    Route("POST", "/class/preview", sharing.preview, "Before joining: the class, the "
+          "explanation and the exact submission.", body=schemas.ClassAsk,
+          answer=schemas.ClassPreview, errors=(502,)),
+    Route("POST", "/class/join", sharing.join, "Join a class after the student's explicit "
+          "confirmation.", body=schemas.ClassJoin, answer=schemas.ClassStatus, errors=(502,)),
+    Route("POST", "/class/leave", sharing.leave, "Stop sharing and delete the pseudonym.",
+          answer=schemas.ClassStatus),
+    Route("GET", "/", dashboard.dashboard_page, "The dashboard.", api=False, token=False),
+    Route("GET", "/pair", api.pair, "Pairs the browser extension with this daemon.", api=False,
+          token=False),
+)
 
 
 def setup_routes(app: web.Application) -> None:
-    app.router.add_get(f"{API}/health", api.health)
-    app.router.add_get(f"{API}/openapi.json", api.openapi)
-    app.router.add_post(f"{API}/events", api.post_events)
-    app.router.add_get(f"{API}/summary", api.summary)
-    app.router.add_get(f"{API}/days", api.days)
-    app.router.add_get(f"{API}/factors", api.factors)
-    app.router.add_get(f"{API}/settings", api.get_settings)
-    app.router.add_put(f"{API}/settings", api.put_settings)
-    app.router.add_get("/pair", api.pair)
-
-    # The dashboard (dashboard.py, static/)
-    app.router.add_get("/", dashboard.dashboard_page)
+    for route in ROUTES:
+        if route.method == "GET":  # answers HEAD too
+            app.router.add_get(route.url, route.handler)
+        else:
+            app.router.add_route(route.method, route.url, route.handler)
     app.router.add_static("/static/", dashboard.STATIC_DIR, name="static")
-    app.router.add_post(f"{API}/scenario", dashboard.run_scenario_handler)
-    app.router.add_get(f"{API}/export", dashboard.export_handler)
-    app.router.add_post(f"{API}/forget", dashboard.forget_handler)
-
-    # Class sharing from the dashboard (sharing.py)
-    app.router.add_get(f"{API}/class/status", sharing.status)
-    app.router.add_get(f"{API}/class/preview", sharing.member_preview)
-    app.router.add_post(f"{API}/class/preview", sharing.preview)
-    app.router.add_post(f"{API}/class/join", sharing.join)
-    app.router.add_post(f"{API}/class/leave", sharing.leave)

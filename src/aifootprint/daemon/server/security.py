@@ -48,7 +48,7 @@ def own_origins(port: int | None) -> set[str]:
 
 def host_allowed(host: str | None, port: int | None) -> bool:
     """Only loopback names with our port: a rebound DNS name (evil.example) is refused."""
-    return bool(host) and host.lower() in {f"{name}:{port}" for name in LOOPBACK_NAMES}
+    return host is not None and host.lower() in {f"{name}:{port}" for name in LOOPBACK_NAMES}
 
 
 def origin_allowed(origin: str | None, port: int | None) -> bool:

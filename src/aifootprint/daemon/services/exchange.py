@@ -17,8 +17,8 @@ from typing import TextIO
 
 from pydantic import ValidationError
 
-from ...core.errors import InvalidInput
-from ...model.events import Event, event_row, invalid_input
+from ...core.errors import InvalidInput, invalid_input
+from ...model.events import Event, event_row
 from ..store.events import EVENT_COLUMNS, Store
 
 FORMAT_NAME = "aifootprint-export"

@@ -10,8 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationError
 
-from ...core.errors import InvalidInput
-from ...model.events import MAX_TEXT, invalid_input
+from ...core.errors import InvalidInput, invalid_input
+from ...model.events import MAX_TEXT
 from ...model.factors import FactorTable
 from ..config import Config
 

@@ -207,8 +207,8 @@ class Store:
             fresh = self._read_days(stale)
         for day in stale:
             self._day_cache[day] = (versions[day], fresh.get(day))
-        return {day: self._day_cache[day][1] for day in sorted(versions)
-                if self._day_cache[day][1] is not None}
+        counted = ((day, self._day_cache[day][1]) for day in sorted(versions))
+        return {day: counts for day, counts in counted if counts is not None}
 
     @contextmanager
     def _snapshot(self) -> Iterator[None]:
@@ -469,6 +469,7 @@ def _settle(future: asyncio.Future, outcome: tuple[bool, object]) -> None:
     if ok:
         future.set_result(value)
     else:
+        assert isinstance(value, BaseException)
         future.set_exception(value)
 
 
