@@ -22,8 +22,12 @@ from ..services.reports import (
     parse_period,
     today_summary,
 )
-from ..services.settings import in_force, parse_settings
-from ..store.events import Store
+from ..services.settings import (
+    change_settings,
+    page_language,
+    parse_settings,
+    settings_in_force,
+)
 from .keys import CONFIG, FACTORS, OPENAPI, STORE, TOKEN
 from .pairing import render_pair_page
 from .security import local_port
@@ -92,30 +96,16 @@ async def factors(request: web.Request) -> web.Response:
     return web.json_response(result)
 
 
-def settings_view(stored: dict, request: web.Request) -> dict:
-    """Every setting with the value in force (stored, else the config's or a default)."""
-    config, table = request.app[CONFIG], request.app[FACTORS]
-    profile, location = in_force(table, config, stored)
-    return {
-        "profile": profile,
-        "location": location,
-        "lang": stored.get("lang") or config.lang,
-        "role": stored.get("role"),
-        "paused": bool(stored.get("paused")),
-        "label": stored.get("label"),
-    }
-
-
 async def get_settings(request: web.Request) -> web.Response:
-    stored = await request.app[STORE].read(Store.get_settings)
-    return web.json_response(settings_view(stored, request))
+    app = request.app
+    return web.json_response(await app[STORE].read(settings_in_force, app[FACTORS], app[CONFIG]))
 
 
 async def put_settings(request: web.Request) -> web.Response:
-    values = parse_settings(await read_json(request), request.app[FACTORS])
-    store = request.app[STORE]
-    await store.write(Store.put_settings, values)
-    return web.json_response(settings_view(await store.read(Store.get_settings), request))
+    app = request.app
+    values = parse_settings(await read_json(request), app[FACTORS])
+    return web.json_response(
+        await app[STORE].write(change_settings, app[FACTORS], app[CONFIG], values))
 
 
 async def openapi(request: web.Request) -> web.Response:
@@ -123,11 +113,7 @@ async def openapi(request: web.Request) -> web.Response:
 
 
 async def pair(request: web.Request) -> web.StreamResponse:
-    stored = await request.app[STORE].read(Store.get_settings)
-    lang = request.query.get("lang") or stored.get("lang") or request.app[CONFIG].lang
-    html = render_pair_page(
-        f"http://127.0.0.1:{local_port(request)}",
-        request.app[TOKEN],
-        lang if lang in ("nl", "en") else "en",
-    )
+    app = request.app
+    lang = await app[STORE].read(page_language, app[CONFIG], request.query.get("lang"))
+    html = render_pair_page(f"http://127.0.0.1:{local_port(request)}", app[TOKEN], lang)
     return page_headers(web.Response(text=html, content_type="text/html"))

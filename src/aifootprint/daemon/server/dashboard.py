@@ -8,7 +8,6 @@ headers that forbid framing and any script not served by the daemon itself.
 from __future__ import annotations
 
 import html
-import io
 from datetime import date
 from pathlib import Path
 
@@ -17,10 +16,9 @@ from pydantic import ValidationError
 
 from ...core.errors import InvalidInput, validated
 from ...core.web import PAGE_HEADERS, read_json
-from ...model.scenario import ScenarioInputs, run_scenario
-from ..services.exchange import export_csv, export_json
-from ..services.settings import check_choice, in_force
-from ..store.events import Store
+from ...model.scenario import ScenarioInputs
+from ..services.exchange import export_text, forget_events
+from ..services.reports import scenario_in_force
 from .keys import CONFIG, FACTORS, STORE, TOKEN
 from .schemas import ForgetRequest
 
@@ -48,27 +46,18 @@ async def dashboard_page(request: web.Request) -> web.Response:
 async def run_scenario_handler(request: web.Request) -> web.Response:
     """The school-day calculator: the same model as `aifootprint scenario`."""
     inputs = validated(ScenarioInputs, await read_json(request))
-    table = request.app[FACTORS]
-    check_choice(table, inputs.profile, inputs.location)
-    if not (inputs.profile and inputs.location):
-        settings = await request.app[STORE].read(Store.get_settings)
-        profile, location = in_force(table, request.app[CONFIG], settings,
-                                     inputs.profile, inputs.location)
-        inputs = inputs.model_copy(update={"profile": profile, "location": location})
-    return web.json_response(run_scenario(table, inputs))
+    app = request.app
+    return web.json_response(
+        await app[STORE].read(scenario_in_force, app[FACTORS], app[CONFIG], inputs))
 
 
 async def export_handler(request: web.Request) -> web.Response:
     """Every stored event, as a JSON or CSV download (the same files as `aifootprint export`)."""
     fmt = request.query.get("format", "json")
-    if fmt not in ("json", "csv"):
-        raise InvalidInput(f"format must be json or csv, not {fmt!r}.", field="format")
-    writer = export_json if fmt == "json" else export_csv
-    out = io.StringIO()
-    await request.app[STORE].read(lambda store: writer(store.export_events(), out))
+    text = await request.app[STORE].read(export_text, fmt)
     filename = f"aifootprint-{date.today().isoformat()}.{fmt}"
     return web.Response(
-        text=out.getvalue(), content_type="application/json" if fmt == "json" else "text/csv",
+        text=text, content_type="application/json" if fmt == "json" else "text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"',
                  "Cache-Control": "no-store"},
     )
@@ -85,5 +74,5 @@ def parse_forget(body: object) -> date | None:
 
 async def forget_handler(request: web.Request) -> web.Response:
     before = parse_forget(await read_json(request))
-    deleted = await request.app[STORE].write(Store.forget, before)
+    deleted = await request.app[STORE].write(forget_events, before)
     return web.json_response({"deleted": deleted})

@@ -14,19 +14,13 @@ from aiohttp import web
 
 from ...core.errors import validated
 from ...core.web import read_json
-from ...model import periods
 from ..services import sharing
-from ..store.events import Store
 from .keys import CONFIG, STORE
 from .schemas import ClassAsk, ClassJoin
 
 
 async def _preview(request: web.Request, member: dict, done: set[str]) -> dict:
-    now = datetime.now()
-    period, _ = sharing.next_period(member, done, now)
-    days = periods.period_days(member["period_kind"], period)
-    counts = await request.app[STORE].read(Store.counts_between, days[0], days[-1])
-    return sharing.preview(member, done, lambda _days: counts, now)
+    return await request.app[STORE].read(sharing.preview_from_store, member, done, datetime.now())
 
 
 async def status(request: web.Request) -> web.Response:

@@ -11,7 +11,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -46,6 +46,20 @@ def export_csv(events: Iterable[dict], out: TextIO) -> int:
         writer.writerow({**event, "regenerated": "true" if event["regenerated"] else "false"})
         written += 1
     return written
+
+
+def export_text(store: Store, fmt: str) -> str:
+    """Every stored event as the text of an export file (json or csv)."""
+    if fmt not in ("json", "csv"):
+        raise InvalidInput(f"format must be json or csv, not {fmt!r}.", field="format")
+    out = io.StringIO()
+    (export_json if fmt == "json" else export_csv)(store.export_events(), out)
+    return out.getvalue()
+
+
+def forget_events(store: Store, before: date | None) -> int:
+    """Delete every event (before=None) or those of local days before `before`."""
+    return store.forget(before)
 
 
 def read_export(path: Path) -> list[dict]:

@@ -14,9 +14,10 @@ from datetime import date, timedelta
 from ...core.errors import InvalidInput
 from ...model.factors import FactorTable
 from ...model.footprint import Counts, summarize, summarize_groups
+from ...model.scenario import ScenarioInputs, run_scenario
 from ..config import Config
 from ..store.events import Store
-from .settings import in_force
+from .settings import check_choice, in_force
 
 MAX_PERIOD_DAYS = 366
 DEFAULT_PERIOD_DAYS = 7
@@ -146,3 +147,14 @@ def factors_in_force(
 ) -> dict:
     profile, location = in_force(table, config, store.get_settings(), profile, location)
     return {"profile": profile, "location": location, "table": table.model_dump(mode="json")}
+
+
+def scenario_in_force(store: Store, table: FactorTable, config: Config,
+                      inputs: ScenarioInputs) -> dict:
+    """The school-day calculator with the user's profile and location unless it names them."""
+    check_choice(table, inputs.profile, inputs.location)
+    if not (inputs.profile and inputs.location):
+        profile, location = in_force(table, config, store.get_settings(), inputs.profile,
+                                     inputs.location)
+        inputs = inputs.model_copy(update={"profile": profile, "location": location})
+    return run_scenario(table, inputs)

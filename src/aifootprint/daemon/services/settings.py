@@ -11,9 +11,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationError
 
 from ...core.errors import InvalidInput, invalid_input
+from ...core.i18n import LANGS
 from ...model.events import MAX_TEXT
 from ...model.factors import FactorTable
 from ..config import Config
+from ..store.events import Store
 
 
 class Settings(BaseModel):
@@ -66,3 +68,29 @@ def in_force(
     profile = profile or stored.get("profile") or config.profile or table.defaults.profile
     location = location or stored.get("location") or config.location or table.defaults.location
     return profile, location.upper()
+
+
+def settings_in_force(store: Store, table: FactorTable, config: Config) -> dict:
+    """Every setting with the value in force (stored, else the config's or a default)."""
+    stored = store.get_settings()
+    profile, location = in_force(table, config, stored)
+    return {
+        "profile": profile,
+        "location": location,
+        "lang": stored.get("lang") or config.lang,
+        "role": stored.get("role"),
+        "paused": bool(stored.get("paused")),
+        "label": stored.get("label"),
+    }
+
+
+def change_settings(store: Store, table: FactorTable, config: Config, values: dict) -> dict:
+    """Store the settings a PUT names (parse_settings); every setting in force after it."""
+    store.put_settings(values)
+    return settings_in_force(store, table, config)
+
+
+def page_language(store: Store, config: Config, asked: str | None) -> str:
+    """A page's language: ?lang= when it is nl or en, else the user's, else the system's."""
+    lang = asked or store.get_settings().get("lang") or config.lang
+    return lang if lang in LANGS else "en"

@@ -222,6 +222,11 @@ def preview(member: dict, done: set[str], counts_for: CountsFor, now: datetime) 
     return {"closed": closed, "body": submission(member, period, counts_for(days))}
 
 
+def preview_from_store(store: Store, member: dict, done: set[str], now: datetime) -> dict:
+    """preview() with the counts of this store (the daemon runs it on a reader)."""
+    return preview(member, done, lambda days: store.counts_between(days[0], days[-1]), now)
+
+
 def store_counts(config: Config) -> CountsFor:
     """Counts of the student's own database (CLI use; the daemon reads through its store)."""
     def counts_for(days: list) -> Counts:
