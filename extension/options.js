@@ -29,6 +29,15 @@ function showSites(settings) {
   }
 }
 
+// The texts of the connection states daemon.js and the background answer with.
+const stateText = (catalog) => ({
+  connected: catalog.t('state_connected'),
+  unauthorized: catalog.t('state_unauthorized'),
+  offline: catalog.t('state_offline'),
+  invalid: catalog.t('state_invalid'),
+  unpaired: catalog.t('state_unpaired'),
+});
+
 async function saveDaemon(catalog) {
   const url = normalizeDaemonUrl($('daemon-url').value);
   const token = $('token').value.trim();
@@ -38,7 +47,7 @@ async function saveDaemon(catalog) {
   }
   await writeSettings(storage, { daemonUrl: url, token });
   const result = await api.runtime.sendMessage({ type: 'connect', url, token });
-  $('connect-state').textContent = `${catalog.t('saved')} ${catalog.t(`state_${result.state}`)}`;
+  $('connect-state').textContent = `${catalog.t('saved')} ${stateText(catalog)[result.state] ?? ''}`;
   $('connect-state').dataset.state = result.state;
 }
 

@@ -2,7 +2,7 @@
 // down), the connection state and what to do about it, pause and the activity label.
 import { summarize } from './footprint.js';
 import { equivalentNumber, formatCo2, formatEnergy, formatNumber, formatRange, formatWater } from './format.js';
-import { loadCatalog, translatePage } from './i18n.js';
+import { countText, loadCatalog, translatePage } from './i18n.js';
 import { adapterById } from './registry.js';
 import { readSettings, writeSettings } from './settings.js';
 
@@ -23,14 +23,14 @@ function totalsOf(today) {
 }
 
 // '1 prompt', '3 prompts'.
-function countText(catalog, count, key) {
-  return `${formatNumber(count, catalog.lang, 0)} ${catalog.t(count === 1 ? `${key}_one` : key)}`;
-}
+const promptCount = (catalog, n) => countText(catalog.lang, n, catalog.t('prompts_one'), catalog.t('prompts'));
+const imageCount = (catalog, n) => countText(catalog.lang, n, catalog.t('images_one'), catalog.t('images'));
 
 function equivalentText(catalog, equivalent) {
   const number = equivalentNumber(equivalent.amount, catalog.lang);
+  // The only keys built at run time: eq_<key> for each of footprint.js's equivalents.
   const one = number === '1' && catalog.t(`eq_${equivalent.key}_one`);
-  return one || catalog.t(`eq_${equivalent.key}`, number);
+  return one || catalog.t(`eq_${equivalent.key}`, { n: number });
 }
 
 // The daemon's profile and location when known (so the figures match the dashboard),
@@ -45,17 +45,17 @@ function showTotals(catalog, factors, today, choice) {
   const { lang } = catalog;
   const summary = summarize(factors, totalsOf(today), choice.profile, choice.location);
   $('prompts').textContent = formatNumber(summary.prompts, lang, 0);
-  $('prompts-label').textContent = catalog.t(summary.prompts === 1 ? 'prompts_one' : 'prompts');
+  $('prompts-label').textContent = summary.prompts === 1 ? catalog.t('prompts_one') : catalog.t('prompts');
   $('images').textContent = formatNumber(summary.images, lang, 0);
-  $('images-label').textContent = catalog.t(summary.images === 1 ? 'images_one' : 'images');
+  $('images-label').textContent = summary.images === 1 ? catalog.t('images_one') : catalog.t('images');
   const rows = [['energy', 'energy_wh', formatEnergy], ['co2', 'co2_g', formatCo2], ['water', 'water_ml', formatWater]];
   for (const [id, metric, formatter] of rows) {
     $(id).textContent = formatter(summary[metric], lang);
     const { low, high } = summary.range[metric];
-    $(`${id}-range`).textContent = catalog.t('rangeLabel', formatRange(low, high, formatter, lang));
+    $(`${id}-range`).textContent = catalog.t('rangeLabel', { range: formatRange(low, high, formatter, lang) });
   }
   const energy = summary.equivalents.find((e) => e.metric === 'energy_wh');
-  $('equivalent').textContent = summary.prompts + summary.images ? catalog.t('equivalentIntro', equivalentText(catalog, energy)) : '';
+  $('equivalent').textContent = summary.prompts + summary.images ? catalog.t('equivalentIntro', { text: equivalentText(catalog, energy) }) : '';
 }
 
 function showSites(catalog, factors, today, choice) {
@@ -67,7 +67,7 @@ function showSites(catalog, factors, today, choice) {
   for (const { site, counts, wh } of rows) {
     const item = document.createElement('li');
     const name = document.createElement('span');
-    name.textContent = `${site}: ${countText(catalog, counts.prompts, 'prompts')}, ${countText(catalog, counts.images, 'images')}`;
+    name.textContent = `${site}: ${promptCount(catalog, counts.prompts)}, ${imageCount(catalog, counts.images)}`;
     const energy = document.createElement('span');
     energy.className = 'site-energy';
     energy.textContent = formatEnergy(wh, catalog.lang);
@@ -102,9 +102,9 @@ function showConnection(catalog, status) {
 
 function showQueue(catalog, queue) {
   const lines = [];
-  if (queue.pending) lines.push(catalog.t('pendingEvents', formatNumber(queue.pending, catalog.lang, 0)));
-  if (queue.dropped) lines.push(catalog.t('droppedEvents', formatNumber(queue.dropped, catalog.lang, 0)));
-  if (queue.rejected && queue.rejected.length) lines.push(catalog.t('rejectedEvents', queue.rejected.length));
+  if (queue.pending) lines.push(catalog.t('pendingEvents', { n: formatNumber(queue.pending, catalog.lang, 0) }));
+  if (queue.dropped) lines.push(catalog.t('droppedEvents', { n: formatNumber(queue.dropped, catalog.lang, 0) }));
+  if (queue.rejected && queue.rejected.length) lines.push(catalog.t('rejectedEvents', { n: queue.rejected.length }));
   $('queue').textContent = lines.join(' ');
 }
 
@@ -116,7 +116,7 @@ function showBroken(catalog, broken) {
     const p = document.createElement('p');
     p.className = 'banner warn broken-adapter';
     p.dataset.adapter = id;
-    p.textContent = catalog.t('brokenWarning', adapter ? adapter.name : id);
+    p.textContent = catalog.t('brokenWarning', { site: adapter ? adapter.name : id });
     box.append(p);
   }
   box.classList.toggle('hidden', broken.length === 0);
@@ -158,11 +158,10 @@ async function main() {
   const choice = choiceOf(factors, status.connection);
   showTotals(catalog, factors, status.today, choice);
   showSites(catalog, factors, status.today, choice);
-  $('scope').textContent = catalog.t(
-    'scopeNote',
-    factors.profiles[choice.profile].label[catalog.lang],
-    factors.locations[choice.location].label[catalog.lang],
-  );
+  $('scope').textContent = catalog.t('scopeNote', {
+    profile: factors.profiles[choice.profile].label[catalog.lang],
+    location: factors.locations[choice.location].label[catalog.lang],
+  });
   showConnection(catalog, status);
   showQueue(catalog, status.queue);
   showBroken(catalog, status.broken);

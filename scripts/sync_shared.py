@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Copy the files the daemon and the extension share: the factor table into extension/
-(the extension cannot read outside its folder) and the extension's number formatting into
-the dashboard's static files. Run after changing either; tests/test_shared_copies.py
-fails while a copy differs."""
+(the extension cannot read outside its folder); the extension's number formatting, its
+text lookup and its text catalogue (_locales/<lang>/messages.json, the one source of every
+text the dashboard and the extension show) into the dashboard's static files. Run after
+changing any of them; tests/test_shared_copies.py fails while a copy differs."""
 
 from __future__ import annotations
 
@@ -11,10 +12,17 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+EXTENSION = ROOT / "extension"
 DASHBOARD_STATIC = ROOT / "src" / "aifootprint" / "daemon" / "server" / "static"
+# extension/_locales/nl/messages.json -> static/locales/nl.json, for every language.
+CATALOGUE = {messages: DASHBOARD_STATIC / "locales" / f"{messages.parent.name}.json"
+             for messages in sorted((EXTENSION / "_locales").glob("*/messages.json"))}
+
 COPIES = {
-    ROOT / "shared_factors.json": ROOT / "extension" / "shared_factors.json",
-    ROOT / "extension" / "format.js": DASHBOARD_STATIC / "format.js",
+    ROOT / "shared_factors.json": EXTENSION / "shared_factors.json",
+    EXTENSION / "format.js": DASHBOARD_STATIC / "format.js",
+    EXTENSION / "i18n.js": DASHBOARD_STATIC / "i18n.js",
+    **CATALOGUE,
 }
 
 
@@ -23,6 +31,7 @@ def main() -> int:
         if copy.exists() and copy.read_bytes() == source.read_bytes():
             print(f"{copy.relative_to(ROOT)} is up to date")
             continue
+        copy.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, copy)
         print(f"copied {source.relative_to(ROOT)} to {copy.relative_to(ROOT)}")
     return 0

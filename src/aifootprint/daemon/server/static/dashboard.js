@@ -5,7 +5,8 @@
 import { barChart, legend } from "./charts.js";
 import { formatCo2, formatEnergy, formatNumber, formatRange, formatWater,
   METRIC_FORMATTERS } from "./format.js";
-import { STRINGS, translate } from "./strings.js";
+import { countText, translatePage } from "./i18n.js";
+import { catalog, translate } from "./strings.js";
 
 const METRICS = ["energy_wh", "co2_g", "water_ml"];
 const DEFAULT_LABEL = { student: "homework", teacher: "lesson-prep" };
@@ -49,7 +50,7 @@ async function saveSettings(changes) {
   try {
     await api("/api/v1/settings", { method: "PUT", body: changes });
   } catch (error) {
-    showStatus(t("failed", { message: error.message }));
+    showStatus(t("dashboard_failed", { message: error.message }));
   }
 }
 
@@ -79,13 +80,7 @@ function shortDate(iso) {
 // ---- text in the page ----------------------------------------------------
 
 function applyTranslations() {
-  document.documentElement.lang = state.lang;
-  for (const element of document.querySelectorAll("[data-i18n]")) {
-    element.textContent = t(element.dataset.i18n);
-  }
-  for (const element of document.querySelectorAll("[data-i18n-aria-label]")) {
-    element.setAttribute("aria-label", t(element.dataset.i18nAriaLabel));
-  }
+  translatePage(document, catalog(state.lang));
   $("#lang-select").value = state.lang;
 }
 
@@ -99,12 +94,20 @@ function setFigure(id, value, text) {
   element.dataset.value = String(value);
 }
 
-const countText = (n, kind) => (n === 1 ? t(`${kind}_one`) : t(`${kind}_n`,
-  { n: formatNumber(n, state.lang, 0) }));
+const promptCount = (n) => countText(state.lang, n, t("dashboard_prompts_one"), t("dashboard_prompts"));
+const imageCount = (n) => countText(state.lang, n, t("images_one"), t("images"));
+
+// The activity labels the dashboard and the extension set; any other label shows as it is.
+const labelTexts = () => ({
+  homework: t("dashboard_label_homework"),
+  "lesson-prep": t("dashboard_label_lesson_prep"),
+  study: t("dashboard_label_study"),
+  other: t("dashboard_label_other"),
+});
 
 function labelName(name) {
-  if (!name) return t("no_label");
-  return STRINGS.en[`label_${name}`] ? t(`label_${name}`) : name;
+  if (!name) return t("dashboard_no_label");
+  return Object.hasOwn(labelTexts(), name) ? labelTexts()[name] : name;
 }
 
 // ---- Today ---------------------------------------------------------------
@@ -121,16 +124,15 @@ function renderToday() {
     $(`#today-${metric}-range`).textContent = formatRange(range.low, range.high, format, lang);
     const equivalent = (today.equivalents || []).find((e) => e.metric === metric);
     $(`#today-${metric}-equivalent`).textContent = equivalent
-      ? t("equivalent", { text: equivalent.text[lang] }) : "";
+      ? t("equivalentIntro", { text: equivalent.text[lang] }) : "";
   }
-  $("#today-lead").textContent = today.prompts + today.images === 0 ? t("today_lead_none")
-    : t("today_lead", { prompts: countText(today.prompts, "prompts"),
-      images: countText(today.images, "images") });
+  $("#today-lead").textContent = today.prompts + today.images === 0 ? t("dashboard_today_lead_none")
+    : t("dashboard_today_lead", { prompts: promptCount(today.prompts), images: imageCount(today.images) });
   const table = state.factors?.table;
   if (table) {
     const profile = table.profiles[today.profile || state.profile];
     const location = table.locations[today.location || state.location];
-    $("#today-assumption").textContent = t("assumption", {
+    $("#today-assumption").textContent = t("dashboard_assumption", {
       profile: profile ? profile.label[lang] : state.profile,
       location: location ? location.label[lang] : state.location,
     });
@@ -163,22 +165,24 @@ function sumGroups(days, key) {
   return [...totals.values()].sort((a, b) => b.energy_wh - a.energy_wh || a.name.localeCompare(b.name));
 }
 
-function renderBreakdown(tableId, groups, nameKey, nameOf) {
+function renderBreakdown(tableId, groups, nameHeading, nameOf) {
   const table = document.getElementById(tableId);
   table.replaceChildren();
   const head = table.createTHead().insertRow();
-  for (const key of [nameKey, "col_uses", "col_energy", "col_co2", "col_water"]) {
+  const columns = [[nameHeading, false], [t("dashboard_col_uses"), false],
+    [t("dashboard_col_energy"), false], [t("co2"), true], [t("dashboard_col_water"), true]];
+  for (const [heading, wideOnly] of columns) {
     const cell = document.createElement("th");
     cell.scope = "col";
-    cell.textContent = t(key);
-    if (key === "col_co2" || key === "col_water") cell.className = "wide-only";
+    cell.textContent = heading;
+    if (wideOnly) cell.className = "wide-only";
     head.append(cell);
   }
   const body = table.createTBody();
   if (groups.length === 0) {
     const cell = body.insertRow().insertCell();
     cell.colSpan = 5;
-    cell.textContent = t("no_rows");
+    cell.textContent = t("dashboard_no_rows");
     return;
   }
   const lang = state.lang;
@@ -210,27 +214,37 @@ function renderCharts(days) {
   const images = days.reduce((sum, d) => sum + d.images, 0);
   const energy = days.reduce((sum, d) => sum + d.energy_wh, 0);
   const useSeries = [
-    { key: "prompts", label: t("legend_prompts"), className: "s-prompts" },
-    { key: "images", label: t("legend_images"), className: "s-images" },
+    { key: "prompts", label: t("dashboard_prompts"), className: "s-prompts" },
+    { key: "images", label: t("images"), className: "s-images" },
   ];
   const empty = prompts + images === 0;
-  const usesLabel = empty ? t("chart_empty") : t("chart_uses_summary", { days: days.length,
+  const usesLabel = empty ? t("dashboard_chart_empty") : t("dashboard_chart_uses_summary", {
+    days: days.length,
     prompts: formatNumber(prompts, lang, 0), images: formatNumber(images, lang, 0),
     top: topDay(days, (d) => d.prompts + d.images) });
   $("#chart-uses").replaceChildren(barChart({
     ariaLabel: usesLabel, series: useSeries, formatTick: (v) => formatNumber(v, lang),
     rows: days.map((d) => ({ label: shortDate(d.date), values: d,
-      title: `${shortDate(d.date)}: ${countText(d.prompts, "prompts")}, ${countText(d.images, "images")}` })),
+      title: `${shortDate(d.date)}: ${promptCount(d.prompts)}, ${imageCount(d.images)}` })),
   }), legend(useSeries));
-  const energyLabel = empty ? t("chart_empty") : t("chart_energy_summary", { days: days.length,
+  const energyLabel = empty ? t("dashboard_chart_empty") : t("dashboard_chart_energy_summary", {
+    days: days.length,
     energy: formatEnergy(energy, lang), top: topDay(days, (d) => d.energy_wh) });
   $("#chart-energy").replaceChildren(barChart({
     ariaLabel: energyLabel, formatTick: (v) => formatNumber(v, lang),
-    series: [{ key: "energy_wh", label: t("energy"), className: "s-energy" }],
+    series: [{ key: "energy_wh", label: t("dashboard_energy"), className: "s-energy" }],
     rows: days.map((d) => ({ label: shortDate(d.date), values: d,
       title: `${shortDate(d.date)}: ${formatEnergy(d.energy_wh, lang)}` })),
   }));
 }
+
+const WEEK_TEXTS = {
+  week_empty: (params) => t("dashboard_week_empty", params),
+  week_first: (params) => t("dashboard_week_first", params),
+  week_same: (params) => t("dashboard_week_same", params),
+  week_down: (params) => t("dashboard_week_down", params),
+  week_up: (params) => t("dashboard_week_up", params),
+};
 
 // This week against the week before, told as what went down (awareness, not guilt).
 function renderWeekCompare(days) {
@@ -239,14 +253,14 @@ function renderWeekCompare(days) {
   const before = energyOf(days.slice(-14, -7));
   const lang = state.lang;
   const box = $("#week-compare");
-  let key;
-  if (now === 0 && before === 0) key = "week_empty";
-  else if (before === 0) key = "week_first";
-  else if (Math.abs(now - before) / before < 0.05) key = "week_same";
-  else key = now < before ? "week_down" : "week_up";
-  box.dataset.trend = key;
-  box.textContent = t(key, {
-    metric: t("metric_energy"), now: formatEnergy(now, lang), before: formatEnergy(before, lang),
+  let trend;
+  if (now === 0 && before === 0) trend = "week_empty";
+  else if (before === 0) trend = "week_first";
+  else if (Math.abs(now - before) / before < 0.05) trend = "week_same";
+  else trend = now < before ? "week_down" : "week_up";
+  box.dataset.trend = trend;
+  box.textContent = WEEK_TEXTS[trend]({
+    metric: t("dashboard_metric_energy"), now: formatEnergy(now, lang), before: formatEnergy(before, lang),
     pct: formatNumber(Math.round((100 * (before - now)) / (before || 1)), lang, 0),
   });
 }
@@ -255,8 +269,8 @@ function renderHistory() {
   const days = state.days.slice(-state.period);
   renderCharts(days);
   renderWeekCompare(state.days);
-  renderBreakdown("per-site", sumGroups(days, "sites"), "col_site", (name) => name);
-  renderBreakdown("per-label", sumGroups(days, "labels"), "col_label", labelName);
+  renderBreakdown("per-site", sumGroups(days, "sites"), t("dashboard_col_site"), (name) => name);
+  renderBreakdown("per-label", sumGroups(days, "labels"), t("dashboard_col_label"), labelName);
 }
 
 // ---- Method --------------------------------------------------------------
@@ -284,7 +298,7 @@ function factorRow(body, what, low, central, high, unit, sources) {
   name.scope = "row";
   name.textContent = what;
   const source = document.createElement("small");
-  source.textContent = `${t("factor_source")}: ${sourceTitles(sources)}`;
+  source.textContent = `${t("dashboard_factor_source")}: ${sourceTitles(sources)}`;
   name.append(source);
   row.append(name);
   for (const value of [low, central, high]) {
@@ -305,24 +319,25 @@ function renderMethod() {
   const factors = $("#factors-table");
   factors.replaceChildren();
   const head = factors.createTHead().insertRow();
-  for (const key of ["factor_what", "factor_low", "factor_value", "factor_high"]) {
+  for (const heading of [t("dashboard_factor_what"), t("dashboard_factor_low"),
+    t("dashboard_factor_value"), t("dashboard_factor_high")]) {
     const cell = document.createElement("th");
     cell.scope = "col";
-    cell.textContent = t(key);
+    cell.textContent = heading;
     head.append(cell);
   }
   const body = factors.createTBody();
   const where = location.label[lang];
-  factorRow(body, t("factor_prompt_energy"), profile.prompt.low, profile.prompt.central,
+  factorRow(body, t("dashboard_factor_prompt_energy"), profile.prompt.low, profile.prompt.central,
     profile.prompt.high, "Wh", profile.prompt.sources);
-  factorRow(body, t("factor_image_energy"), profile.image.low, profile.image.central,
+  factorRow(body, t("dashboard_factor_image_energy"), profile.image.low, profile.image.central,
     profile.image.high, "Wh", profile.image.sources);
-  factorRow(body, t("factor_grid", { location: where }), null, location.grid_g_per_kwh, null,
+  factorRow(body, t("dashboard_factor_grid", { location: where }), null, location.grid_g_per_kwh, null,
     "g", location.sources);
-  factorRow(body, t("factor_water", { location: where }), null, location.water_ml_per_wh, null,
+  factorRow(body, t("dashboard_factor_water", { location: where }), null, location.water_ml_per_wh, null,
     "ml", location.sources);
   const water = table.water_range_ml_per_wh;
-  factorRow(body, t("factor_water_range"), water.low, null, water.high, "ml", water.sources);
+  factorRow(body, t("dashboard_factor_water_range"), water.low, null, water.high, "ml", water.sources);
   $("#sources-list").replaceChildren(...Object.values(table.sources).map((source) => {
     const item = document.createElement("li");
     item.textContent = `${source.title} (${source.year}). ${source.covers}`;
@@ -360,22 +375,27 @@ function scenarioTable(level, result) {
   const table = document.createElement("table");
   table.className = "scenario-table";
   table.dataset.level = level;
-  table.createCaption().textContent = t("scenario_caption", { level: t(level) });
+  const levelName = { vo: t("dashboard_vo"), po: t("dashboard_po") }[level];
+  table.createCaption().textContent = t("dashboard_scenario_caption", { level: levelName });
   const head = table.createTHead().insertRow();
-  for (const key of ["scale", "prompts", "images", "col_energy", "col_co2", "col_water"]) {
+  for (const heading of [t("dashboard_scale"), t("dashboard_prompts"), t("images"),
+    t("dashboard_col_energy"), t("co2"), t("dashboard_col_water")]) {
     const cell = document.createElement("th");
     cell.scope = "col";
-    cell.textContent = t(key);
+    cell.textContent = heading;
     head.append(cell);
   }
   const body = table.createTBody();
-  for (const scale of ["class_day", "class_year", "school_year", "country_day", "country_year"]) {
+  const scales = [["class_day", t("dashboard_class_day")], ["class_year", t("dashboard_class_year")],
+    ["school_year", t("dashboard_school_year")], ["country_day", t("dashboard_country_day")],
+    ["country_year", t("dashboard_country_year")]];
+  for (const [scale, scaleName] of scales) {
     const figures = result[scale];
     const row = body.insertRow();
     row.dataset.scale = scale;
     const name = document.createElement("th");
     name.scope = "row";
-    name.textContent = t(scale);
+    name.textContent = scaleName;
     row.append(name);
     row.insertCell().textContent = formatNumber(figures.prompts, lang, 0);
     row.insertCell().textContent = formatNumber(figures.images, lang, 0);
@@ -408,7 +428,7 @@ async function runScenario(inputs = scenarioInputs()) {
     renderScenario();
   } catch (failure) {
     if (request !== scenarioRequest) return;
-    error.textContent = t("scenario_failed", { message: failure.message });
+    error.textContent = t("dashboard_scenario_failed", { message: failure.message });
     error.hidden = false;
   }
 }
@@ -430,9 +450,9 @@ async function exportData(format) {
     link.download = file;
     link.click();
     URL.revokeObjectURL(link.href);
-    $("#data-message").textContent = t("export_done", { file });
+    $("#data-message").textContent = t("dashboard_export_done", { file });
   } catch (error) {
-    $("#data-message").textContent = t("failed", { message: error.message });
+    $("#data-message").textContent = t("dashboard_failed", { message: error.message });
   }
 }
 
@@ -441,21 +461,23 @@ function askForget(event) {
   const choice = new FormData(event.target).get("forget");
   const date = $("#forget-date").value;
   if (choice === "before" && !date) {
-    $("#data-message").textContent = t("forget_need_date");
+    $("#data-message").textContent = t("dashboard_forget_need_date");
     return;
   }
   const dialog = $("#confirm-forget");
-  $("#confirm-text").textContent = choice === "all" ? t("confirm_all") : t("confirm_before", { date });
+  $("#confirm-text").textContent = choice === "all" ? t("dashboard_confirm_all")
+    : t("dashboard_confirm_before", { date });
   dialog.returnValue = "";
   dialog.onclose = async () => {
     if (dialog.returnValue !== "delete") return;
     try {
       const body = choice === "all" ? { all: true } : { before: date };
       const result = await api("/api/v1/forget", { method: "POST", body });
-      $("#data-message").textContent = t("forget_done", { n: formatNumber(result.deleted, state.lang, 0) });
+      $("#data-message").textContent = t("dashboard_forget_done",
+        { n: formatNumber(result.deleted, state.lang, 0) });
       await refreshFigures();
     } catch (error) {
-      $("#data-message").textContent = t("failed", { message: error.message });
+      $("#data-message").textContent = t("dashboard_failed", { message: error.message });
     }
   };
   dialog.showModal();
@@ -586,7 +608,7 @@ async function start() {
   $("#label-select").value = state.label;
   applyTranslations();
   wireControls();
-  showStatus(t("loading"));
+  showStatus(t("dashboard_loading"));
   try {
     const factors = await api("/api/v1/factors");
     state.factors = factors;
@@ -596,7 +618,7 @@ async function start() {
     await Promise.all([refreshFigures(), runScenario({ profile: state.profile, location: state.location })]);
     showStatus("");
   } catch (error) {
-    showStatus(t("load_failed", { message: error.message }));
+    showStatus(t("dashboard_load_failed", { message: error.message }));
     document.body.dataset.state = "failed";
   }
   if (!settings.role) welcome();
