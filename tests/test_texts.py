@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from aifootprint.footprint import EQUIVALENT_TEXTS
+from aifootprint.model.footprint import EQUIVALENT_TEXTS
 
 SYNC = runpy.run_path(str(Path(__file__).parent.parent / "scripts" / "sync_shared.py"))
 EXTENSION, STATIC = SYNC["EXTENSION"], SYNC["DASHBOARD_STATIC"]
@@ -114,7 +114,7 @@ def test_comparisons_read_the_same_in_the_popup_and_the_daemon(lang):
     """The dashboard shows the daemon's comparisons (footprint.py), the popup the catalogue's."""
     catalogue = {key[3:]: entry["message"] for key, entry in MESSAGES[lang].items()
                  if key.startswith("eq_")}
-    assert catalogue == {key: texts[lang] for key, texts in EQUIVALENT_TEXTS.items()}
+    assert catalogue == {key: texts[lang] for key, texts in EQUIVALENT_TEXTS.messages.items()}
 
 
 class PageText(HTMLParser):
