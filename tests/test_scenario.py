@@ -142,3 +142,37 @@ def test_scenario_refuses_less_than_one_of_a_divisor(field):
 
     with pytest.raises(ValidationError, match=field):
         ScenarioInputs.model_validate({field: 5e-324})
+
+
+@pytest.mark.parametrize("content, level, changed, kept", [
+    ({"students_per_class": 30, "po": {"teacher_prompts": 20}}, "po",
+     {"teacher_prompts": 20}, {"images_per_student": 0, "prompts_per_student": 0}),
+    ({"vo": {"images_per_student": 2}}, "vo",
+     {"images_per_student": 2}, {"prompts_per_student": 10, "teacher_prompts": 10}),
+    ({"vo": {"teacher_prompts": 0}, "location": "FR"}, "vo",
+     {"teacher_prompts": 0}, {"images_per_student": 5, "prompts_per_student": 10}),
+])
+def test_cli_file_changes_one_nested_input_and_keeps_the_others(run_cli, tmp_path, content,
+                                                                  level, changed, kept):
+    scenario_file = tmp_path / "school.json"
+    scenario_file.write_text(json.dumps(content))
+    result = run_cli("--json", "--file", str(scenario_file))
+    assert result.exit_code == 0, result.output
+    inputs = json.loads(result.output)["inputs"]
+    assert inputs[level] == {**kept, **changed}
+    assert inputs["students_per_class"] == content.get("students_per_class", 25)
+
+
+@pytest.mark.parametrize("content, lang, message", [
+    ("[1, 2]", "en", "must hold one JSON object"),
+    ("[1, 2]", "nl", "moet één JSON-object bevatten"),
+    ('{"vo": {"pupils": 3}}', "en", "unknown input: vo.pupils"),
+    ('{"vo": {"pupils": 3}}', "nl", "onbekende invoer: vo.pupils"),
+    ('{"pupils": 3}', "nl", "onbekende invoer: pupils"),
+])
+def test_cli_scenario_file_problem_named_in_the_chosen_language(run_cli, tmp_path, content,
+                                                                 lang, message):
+    scenario_file = tmp_path / "school.json"
+    scenario_file.write_text(content)
+    result = run_cli("--file", str(scenario_file), "--lang", lang)
+    assert result.exit_code == 1 and message in result.output

@@ -35,7 +35,7 @@ A FILE changes any input, for example:
 def scenario(config, as_json, file):
     """The report's school day for vo and po: a class, a year, a school, the country."""
     table = load_factors(config.factors_path)
-    inputs = load_inputs(file)
+    inputs = load_inputs(file, config.lang)
     if config.profile and not inputs.profile:
         inputs = inputs.model_copy(update={"profile": config.profile})
     if config.location and not inputs.location:
@@ -57,7 +57,29 @@ def render_tables(result: dict, lang: str) -> str:
     lines.append(TEXT("scope", lang, days=format_number(inputs["school_days_per_year"], lang)))
     for note in result["notes"]:
         lines.append(f"{TEXT('note', lang)}: {note[lang]}")
+    if "report_figures" in result:
+        lines += ["", *render_report_figures(result["report_figures"], lang)]
     return "\n".join(lines)
+
+
+def render_report_figures(figures: dict, lang: str) -> list[str]:
+    """Each printed figure of the report, its exact value and the numbers of its reasons."""
+    reasons = list(figures["reasons"])
+    lines = [TEXT("figures_title", lang)]
+    groups: dict[tuple[str, str], list[str]] = {}
+    for figure in figures["figures"]:
+        printed = format_number(figure["printed"], lang, figure["decimals"])
+        digits = figure["decimals"] + (2 if figure["exact"] < 10 else 1)  # a digit beyond it
+        exact = format_number(figure["exact"], lang, digits)
+        marks = "".join(f" [{reasons.index(reason) + 1}]" for reason in figure["reasons"])
+        groups.setdefault((figure["group"], figure["level"]), []).append(
+            f"{TEXT(figure['measure'], lang, n=printed)} ({TEXT('exact', lang, n=exact)}){marks}")
+    for (group, level), texts in groups.items():
+        lines.append(f"  {TEXT(f'group_{group}', lang, level=level)}: {'; '.join(texts)}")
+    lines += [f"  [{number}] {figures['reasons'][reason][lang]}"
+              for number, reason in enumerate(reasons, start=1)]
+    lines += [f"  {context[lang]}" for context in figures["context"]]
+    return lines
 
 
 def _level_table(level: dict, lang: str) -> list[str]:

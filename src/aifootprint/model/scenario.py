@@ -18,6 +18,7 @@ from ..core.errors import InvalidInput
 from ..core.i18n import LANGS, Catalog
 from .factors import FactorTable
 from .footprint import Counts, Impact, equivalents, impact_of
+from .report_figures import report_figures
 
 # Upper bounds keep every figure finite and printable; they are far above any real school.
 MAX_PER_PERSON = 10_000
@@ -68,27 +69,43 @@ class ScenarioInputs(BaseModel):
 # for its vo class day, to compare with exact arithmetic.
 REPORT_PRINTED_VO_CLASS_DAY = {"energy_wh": 2103, "co2_g": 523, "water_ml": 8400}
 TEXT = Catalog("scenario")
+FILE_TEXT = Catalog("scenario_file")
 
 SCALES = ("class_day", "class_year", "school_year", "country_day", "country_year")
 
 
-def load_inputs(path: Path | None) -> ScenarioInputs:
+def load_inputs(path: Path | None, lang: str = "en") -> ScenarioInputs:
+    """The inputs of a scenario file: any input it names replaces the report's, nested ones
+    too ({"po": {"teacher_prompts": 20}} keeps po's other inputs); the rest stay."""
     if path is None:
         return ScenarioInputs()
     try:
         raw = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InvalidInput(f"The scenario file {path} does not exist.") from None
+        raise InvalidInput(FILE_TEXT("missing", lang, path=path)) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise InvalidInput(f"The scenario file {path} is not valid JSON: {error}.") from None
+        raise InvalidInput(FILE_TEXT("not_json", lang, path=path, error=error)) from None
+    if not isinstance(raw, dict):
+        raise InvalidInput(FILE_TEXT("not_object", lang, path=path))
+    defaults = ScenarioInputs().model_dump(include={"vo", "po"})
+    merged = {**raw, **{level: {**defaults[level], **raw[level]}
+                        for level in ("vo", "po") if isinstance(raw.get(level), dict)}}
     try:
-        return ScenarioInputs.model_validate(raw)
+        return ScenarioInputs.model_validate(merged)
     except ValidationError as error:
-        problem = error.errors()[0]
-        field = ".".join(str(part) for part in problem["loc"])
-        raise InvalidInput(
-            f"The scenario file {path} is invalid: {field}: {problem['msg']}.", field
-        ) from None
+        raise _file_problem(error, path, lang) from None
+
+
+def _file_problem(error: ValidationError, path: Path, lang: str) -> InvalidInput:
+    problem = error.errors()[0]
+    field = ".".join(str(part) for part in problem["loc"])
+    if problem["type"] == "extra_forbidden":
+        model = LevelInputs if len(problem["loc"]) > 1 else ScenarioInputs
+        known = ", ".join(model.model_fields)
+        return InvalidInput(FILE_TEXT("unknown", lang, path=path, field=field, known=known),
+                            field)
+    return InvalidInput(FILE_TEXT("invalid", lang, path=path, field=field,
+                                  problem=problem["msg"]), field)
 
 
 def _scale(table: FactorTable, counts: Counts, impact: Impact, factor: float) -> dict:
@@ -147,6 +164,7 @@ def run_scenario(table: FactorTable, inputs: ScenarioInputs | None = None) -> di
     vo_day = result["levels"]["vo"]["class_day"]
     if inputs == ScenarioInputs().resolved(table):
         result["report_printed"] = {"vo_class_day": REPORT_PRINTED_VO_CLASS_DAY}
+        result["report_figures"] = report_figures(table, result)
         if round(vo_day["co2_g"]) != REPORT_PRINTED_VO_CLASS_DAY["co2_g"]:
             result["notes"].append({lang: TEXT.template("report_printed", lang) for lang in LANGS})
     return result
