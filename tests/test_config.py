@@ -55,3 +55,39 @@ def test_unknown_or_unreadable_config_file_is_refused(home):
     (home / "config" / "config.json").write_text("{")
     with pytest.raises(ConfigError, match="cannot be read"):
         load_config(home=home, env={})
+
+
+@pytest.mark.parametrize("name, lang", [
+    # POSIX and macOS locale names, BCP 47 tags
+    ("nl_NL.UTF-8", "nl"), ("nl_BE.UTF-8", "nl"), ("nl-NL", "nl"), ("en_US.UTF-8", "en"),
+    ("C.UTF-8", None), ("POSIX", None),
+    # What Python's locale.getlocale() returns on Windows
+    ("Dutch_Netherlands", "nl"), ("Dutch_Belgium", "nl"), ("English_United States", "en"),
+    ("English_United Kingdom", "en"), ("German_Germany", None),
+])
+def test_config_language_of_locale_names_systems_really_return(name, lang):
+    from aifootprint.core.configuration import language_of
+
+    assert language_of(name) == lang
+
+
+@pytest.mark.parametrize("langid, lang", [(0x0413, "nl"), (0x0813, "nl"), (0x0409, "en"),
+                                          (0x0809, "en"), (0x0407, "en")])
+def test_config_windows_display_language_ids(langid, lang):
+    from aifootprint.core.configuration import language_of_langid
+
+    assert language_of_langid(langid) == lang
+
+
+def test_config_system_language_on_windows_and_macos_without_lang(monkeypatch):
+    from aifootprint.core import configuration
+
+    monkeypatch.setattr(configuration, "_windows_ui_langid", lambda: 0x0413)
+    assert configuration.system_lang({}, platform="win32") == "nl"
+    monkeypatch.setattr(configuration, "_mac_preferred_language", lambda: "nl-NL")
+    assert configuration.system_lang({}, platform="darwin") == "nl"
+    monkeypatch.setattr(configuration, "_mac_preferred_language", lambda: "en-GB")
+    assert configuration.system_lang({}, platform="darwin") == "en"
+    # LANG, when set, wins on every system
+    assert configuration.system_lang({"LANG": "nl_NL.UTF-8"}, platform="win32") == "nl"
+    assert configuration.system_lang({"LANGUAGE": "nl:en"}, platform="linux") == "nl"
