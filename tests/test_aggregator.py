@@ -200,6 +200,13 @@ async def test_report_needs_the_teacher_key(client, made_class):
     assert unknown.status == 404
 
 
+@pytest.mark.parametrize("accept, lang", [("nl-NL,nl;q=0.9,en;q=0.8", "nl"), ("en-US,en", "en"),
+                                          ("de-DE,nl;q=0.5", "nl"), ("fr-FR", "en")])
+async def test_teacher_page_follows_the_browsers_language(client, accept, lang):
+    reply = await client.get("/teacher", headers={"Accept-Language": accept})
+    assert f'<html lang="{lang}">' in await reply.text()
+
+
 @pytest.mark.parametrize("lang", ["nl", "en"])
 async def test_teacher_page_speaks_both_languages(client, lang):
     reply = await client.get(f"/teacher?lang={lang}")

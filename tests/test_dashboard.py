@@ -295,3 +295,44 @@ def test_page_is_ready_fast_with_a_year_of_data(open_dashboard, daemon):
     assert page.locator("#today-prompts").inner_text() == "12"
     print(f"dashboard ready with a year of data in {seconds:.2f} s")
     assert seconds < 3
+
+
+@pytest.mark.parametrize("locale, saved, expected", [
+    ("nl-NL", None, "nl"), ("en-US", None, "en"), ("nl-NL", "en", "en"), ("en-US", "nl", "nl"),
+])
+def test_dashboard_speaks_the_browsers_language_until_one_is_saved(browser, daemon, locale,
+                                                                     saved, expected):
+    """A first visit from a Dutch browser is Dutch, welcome dialog and its choice included;
+    a saved choice wins over the browser."""
+    daemon.request("PUT", "/api/v1/settings", {"lang": saved, "role": None})
+    context = browser.new_context(locale=locale, viewport=LAPTOP)
+    try:
+        page = context.new_page()
+        page.goto(daemon.url + "/")
+        expect(page.locator("#welcome")).to_be_visible()
+        assert page.evaluate("document.documentElement.lang") == expected
+        title = page.locator("#welcome-title").inner_text()
+        assert title == catalogue_text(expected, "dashboard_welcome_title")
+        assert page.locator("#welcome-form input[name=lang]:checked").get_attribute(
+            "value") == expected
+    finally:
+        context.close()
+        daemon.request("PUT", "/api/v1/settings", {"lang": "en", "role": "student"})
+
+
+@pytest.mark.parametrize("locale, expected", [("nl-NL", "nl"), ("en-US", "en")])
+def test_pair_page_speaks_the_browsers_language(browser, daemon, locale, expected):
+    daemon.request("PUT", "/api/v1/settings", {"lang": None})
+    context = browser.new_context(locale=locale)
+    try:
+        page = context.new_page()
+        page.goto(daemon.url + "/pair")
+        assert page.evaluate("document.documentElement.lang") == expected
+    finally:
+        context.close()
+        daemon.request("PUT", "/api/v1/settings", {"lang": "en"})
+
+
+def catalogue_text(lang: str, key: str) -> str:
+    locales = Path(__file__).parent.parent / "extension" / "_locales"
+    return json.loads((locales / lang / "messages.json").read_text())[key]["message"]

@@ -18,7 +18,7 @@ from ..core.errors import (
     TeacherKeyWrong,
     UnsupportedMediaType,
 )
-from ..core.web import page_headers, read_json
+from ..core.web import page_headers, page_lang, read_json
 from .app_keys import CONFIG, EXECUTOR, STORE
 from .batching import BATCHER
 from .report import teacher_report
@@ -79,7 +79,7 @@ async def report(request: web.Request) -> web.Response:
 
 
 async def teacher_page(request: web.Request) -> web.StreamResponse:
-    lang = request.query.get("lang", request.app[CONFIG].lang)
-    page = web.Response(text=render_teacher_page(lang if lang in ("nl", "en") else "en"),
+    lang = page_lang(request, request.app[CONFIG].lang)
+    page = web.Response(text=render_teacher_page(lang),
                         content_type="text/html")
     return page_headers(page)

@@ -9,6 +9,7 @@ import logging
 from aiohttp import web
 
 from .errors import FootprintError, MalformedBody
+from .i18n import LANGS
 
 log = logging.getLogger("aifootprint")
 
@@ -57,6 +58,23 @@ async def read_json(request: web.Request) -> object:
         raise MalformedBody("The body is not valid JSON.") from None
     except RecursionError:
         raise MalformedBody("The body's JSON is nested too deeply.") from None
+
+
+def accepted_lang(request: web.Request) -> str | None:
+    """nl or en, whichever the browser's Accept-Language names first; None for neither."""
+    for part in request.headers.get("Accept-Language", "").split(","):
+        tag = part.split(";")[0].strip()[:2].lower()
+        if tag in LANGS:
+            return tag
+    return None
+
+
+def page_lang(request: web.Request, default: str) -> str:
+    """A page's language: ?lang=, else the browser's, else `default`."""
+    asked = request.query.get("lang")
+    if asked is not None and asked in LANGS:
+        return asked
+    return accepted_lang(request) or default
 
 
 def page_headers(response: web.StreamResponse) -> web.StreamResponse:

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from aiohttp import web
 
 from ... import __version__
-from ...core.web import page_headers, read_json
+from ...core.web import accepted_lang, page_headers, read_json
 from ...model.events import event_row, parse_batch
 from ..services.recording import add_events_unless_paused
 from ..services.reports import (
@@ -114,6 +114,7 @@ async def openapi(request: web.Request) -> web.Response:
 
 async def pair(request: web.Request) -> web.StreamResponse:
     app = request.app
-    lang = await app[STORE].read(page_language, app[CONFIG], request.query.get("lang"))
+    lang = await app[STORE].read(page_language, app[CONFIG], request.query.get("lang"),
+                                 accepted_lang(request))
     html = render_pair_page(f"http://127.0.0.1:{local_port(request)}", app[TOKEN], lang)
     return page_headers(web.Response(text=html, content_type="text/html"))

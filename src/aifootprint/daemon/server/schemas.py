@@ -123,6 +123,7 @@ class SettingsInForce(Answer):
     profile: str
     location: str
     lang: Literal["nl", "en"]
+    lang_saved: bool
     role: Literal["student", "teacher"] | None
     paused: bool
     label: str | None

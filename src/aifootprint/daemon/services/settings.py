@@ -78,6 +78,8 @@ def settings_in_force(store: Store, table: FactorTable, config: Config) -> dict:
         "profile": profile,
         "location": location,
         "lang": stored.get("lang") or config.lang,
+        # False until the user picks a language: the dashboard then follows the browser's.
+        "lang_saved": stored.get("lang") is not None,
         "role": stored.get("role"),
         "paused": bool(stored.get("paused")),
         "label": stored.get("label"),
@@ -90,7 +92,10 @@ def change_settings(store: Store, table: FactorTable, config: Config, values: di
     return settings_in_force(store, table, config)
 
 
-def page_language(store: Store, config: Config, asked: str | None) -> str:
-    """A page's language: ?lang= when it is nl or en, else the user's, else the system's."""
-    lang = asked or store.get_settings().get("lang") or config.lang
-    return lang if lang in LANGS else "en"
+def page_language(store: Store, config: Config, asked: str | None,
+                  browser: str | None) -> str:
+    """A page's language: ?lang= when it is nl or en, else the user's choice, else the
+    browser's (Accept-Language), else the system's."""
+    if asked is not None and asked in LANGS:
+        return asked
+    return store.get_settings().get("lang") or browser or config.lang

@@ -485,6 +485,15 @@ function askForget(event) {
 
 // ---- first visit ---------------------------------------------------------
 
+/** The browser's first language we speak, until the user picks one; else the system's. */
+function browserLang(fallback) {
+  for (const tag of navigator.languages || [navigator.language]) {
+    const lang = String(tag).slice(0, 2).toLowerCase();
+    if (lang === "nl" || lang === "en") return lang;
+  }
+  return fallback;
+}
+
 function welcome() {
   const dialog = $("#welcome");
   const form = $("#welcome-form");
@@ -601,7 +610,7 @@ function wireControls() {
 
 async function start() {
   const settings = await loadSettings();
-  state.lang = settings.lang || (navigator.language.startsWith("nl") ? "nl" : "en");
+  state.lang = settings.lang_saved ? settings.lang : browserLang(settings.lang);
   setRole(settings.role);
   setPaused(Boolean(settings.paused));
   state.label = settings.label || DEFAULT_LABEL[state.role];
