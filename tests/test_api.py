@@ -224,14 +224,15 @@ async def test_factors_show_table_and_choice_in_force(client, auth):
 
 async def test_settings_get_and_put(client, auth):
     status, settings = await get(client, auth, "/api/v1/settings")
-    assert settings == {"profile": "report", "location": "NL", "lang": "en", "role": None,
-                        "paused": False, "label": None}
+    assert settings == {"profile": "report", "location": "NL", "lang": "en", "lang_saved": False,
+                        "role": None, "paused": False, "label": None}
     response = await client.put("/api/v1/settings", headers=auth, json={
         "profile": "google-2025", "location": "us", "lang": "nl", "role": "teacher",
         "label": "lesson-prep"})
     assert response.status == 200
     assert await response.json() == {"profile": "google-2025", "location": "US", "lang": "nl",
-                                     "role": "teacher", "paused": False, "label": "lesson-prep"}
+                                     "lang_saved": True, "role": "teacher", "paused": False,
+                                     "label": "lesson-prep"}
     _, summary = await get(client, auth, "/api/v1/summary")
     assert (summary["profile"], summary["location"]) == ("google-2025", "US")
 
