@@ -37,17 +37,18 @@ class AggregatorProcess:
         return errors
 
 
-def start_aggregator(home: Path, clock: Path | None = None, port: int = 0) -> AggregatorProcess:
+def start_aggregator(home: Path, clock: Path | None = None, port: int = 0,
+                     options: tuple[str, ...] = ()) -> AggregatorProcess:
     extra = {"AIFOOTPRINT_AGGREGATOR_TEST_CLOCK": str(clock)} if clock else {}
     process = subprocess.Popen(
         [sys.executable, "-m", "aifootprint", "aggregator", "serve", "--home", str(home),
-         "--port", str(port), "--lang", "en"],
+         "--port", str(port), "--lang", "en", *options],
         env=aifootprint_env(**extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         line = process.stdout.readline()
-        match = re.search(r"(http://127\.0\.0\.1:\d+)", line or "")
+        match = re.search(r"(https?://127\.0\.0\.1:\d+)", line or "")
         if match:
             return AggregatorProcess(match[1], home, process)
         if process.poll() is not None:

@@ -38,6 +38,8 @@ class AggregatorConfig:
     lang: str = "en"
     factors_path: Path | None = None
     test_clock_file: Path | None = None
+    cert_file: Path | None = None  # HTTPS: the certificate chain (PEM)
+    key_file: Path | None = None  # and its private key; None: the key is in cert_file
     release_check_s: float = 60.0  # how often the server looks for periods to release
 
     @property

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
+from dataclasses import replace
+from pathlib import Path
 
 import click
 
@@ -50,13 +52,29 @@ def aggregator():
     """
 
 
-@aggregator.command(epilog="Example: aifootprint aggregator serve --host 10.0.0.5 --port 8080")
+SERVE_EXAMPLES = """
+\b
+Examples:
+  aifootprint aggregator serve --host 0.0.0.0 --port 8443 --cert school.pem --key school.key
+  aifootprint aggregator serve --port 8080      (behind an HTTPS reverse proxy)
+"""
+
+
+@aggregator.command(epilog=SERVE_EXAMPLES)
+@click.option("--cert", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="Serve HTTPS with this certificate chain (PEM).")
+@click.option("--key", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="The certificate's private key (PEM), unless in --cert.")
 @aggregator_options
-def serve(config):
-    """Run the aggregator (on a LAN, or behind an HTTPS reverse proxy). Logs no addresses."""
+def serve(config, cert, key):
+    """Run the aggregator: HTTPS with --cert, or HTTP behind a reverse proxy. Logs no
+    addresses."""
     from ..aggregator.server import serve as serve_forever
     from ..aggregator.server import setup_logging
 
+    if key and not cert:
+        raise click.UsageError("--key needs --cert.")
+    config = replace(config, cert_file=cert, key_file=key)
     setup_logging(config)
     asyncio.run(serve_forever(config, announce=lambda line: click.echo(line)))
 

@@ -22,6 +22,26 @@ PAGE_HEADERS = {
 }
 
 
+class WithoutClientDetails(logging.Filter):
+    """aiohttp's 'Error handling request from <address>' with its traceback names the
+    client and can quote the request's headers (a token among them). Keep only the kind
+    of error: no address, no header, nothing a service manager's journal keeps."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if str(record.msg).startswith("Error handling request"):
+            error = record.exc_info[1] if record.exc_info else None
+            record.msg, record.args = "Error handling a request: %s", (type(error).__name__,)
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+def hide_client_details() -> None:
+    """Install WithoutClientDetails on aiohttp's server logger (once per process)."""
+    server_log = logging.getLogger("aiohttp.server")
+    if not any(isinstance(f, WithoutClientDetails) for f in server_log.filters):
+        server_log.addFilter(WithoutClientDetails())
+
+
 def error_middleware(max_body_bytes: int, server: str):
     """Every error becomes {"error": {"message", "field"}} with its status."""
 

@@ -19,6 +19,7 @@ from aiohttp import web
 
 from ..core.errors import ConfigError
 from ..core.i18n import Catalog
+from ..core.web import hide_client_details
 from .config import Config
 from .instance import InstanceLock, running_daemon, state_path, write_state
 from .server.app import create_app
@@ -113,6 +114,7 @@ async def _serve(handle: ServerHandle) -> None:
 
 def setup_logging(config: Config) -> None:
     """Rotating log in config.log_dir: what the daemon did, never prompt text or tokens."""
+    hide_client_details()
     config.log_dir.mkdir(parents=True, exist_ok=True)
     handler = RotatingFileHandler(
         config.log_dir / "daemon.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8"
