@@ -59,7 +59,10 @@ export function createLedger({ storage, now = () => Date.now() }) {
       if (event.kind === 'image') site.images += event.count;
       else if (event.kind === 'video') {
         site.videos = (site.videos || 0) + event.count;
-        if (event.seconds !== undefined) site.video_seconds = (site.video_seconds || 0) + event.seconds * event.count;
+        if (event.seconds !== undefined) {
+          site.video_seconds = (site.video_seconds || 0) + event.seconds * event.count;
+          site.videos_timed = (site.videos_timed || 0) + event.count;
+        }
       } else site.prompts += event.count;
       const oldest = localDay(now() - KEPT_DAYS * 24 * 60 * 60 * 1000);
       for (const key of Object.keys(days)) if (key < oldest) delete days[key];

@@ -14,10 +14,9 @@ async function loadFactors() {
 }
 
 function totalsOf(today) {
-  const totals = { prompts: 0, images: 0 };
+  const totals = { prompts: 0, images: 0, videos: 0, video_seconds: 0, videos_timed: 0 };
   for (const counts of Object.values(today)) {
-    totals.prompts += counts.prompts;
-    totals.images += counts.images;
+    for (const field of Object.keys(totals)) totals[field] += counts[field] || 0;
   }
   return totals;
 }
@@ -48,6 +47,10 @@ function showTotals(catalog, factors, today, choice) {
   $('prompts-label').textContent = catalog.t(summary.prompts === 1 ? 'prompts_one' : 'prompts');
   $('images').textContent = formatNumber(summary.images, lang, 0);
   $('images-label').textContent = catalog.t(summary.images === 1 ? 'images_one' : 'images');
+  $('videos').textContent = formatNumber(summary.videos, lang, 0);
+  $('videos-label').textContent = catalog.t(summary.videos === 1 ? 'videos_one' : 'videos');
+  $('videos-part').classList.toggle('hidden', summary.videos === 0);
+  $('videos-note').classList.toggle('hidden', !summary.videos_without_factor);
   const rows = [['energy', 'energy_wh', formatEnergy], ['co2', 'co2_g', formatCo2], ['water', 'water_ml', formatWater]];
   for (const [id, metric, formatter] of rows) {
     $(id).textContent = formatter(summary[metric], lang);
@@ -55,7 +58,7 @@ function showTotals(catalog, factors, today, choice) {
     $(`${id}-range`).textContent = catalog.t('rangeLabel', formatRange(low, high, formatter, lang));
   }
   const energy = summary.equivalents.find((e) => e.metric === 'energy_wh');
-  $('equivalent').textContent = summary.prompts + summary.images ? catalog.t('equivalentIntro', equivalentText(catalog, energy)) : '';
+  $('equivalent').textContent = summary.prompts + summary.images + summary.videos ? catalog.t('equivalentIntro', equivalentText(catalog, energy)) : '';
 }
 
 function showSites(catalog, factors, today, choice) {
@@ -67,7 +70,9 @@ function showSites(catalog, factors, today, choice) {
   for (const { site, counts, wh } of rows) {
     const item = document.createElement('li');
     const name = document.createElement('span');
-    name.textContent = `${site}: ${countText(catalog, counts.prompts, 'prompts')}, ${countText(catalog, counts.images, 'images')}`;
+    const parts = [countText(catalog, counts.prompts, 'prompts'), countText(catalog, counts.images, 'images')];
+    if (counts.videos) parts.push(countText(catalog, counts.videos, 'videos'));
+    name.textContent = `${site}: ${parts.join(', ')}`;
     const energy = document.createElement('span');
     energy.className = 'site-energy';
     energy.textContent = formatEnergy(wh, catalog.lang);
