@@ -248,6 +248,10 @@
       .then((rule) => {
         const event = rule && engine.decideFrame(rule, direction, data, memory);
         if (event) report(rule, event);
+        if (heldTimer !== null && memory.held.size === 0) {
+          clearTimeout(heldTimer); // nothing left to release
+          heldTimer = null;
+        }
       })
       .catch(() => {});
   }
