@@ -22,6 +22,7 @@ const REQUEST_FILTER = { urls: requestHosts().map((host) => `https://${host}/*`)
 function eventFrom(signal, site, settings) {
   const at = Number.isFinite(signal.at) ? signal.at : Date.now(); // a backup keeps its request's time
   const event = { ts: localTimestamp(at), site, kind: signal.kind, count: signal.count };
+  if (signal.kind === 'video' && signal.seconds !== undefined) event.seconds = signal.seconds;
   if (signal.model) event.model = String(signal.model).slice(0, 200);
   if (settings.label) event.label = settings.label;
   if (signal.regenerated) event.regenerated = true;
@@ -30,8 +31,9 @@ function eventFrom(signal, site, settings) {
 
 function validSignal(signal) {
   return (
-    (signal.kind === 'prompt' || signal.kind === 'image') &&
+    ['prompt', 'image', 'video'].includes(signal.kind) &&
     Number.isInteger(signal.count) && signal.count >= 1 && signal.count <= 1000 &&
+    (signal.seconds === undefined || (Number.isFinite(signal.seconds) && signal.seconds > 0 && signal.seconds <= 3600)) &&
     (signal.model === undefined || typeof signal.model === 'string')
   );
 }
@@ -57,12 +59,13 @@ async function deliver({ force = false } = {}) {
 }
 
 // A content-script event (MAIN world -> isolated world -> here). 'observed' (a matched
-// request that counts nothing) only claims the backup signal of that request.
+// request that counts nothing) only claims the backup signal of that request. A 'late' event
+// (a prompt held until its model was known) already claimed it with its 'observed'.
 async function onContentSignal(message, sender) {
   const site = engine.hostOf(sender.url || (sender.tab && sender.tab.url) || '');
   const adapter = adapterById(message.adapter);
   if (!adapter || !adapter.hosts.includes(site)) return;
-  if (sender.tab && message.rule) await ledger.claim(sender.tab.id, `${adapter.id}/${message.rule}`);
+  if (sender.tab && message.rule && !message.late) await ledger.claim(sender.tab.id, `${adapter.id}/${message.rule}`);
   if (message.type === 'generation') await record(adapter, site, message);
 }
 

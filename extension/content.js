@@ -7,7 +7,7 @@
 // 2. Forwards the MAIN world's small events to the background, only when they come from
 //    this window (event.source === window) and carry that nonce:
 //      {channel: 'aifootprint', type: 'generation', nonce, adapter, rule, kind, count,
-//       model?, regenerated?, dedupe?}
+//       seconds?, model?, regenerated?, dedupe?, late?}
 //    and {channel, type: 'observed', nonce, adapter, rule} for a matched request that
 //    counts nothing (it only stops the webRequest backup from counting it).
 //    The background takes the site from the sender's URL, never from the message.
@@ -15,7 +15,7 @@
   const api = globalThis.browser ?? globalThis.chrome;
   const CHANNEL = 'aifootprint';
   const nonce = crypto.randomUUID();
-  const FIELDS = ['adapter', 'rule', 'kind', 'count', 'model', 'regenerated', 'dedupe'];
+  const FIELDS = ['adapter', 'rule', 'kind', 'count', 'seconds', 'model', 'regenerated', 'dedupe', 'late'];
 
   window.addEventListener('message', (event) => {
     if (event.source !== window) return;

@@ -3,7 +3,10 @@
 // the repo's shared_factors.json), same formulas, same equivalent thresholds; the tests in
 // tests/extension/footprint.test.js pin the same numbers as tests/test_footprint.py.
 
-export const KINDS = ['prompt', 'image'];
+export const KINDS = ['prompt', 'image', 'video'];
+// The count field of each kind in {prompts, images, videos}.
+export const COUNT_FIELDS = { prompt: 'prompts', image: 'images', video: 'videos' };
+const UNKNOWN = Object.freeze({ low: 0, central: 0, high: 0 });
 const METRICS = ['energy_wh', 'co2_g', 'water_ml'];
 
 const estimate = (low, central, high) => ({ low, central, high });
@@ -23,9 +26,16 @@ function locationOf(factors, name) {
   return location;
 }
 
-// The impact of one prompt or one image: {energy_wh, co2_g, water_ml}, each {low, central, high}.
+// Whether the profile has a factor for this kind (a new kind, such as video, may not yet).
+export function hasFactor(factors, kind, profile) {
+  return Boolean(profileOf(factors, profile)[kind]);
+}
+
+// The impact of one unit of a kind (a prompt, an image, a video clip, or a second of video when
+// the profile's video factor says `per: "second"`): {energy_wh, co2_g, water_ml}, each
+// {low, central, high}. A kind the profile has no factor for counts zero.
 export function unitImpact(factors, kind, profile, location) {
-  const energy = profileOf(factors, profile)[kind];
+  const energy = profileOf(factors, profile)[kind] || UNKNOWN;
   const place = locationOf(factors, location);
   const water = factors.water_range_ml_per_wh;
   const energyWh = estimate(energy.low, energy.central, energy.high);
@@ -40,11 +50,21 @@ export function unitImpact(factors, kind, profile, location) {
   };
 }
 
-// counts: {prompts, images}
+// How many units of a kind the counts hold. Videos: clips, or seconds when the factor is per
+// second (clips of unknown length count the factor's default_seconds each).
+function unitsOf(factors, kind, counts, profile) {
+  const n = counts[COUNT_FIELDS[kind]] || 0;
+  const factor = profileOf(factors, profile)[kind];
+  if (kind !== 'video' || !factor || factor.per !== 'second') return n;
+  const timed = Math.min(n, counts.videos_timed || 0);
+  return (counts.video_seconds || 0) + (n - timed) * (factor.default_seconds || 0);
+}
+
+// counts: {prompts, images, videos?, video_seconds?, videos_timed?}
 export function impactOf(factors, counts, profile, location) {
   let total = ZERO;
   for (const kind of KINDS) {
-    const n = kind === 'prompt' ? counts.prompts || 0 : counts.images || 0;
+    const n = unitsOf(factors, kind, counts, profile);
     const unit = unitImpact(factors, kind, profile, location);
     total = Object.fromEntries(METRICS.map((m) => [m, added(total[m], scaled(unit[m], n))]));
   }
@@ -87,7 +107,9 @@ export function equivalents(factors, impact) {
 // Counts plus impacts and equivalents, the daemon summary's shape (central values flat).
 export function summarize(factors, counts, profile, location) {
   const impact = impactOf(factors, counts, profile, location);
-  const flat = { prompts: counts.prompts || 0, images: counts.images || 0, range: {} };
+  const flat = { prompts: counts.prompts || 0, images: counts.images || 0, videos: counts.videos || 0, range: {} };
+  // Videos counted while the factor table has no video factor yet: not in the figures.
+  flat.videos_without_factor = flat.videos > 0 && !hasFactor(factors, 'video', profile);
   for (const metric of METRICS) {
     flat[metric] = impact[metric].central;
     flat.range[metric] = { low: impact[metric].low, high: impact[metric].high };

@@ -57,7 +57,13 @@ export function createLedger({ storage, now = () => Date.now() }) {
       const day = (days[localDay(now())] ||= {});
       const site = (day[event.site] ||= { prompts: 0, images: 0 });
       if (event.kind === 'image') site.images += event.count;
-      else site.prompts += event.count;
+      else if (event.kind === 'video') {
+        site.videos = (site.videos || 0) + event.count;
+        if (event.seconds !== undefined) {
+          site.video_seconds = (site.video_seconds || 0) + event.seconds * event.count;
+          site.videos_timed = (site.videos_timed || 0) + event.count;
+        }
+      } else site.prompts += event.count;
       const oldest = localDay(now() - KEPT_DAYS * 24 * 60 * 60 * 1000);
       for (const key of Object.keys(days)) if (key < oldest) delete days[key];
     });

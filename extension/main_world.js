@@ -6,7 +6,7 @@
 // For a matched request it reads only what the rule needs (the model, an image count):
 // the request body is parsed and dropped; a streamed answer is read from a clone only until
 // the values are known, then the clone's reader is cancelled. It keeps no prompt text and
-// posts only {adapter, rule, kind, count, model?, regenerated?, dedupe?} to the isolated
+// posts only {adapter, rule, kind, count, seconds?, model?, regenerated?, dedupe?, late?} to the isolated
 // script (or {adapter, rule} as 'observed' for a matched request that counts nothing),
 // tagged with the nonce that came with the rules.
 (() => {
@@ -24,6 +24,9 @@
   let resolveRules;
   const rulesReady = new Promise((resolve) => (resolveRules = resolve));
   const giveUp = setTimeout(() => resolveRules([]), RULES_TIMEOUT_MS);
+  // This page's memory: image tasks announced but not yet delivered, prompts held until
+  // their model is known (engine.createMemory). Never prompt text; gone with the page.
+  const memory = engine.createMemory();
 
   window.addEventListener('message', (event) => {
     if (event.source !== window || nonce !== null) return;
@@ -37,9 +40,28 @@
 
   function report(rule, event, type = 'generation') {
     if (nonce === null) return;
+    // A released (late) event names the rule that held it.
     const message = { channel: CHANNEL, type, nonce, adapter: rule.adapter, rule: rule.id, ...event };
     window.postMessage(message, window.location.origin);
   }
+
+  // Held prompts (a stream handed off before naming its model) are reported once their time
+  // runs out, or when the page goes away, with the model the request named.
+  let heldTimer = null;
+  function reportExpired(now) {
+    for (const { adapter, rule, event } of engine.expire(memory, now)) {
+      report({ adapter, id: rule }, { ...event, late: true });
+    }
+  }
+  function watchHeld() {
+    if (heldTimer !== null || memory.held.size === 0) return;
+    heldTimer = setTimeout(() => {
+      heldTimer = null;
+      reportExpired(Date.now());
+      watchHeld();
+    }, 61 * 1000);
+  }
+  window.addEventListener('pagehide', () => reportExpired(Infinity));
 
   function absolute(url) {
     try {
@@ -80,9 +102,11 @@
   // A matched 2xx that counts nothing (a refused job, a GraphQL error) is reported as
   // 'observed', so the background's webRequest backup does not count it from the URL alone.
   function decideAndReport(rule, facts, values, status) {
-    const events = engine.decide(rule, facts, values, status);
+    const events = engine.decide(rule, facts, values, status, memory);
     for (const event of events) report(rule, event);
-    if (!events.length && engine.isSuccess(status)) report(rule, {}, 'observed');
+    // Polls that only settle earlier tasks have no backup to claim.
+    if (!events.length && engine.isSuccess(status) && !rule.settles) report(rule, {}, 'observed');
+    watchHeld();
   }
 
   // ---- fetch -----------------------------------------------------------------------------
@@ -113,7 +137,7 @@
       clone = cloned && cloned.clone;
       const rule = engine.matchRequest(currentRules, request.method, request.url, 'http');
       if (!rule || !cloned || !engine.isSuccess(cloned.status)) return;
-      const facts = engine.requestFacts(rule, { url: request.url, headers: request.headers, body: body || '' });
+      const facts = engine.requestFacts(rule, { url: request.url, headers: request.headers, body: body || '' }, memory);
       const values = await scan(rule, facts, (scanner) => readClone(clone, scanner));
       clone = null;
       decideAndReport(rule, facts, values, cloned.status);
@@ -170,7 +194,7 @@
     const currentRules = await rulesReady;
     const rule = engine.matchRequest(currentRules, request.method, request.url, 'http');
     if (!rule || !engine.isSuccess(xhr.status)) return;
-    const facts = engine.requestFacts(rule, { url: request.url, headers: request.headers, body: request.body || '' });
+    const facts = engine.requestFacts(rule, { url: request.url, headers: request.headers, body: request.body || '' }, memory);
     const values = await scan(rule, facts, async (scanner) => scanner.push(xhrResponseText(xhr)));
     decideAndReport(rule, facts, values, xhr.status);
   }
@@ -222,8 +246,12 @@
     if (typeof data !== 'string' || !sockets.has(socket)) return;
     socketRule(socket)
       .then((rule) => {
-        const event = rule && engine.decideFrame(rule, direction, data);
+        const event = rule && engine.decideFrame(rule, direction, data, memory);
         if (event) report(rule, event);
+        if (heldTimer !== null && memory.held.size === 0) {
+          clearTimeout(heldTimer); // nothing left to release
+          heldTimer = null;
+        }
       })
       .catch(() => {});
   }

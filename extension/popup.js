@@ -14,10 +14,9 @@ async function loadFactors() {
 }
 
 function totalsOf(today) {
-  const totals = { prompts: 0, images: 0 };
+  const totals = { prompts: 0, images: 0, videos: 0, video_seconds: 0, videos_timed: 0 };
   for (const counts of Object.values(today)) {
-    totals.prompts += counts.prompts;
-    totals.images += counts.images;
+    for (const field of Object.keys(totals)) totals[field] += counts[field] || 0;
   }
   return totals;
 }
@@ -25,6 +24,7 @@ function totalsOf(today) {
 // '1 prompt', '3 prompts'.
 const promptCount = (catalog, n) => countText(catalog.lang, n, catalog.t('prompts_one'), catalog.t('prompts'));
 const imageCount = (catalog, n) => countText(catalog.lang, n, catalog.t('images_one'), catalog.t('images'));
+const videoCount = (catalog, n) => countText(catalog.lang, n, catalog.t('videos_one'), catalog.t('videos'));
 
 function equivalentText(catalog, equivalent) {
   const number = equivalentNumber(equivalent.amount, catalog.lang);
@@ -48,6 +48,10 @@ function showTotals(catalog, factors, today, choice) {
   $('prompts-label').textContent = summary.prompts === 1 ? catalog.t('prompts_one') : catalog.t('prompts');
   $('images').textContent = formatNumber(summary.images, lang, 0);
   $('images-label').textContent = summary.images === 1 ? catalog.t('images_one') : catalog.t('images');
+  $('videos').textContent = formatNumber(summary.videos, lang, 0);
+  $('videos-label').textContent = summary.videos === 1 ? catalog.t('videos_one') : catalog.t('videos');
+  $('videos-part').classList.toggle('hidden', summary.videos === 0);
+  $('videos-note').classList.toggle('hidden', !summary.videos_without_factor);
   const rows = [['energy', 'energy_wh', formatEnergy], ['co2', 'co2_g', formatCo2], ['water', 'water_ml', formatWater]];
   for (const [id, metric, formatter] of rows) {
     $(id).textContent = formatter(summary[metric], lang);
@@ -55,7 +59,7 @@ function showTotals(catalog, factors, today, choice) {
     $(`${id}-range`).textContent = catalog.t('rangeLabel', { range: formatRange(low, high, formatter, lang) });
   }
   const energy = summary.equivalents.find((e) => e.metric === 'energy_wh');
-  $('equivalent').textContent = summary.prompts + summary.images ? catalog.t('equivalentIntro', { text: equivalentText(catalog, energy) }) : '';
+  $('equivalent').textContent = summary.prompts + summary.images + summary.videos ? catalog.t('equivalentIntro', { text: equivalentText(catalog, energy) }) : '';
 }
 
 function showSites(catalog, factors, today, choice) {
@@ -67,7 +71,9 @@ function showSites(catalog, factors, today, choice) {
   for (const { site, counts, wh } of rows) {
     const item = document.createElement('li');
     const name = document.createElement('span');
-    name.textContent = `${site}: ${promptCount(catalog, counts.prompts)}, ${imageCount(catalog, counts.images)}`;
+    const parts = [promptCount(catalog, counts.prompts), imageCount(catalog, counts.images)];
+    if (counts.videos) parts.push(videoCount(catalog, counts.videos));
+    name.textContent = `${site}: ${parts.join(', ')}`;
     const energy = document.createElement('span');
     energy.className = 'site-energy';
     energy.textContent = formatEnergy(wh, catalog.lang);

@@ -54,7 +54,8 @@ def test_extension_loads_pairs_and_counts_a_prompt_in_chromium(servers, tmp_path
             options = context.new_page()
             options.goto(f"chrome-extension://{extension_id}/options.html")
             options.wait_for_selector("body[data-ready=true]", timeout=15000)
-            assert options.locator("#sites input[type=checkbox]:checked").count() == 12
+            adapters = [p for p in (EXTENSION / "adapters").glob("*.js") if p.name != "index.js"]
+            assert options.locator("#sites input[type=checkbox]:checked").count() == len(adapters) == 13
             options.close()
 
             pair = context.new_page()

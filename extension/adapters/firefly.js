@@ -1,9 +1,16 @@
-// Adobe Firefly: partner models via firefly-3p.ff.adobe.io (read in public code); Adobe's
-// own models via firefly-api.adobe.io v3 generate-async (a guess, same shape).
+// Adobe Firefly: partner models via firefly-3p.ff.adobe.io, images at
+// v2/3p-images/generate-async and videos (Veo, Kling, Sora 2) at v2/3p-videos/generate-async;
+// the model is modelVersion (modelId is only the family). Adobe's own models via
+// firefly-api.adobe.io v3 generate-async: a guess, same shape.
+const MODEL = [
+  { in: 'request', path: 'modelVersion' },
+  { in: 'request', path: 'modelId' },
+];
+
 export default {
   id: 'firefly',
   name: 'Adobe Firefly',
-  counts: 'images',
+  counts: 'images; videos (partner models)',
   hosts: ['firefly.adobe.com'],
   rules: [
     {
@@ -13,12 +20,24 @@ export default {
       path: '^/v2/3p-images/generate-async$',
       transport: 'fetch',
       kind: 'image',
-      model: [
-        { in: 'request', path: 'modelId' },
-        { in: 'request', path: 'modelVersion' },
-      ],
+      model: MODEL,
       count: [{ in: 'request', path: 'n' }],
       countDefault: 1,
+    },
+    {
+      id: 'partner-video',
+      method: 'POST',
+      hosts: ['firefly-3p.ff.adobe.io'],
+      path: '^/v2/3p-videos/generate-async$',
+      transport: 'fetch',
+      kind: 'video',
+      model: MODEL,
+      count: [{ in: 'request', path: 'n' }],
+      countDefault: 1,
+      seconds: [
+        { in: 'request', path: 'modelSpecificPayload.parameters.durationSeconds' },
+        { in: 'request', path: 'duration' },
+      ],
     },
     {
       id: 'firefly-generate',

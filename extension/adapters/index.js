@@ -15,3 +15,4 @@ export { default as leonardo } from './leonardo.js';
 export { default as midjourney } from './midjourney.js';
 export { default as mistral } from './mistral.js';
 export { default as perplexity } from './perplexity.js';
+export { default as sora } from './sora.js';

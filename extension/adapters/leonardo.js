@@ -1,8 +1,10 @@
 // Leonardo: the GraphQL mutation Generate (legacy CreateSDGenerationJob) at api.leonardo.ai.
+// A Generate whose parameters carry a duration is a video model (Kling, Seedance, ...):
+// `quantity` videos of `duration` seconds, never images.
 export default {
   id: 'leonardo',
   name: 'Leonardo',
-  counts: 'images',
+  counts: 'images; videos (video models)',
   hosts: ['app.leonardo.ai'],
   rules: [
     {
@@ -24,6 +26,13 @@ export default {
         { in: 'request', path: 'variables.arg1.num_images' },
       ],
       countDefault: 1,
+      variants: [
+        {
+          when: { in: 'request', path: 'variables.request.parameters.duration' },
+          kind: 'video',
+          seconds: [{ in: 'request', path: 'variables.request.parameters.duration' }],
+        },
+      ],
     },
   ],
   exclude: [],

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { ADAPTERS } from '../../extension/registry.js';
-import { replayBackup, replayStep, rulesForSite } from './replay.js';
+import { engine, replayBackup, replayStep, rulesForSite } from './replay.js';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures');
 const PROMPT_MARKER = 'SECRET-PROMPT-TEXT';
@@ -28,8 +28,8 @@ function withoutDuplicates(adapter, events, seen) {
   });
 }
 
-// eslint-disable-next-line no-unused-vars -- dedupe is taken out so the rest can be compared
-const strip = (events) => events.map(({ dedupe, ...event }) => event);
+// eslint-disable-next-line no-unused-vars -- dedupe and rule are taken out so the rest can be compared
+const strip = (events) => events.map(({ dedupe, rule, ...event }) => event);
 
 for (const adapter of ADAPTERS) {
   describe(`adapter ${adapter.id}`, () => {
@@ -37,8 +37,10 @@ for (const adapter of ADAPTERS) {
       test(`${fixture.name}: ${fixture.description}`, () => {
         const rules = rulesForSite(adapter, fixture);
         const seen = new Set();
+        const memory = engine.createMemory(); // one page
+        assert.ok(typeof fixture.source === 'string' && fixture.source.length > 0, 'a fixture says where its shape comes from');
         for (const step of fixture.steps) {
-          const { events } = replayStep(rules, step);
+          const { events } = replayStep(rules, step, 64, memory);
           assert.deepEqual(strip(withoutDuplicates(adapter, events, seen)), step.expect);
           assert.ok(!JSON.stringify(events).includes(PROMPT_MARKER), 'an event carries prompt text');
         }
@@ -61,7 +63,7 @@ test('chunk boundaries do not change what is counted', () => {
   for (const adapter of ADAPTERS) {
     for (const fixture of fixturesOf(adapter)) {
       const rules = rulesForSite(adapter, fixture);
-      for (const step of fixture.steps.filter((s) => !s.websocket)) {
+      for (const step of fixture.steps.filter((s) => !s.websocket && !s.expire)) {
         for (const size of [1, 7, 100000]) {
           assert.deepEqual(replayStep(rules, step, size).events, replayStep(rules, step, 64).events, fixture.name);
         }
@@ -74,7 +76,7 @@ test('the webRequest backup never counts what the content script would not', () 
   for (const adapter of ADAPTERS) {
     for (const fixture of fixturesOf(adapter)) {
       const rules = rulesForSite(adapter, fixture);
-      for (const step of fixture.steps.filter((s) => !s.websocket)) {
+      for (const step of fixture.steps.filter((s) => !s.websocket && !s.expire)) {
         const backup = replayBackup(rules, step);
         const main = replayStep(rules, step).events;
         if (main.length === 0 && backup.length) {

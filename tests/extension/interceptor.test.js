@@ -228,3 +228,27 @@ test('interceptor_never_forwards_prompt_text', async () => {
   assert.equal(forwarded.length, 1);
   assert.ok(!JSON.stringify(forwarded).includes('SECRET'));
 });
+
+test('interceptor_keeps_a_chatgpt_image_task_in_the_page_memory_until_the_socket_delivers_it', async () => {
+  const task = { v: { message: { id: 't1', status: 'finished_successfully', metadata: { image_gen_task_id: 'task_1', model_slug: 'gpt-4o' } } } };
+  const handoff = { type: 'stream_handoff', options: [{ type: 'subscribe_ws_topic', topic_id: 'turn-1' }] };
+  const { window, forwarded } = page('https://chatgpt.com', {
+    answer: (input, init) => new Response(sse(init.body.includes('picture_v2') ? [task] : [handoff]), { status: 200 }),
+  });
+  await tick();
+  const socket = new window.WebSocket('wss://pubsub.chatgpt.com/v1/socket?token=x');
+  await window.fetch(CHATGPT_URL, { method: 'POST', body: JSON.stringify({ action: 'next', model: 'auto', system_hints: ['picture_v2'] }) });
+  await window.fetch(CHATGPT_URL, { method: 'POST', body: JSON.stringify({ action: 'next', model: 'auto' }) });
+  await tick();
+  const parts = ['sediment://file_1', 'sediment://file_2', 'sediment://file_3'].map((asset_pointer) => ({ content_type: 'image_asset_pointer', asset_pointer }));
+  socket.receive(JSON.stringify({ type: 'conversation-update', payload: { update_type: 'async-task-update-message', update_content: { message: { id: 't1', status: 'finished_successfully', content: { parts } } } } }));
+  const item = `data: ${JSON.stringify({ v: { message: { metadata: { model_slug: 'gpt-5' } } } })}\n\n`;
+  socket.receive(JSON.stringify([{ type: 'message', topic_id: 'turn-1', payload: { type: 'conversation-turn-stream', payload: { type: 'stream-item', encoded_item: item } } }]));
+  await tick();
+  assert.deepEqual(forwarded, [
+    { type: 'generation', adapter: 'chatgpt', rule: 'conversation', kind: 'image', count: 1, model: 'gpt-4o' },
+    { type: 'observed', adapter: 'chatgpt', rule: 'conversation' },
+    { type: 'generation', adapter: 'chatgpt', rule: 'celsius-socket', kind: 'image', count: 2 },
+    { type: 'generation', adapter: 'chatgpt', rule: 'conversation', kind: 'prompt', count: 1, model: 'gpt-5', late: true },
+  ]);
+});

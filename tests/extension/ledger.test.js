@@ -35,6 +35,17 @@ test('ledger_counts_prompts_and_images_per_site_for_today', async () => {
   assert.deepEqual(await ledger.countsOf(), {}, 'a new day starts at zero');
 });
 
+test('ledger_counts_videos_and_their_seconds_apart_from_images', async () => {
+  const { ledger } = setup();
+  await ledger.count({ site: 'sora.chatgpt.com', kind: 'video', count: 1, seconds: 15 });
+  await ledger.count({ site: 'www.midjourney.com', kind: 'video', count: 4 });
+  await ledger.count({ site: 'www.midjourney.com', kind: 'image', count: 4 });
+  assert.deepEqual(await ledger.countsOf(), {
+    'sora.chatgpt.com': { prompts: 0, images: 0, videos: 1, video_seconds: 15, videos_timed: 1 },
+    'www.midjourney.com': { prompts: 0, images: 4, videos: 4 },
+  });
+});
+
 test('ledger_concurrent_counts_are_not_lost', async () => {
   const { ledger } = setup();
   await Promise.all(Array.from({ length: 20 }, () => ledger.count({ site: 'claude.ai', kind: 'prompt', count: 1 })));

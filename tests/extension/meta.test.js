@@ -53,7 +53,8 @@ test('every_adapter_is_well_formed', () => {
       assert.ok(['fetch', 'xhr', 'websocket'].includes(rule.transport), `${adapter.id}/${rule.id}: transport`);
       assert.doesNotThrow(() => new RegExp(rule.path));
       if (rule.transport !== 'websocket') assert.ok(['GET', 'POST'].includes(rule.method));
-      if (rule.transport !== 'websocket') assert.ok(['prompt', 'image'].includes(rule.kind));
+      if (rule.transport !== 'websocket') assert.ok(['prompt', 'image', 'video'].includes(rule.kind));
+      (rule.variants || []).forEach((variant) => assert.ok(['prompt', 'image', 'video'].includes(variant.kind ?? rule.kind)));
       // Rules travel to the page by structured clone: plain data only.
       assert.deepEqual(JSON.parse(JSON.stringify(rule)), rule, `${adapter.id}/${rule.id} is not plain data`);
     }

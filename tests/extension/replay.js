@@ -15,11 +15,11 @@ export function rulesForSite(adapter, fixture) {
   return engine.rulesFor(ADAPTERS, fixture.page || adapter.hosts[0]);
 }
 
-function replayHttp(rules, step, chunkSize) {
+function replayHttp(rules, step, chunkSize, memory) {
   const { request, response } = step;
   const rule = engine.matchRequest(rules, request.method, request.url, 'http');
   if (!rule) return { rule: null, events: [] };
-  const facts = engine.requestFacts(rule, { url: request.url, headers: request.headers, body: requestBody(request) });
+  const facts = engine.requestFacts(rule, { url: request.url, headers: request.headers, body: requestBody(request) }, memory);
   const scanner = engine.createScanner(rule, facts);
   let bytesRead = 0;
   if (scanner.needed && engine.isSuccess(response.status)) {
@@ -30,20 +30,23 @@ function replayHttp(rules, step, chunkSize) {
     }
   }
   const values = scanner.needed ? scanner.finish() : [];
-  return { rule, bytesRead, events: engine.decide(rule, facts, values, response.status) };
+  return { rule, bytesRead, events: engine.decide(rule, facts, values, response.status, memory) };
 }
 
-function replayWebSocket(rules, step) {
+function replayWebSocket(rules, step, memory) {
   const rule = engine.matchRequest(rules, 'GET', step.websocket.url, 'websocket');
   if (!rule) return { rule: null, events: [] };
   const events = step.websocket.frames
-    .map((frame) => engine.decideFrame(rule, frame.direction, frame.data))
+    .map((frame) => engine.decideFrame(rule, frame.direction, frame.data, memory))
     .filter(Boolean);
   return { rule, events };
 }
 
-export function replayStep(rules, step, chunkSize = 64) {
-  return step.websocket ? replayWebSocket(rules, step) : replayHttp(rules, step, chunkSize);
+// memory: the page's (engine.createMemory()), shared by the steps of one fixture. A step
+// {"expire": true} is the held prompts' time running out (main_world.js's timer).
+export function replayStep(rules, step, chunkSize = 64, memory = undefined) {
+  if (step.expire) return { rule: null, events: engine.expire(memory, Infinity).map(({ event }) => ({ ...event, late: true })) };
+  return step.websocket ? replayWebSocket(rules, step, memory) : replayHttp(rules, step, chunkSize, memory);
 }
 
 // What the webRequest backup would count: no response body, only URL, method, headers, status.
