@@ -26,16 +26,21 @@ function locationOf(factors, name) {
   return location;
 }
 
-// Whether the profile has a factor for this kind (a new kind, such as video, may not yet).
-export function hasFactor(factors, kind, profile) {
-  return Boolean(profileOf(factors, profile)[kind]);
+// Wh per unit of a kind: the profile's for prompts and images; a video clip's is the table's,
+// the same under every profile (footprint.py's FactorTable.energy_wh).
+function factorOf(factors, kind, profile) {
+  return kind === 'video' ? factors.video : profileOf(factors, profile)[kind];
 }
 
-// The impact of one unit of a kind (a prompt, an image, a video clip, or a second of video when
-// the profile's video factor says `per: "second"`): {energy_wh, co2_g, water_ml}, each
-// {low, central, high}. A kind the profile has no factor for counts zero.
+// Whether the table has a factor for this kind (an older table may have none for video).
+export function hasFactor(factors, kind, profile) {
+  return Boolean(factorOf(factors, kind, profile));
+}
+
+// The impact of one unit of a kind (a prompt, an image, a video clip): {energy_wh, co2_g,
+// water_ml}, each {low, central, high}. A kind the table has no factor for counts zero.
 export function unitImpact(factors, kind, profile, location) {
-  const energy = profileOf(factors, profile)[kind] || UNKNOWN;
+  const energy = factorOf(factors, kind, profile) || UNKNOWN;
   const place = locationOf(factors, location);
   const water = factors.water_range_ml_per_wh;
   const energyWh = estimate(energy.low, energy.central, energy.high);
@@ -50,21 +55,11 @@ export function unitImpact(factors, kind, profile, location) {
   };
 }
 
-// How many units of a kind the counts hold. Videos: clips, or seconds when the factor is per
-// second (clips of unknown length count the factor's default_seconds each).
-function unitsOf(factors, kind, counts, profile) {
-  const n = counts[COUNT_FIELDS[kind]] || 0;
-  const factor = profileOf(factors, profile)[kind];
-  if (kind !== 'video' || !factor || factor.per !== 'second') return n;
-  const timed = Math.min(n, counts.videos_timed || 0);
-  return (counts.video_seconds || 0) + (n - timed) * (factor.default_seconds || 0);
-}
-
 // counts: {prompts, images, videos?, video_seconds?, videos_timed?}
 export function impactOf(factors, counts, profile, location) {
   let total = ZERO;
   for (const kind of KINDS) {
-    const n = unitsOf(factors, kind, counts, profile);
+    const n = counts[COUNT_FIELDS[kind]] || 0;
     const unit = unitImpact(factors, kind, profile, location);
     total = Object.fromEntries(METRICS.map((m) => [m, added(total[m], scaled(unit[m], n))]));
   }

@@ -55,7 +55,8 @@ def test_extension_loads_pairs_and_counts_a_prompt_in_chromium(servers, tmp_path
             options.goto(f"chrome-extension://{extension_id}/options.html")
             options.wait_for_selector("body[data-ready=true]", timeout=15000)
             adapters = [p for p in (EXTENSION / "adapters").glob("*.js") if p.name != "index.js"]
-            assert options.locator("#sites input[type=checkbox]:checked").count() == len(adapters) == 13
+            checked = options.locator("#sites input[type=checkbox]:checked").count()
+            assert checked == len(adapters) == 13
             options.close()
 
             pair = context.new_page()

@@ -109,3 +109,13 @@ def test_summary_has_the_api_fields(factors):
     assert set(summary["range"]) == {"energy_wh", "co2_g", "water_ml"}
     assert summary["range"]["energy_wh"]["low"] < 16.5 <= summary["range"]["energy_wh"]["high"]
     assert len(summary["equivalents"]) == 3
+
+
+@pytest.mark.parametrize("profile", ["report", "google-2025", "openai-2025", "epoch-2025"])
+def test_footprint_a_video_is_its_own_kind_with_the_tables_cited_factor(factors, profile):
+    impact = impact_of(factors, Counts(videos=2), profile)
+    assert impact.energy_wh.central == 2 * factors.video.central == 830
+    assert (impact.energy_wh.low, impact.energy_wh.high) == (180, 1888)
+    assert impact_of(factors, Counts(images=2), profile).energy_wh.central < 30  # not an image
+    assert set(factors.video.sources) == {"video-energy-budget", "mit-tr-2025"}
+    assert "Not the report's" in factors.video.note

@@ -83,19 +83,27 @@ test('numbers_print_as_the_daemon_prints_them', () => {
   assert.equal(formatNumber(1234567.8, 'en'), '1,234,568');
 });
 
-// Videos: the factor table gets profiles.<p>.video (same shape as image) from another change;
-// until then videos are counted but add nothing, and the summary says so.
+// Videos: the table's video factor (Wh per clip, the same under every profile). A table
+// without one (an older copy) counts videos but adds nothing, and the summary says so.
 const withVideo = (video) => {
   const copy = structuredClone(factors);
-  for (const profile of Object.values(copy.profiles)) profile.video = video;
+  if (video) copy.video = video; else delete copy.video;
   return copy;
 };
 
 test('videos_without_a_video_factor_add_nothing_and_are_flagged', () => {
-  const summary = summarize(factors, { prompts: 1, images: 0, videos: 2 });
+  const summary = summarize(withVideo(null), { prompts: 1, images: 0, videos: 2 });
   near(summary.energy_wh, 4);
   assert.equal(summary.videos, 2);
-  assert.equal(summary.videos_without_factor, factors.profiles.report.video === undefined);
+  assert.equal(summary.videos_without_factor, true);
+});
+
+test('videos_use_the_tables_cited_factor_under_every_profile', () => {
+  for (const profile of Object.keys(factors.profiles)) {
+    const summary = summarize(factors, { prompts: 0, images: 0, videos: 2 }, profile);
+    near(summary.energy_wh, 2 * factors.video.central);
+    assert.equal(summary.videos_without_factor, false);
+  }
 });
 
 test('a_video_factor_per_clip_multiplies_the_clips', () => {
@@ -106,10 +114,4 @@ test('a_video_factor_per_clip_multiplies_the_clips', () => {
   near(summary.range.energy_wh.high, 3000);
   near(summary.co2_g, 300 * 0.25);
   assert.equal(summary.videos_without_factor, false);
-});
-
-test('a_video_factor_per_second_uses_the_seconds_and_a_default_length', () => {
-  const table = withVideo({ low: 1, central: 10, high: 100, per: 'second', default_seconds: 5 });
-  // 2 clips of known length (10 s and 15 s: 25 s) and 1 of unknown length (5 s).
-  near(impactOf(table, { prompts: 0, images: 0, videos: 3, video_seconds: 25, videos_timed: 2 }).energy_wh.central, 300);
 });

@@ -16,8 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from ..core.errors import FactorTableError
 
-Kind = Literal["prompt", "image"]
-KINDS: tuple[Kind, ...] = ("prompt", "image")
+Kind = Literal["prompt", "image", "video"]
+KINDS: tuple[Kind, ...] = ("prompt", "image", "video")
+# Each profile's own kinds; a video's factor is the table's, the same under every profile.
+PROFILE_KINDS: tuple[Kind, ...] = ("prompt", "image")
 
 
 class _Strict(BaseModel):
@@ -65,8 +67,6 @@ class Profile(_Strict):
     prompt: Range
     image: Range
 
-    def energy_wh(self, kind: Kind) -> Range:
-        return self.prompt if kind == "prompt" else self.image
 
 
 class Location(Sourced):
@@ -123,6 +123,7 @@ class FactorTable(_Strict):
     defaults: Defaults
     sources: dict[str, Source] = Field(min_length=1)
     profiles: dict[str, Profile] = Field(min_length=1)
+    video: Range  # per generated clip; not the report's (see its note)
     water_range_ml_per_wh: WaterRange
     locations: dict[str, Location] = Field(min_length=1)
     equivalents: Equivalents
@@ -145,7 +146,9 @@ class FactorTable(_Strict):
     def _sourced_items(self) -> list[tuple[str, Sourced]]:
         items: list[tuple[str, Sourced]] = [("water_range_ml_per_wh", self.water_range_ml_per_wh)]
         for name, profile in self.profiles.items():
-            items += [(f"profiles.{name}.{kind}", profile.energy_wh(kind)) for kind in KINDS]
+            items += [(f"profiles.{name}.{kind}", getattr(profile, kind))
+                      for kind in PROFILE_KINDS]
+        items.append(("video", self.video))
         items += [(f"locations.{name}", loc) for name, loc in self.locations.items()]
         items += [(f"equivalents.{n}", e) for n, e in self.equivalents]
         items += [(f"education.{n}", s) for n, s in self.education]
@@ -158,6 +161,10 @@ class FactorTable(_Strict):
                 f"Unknown profile {name!r}; choose one of: {', '.join(self.profiles)}."
             )
         return self.profiles[name]
+
+    def energy_wh(self, kind: Kind, profile: str | None = None) -> Range:
+        """Wh per unit of a kind under a profile: a prompt, an image, a video clip."""
+        return self.video if kind == "video" else getattr(self.profile(profile), kind)
 
     def location(self, name: str | None = None) -> Location:
         name = (name or self.defaults.location).upper()

@@ -14,6 +14,9 @@ from ..core.i18n import Catalog
 from .factors import KINDS, FactorTable, Kind
 from .formatting import format_number
 
+# The count field of each kind.
+COUNT_FIELDS: dict[str, str] = {"prompt": "prompts", "image": "images", "video": "videos"}
+
 
 @dataclass(frozen=True)
 class Estimate:
@@ -63,19 +66,21 @@ class Impact:
 class Counts:
     prompts: int = 0
     images: int = 0
+    videos: int = 0
 
     def __add__(self, other: Counts) -> Counts:
-        return Counts(self.prompts + other.prompts, self.images + other.images)
+        return Counts(self.prompts + other.prompts, self.images + other.images,
+                      self.videos + other.videos)
 
     def of(self, kind: Kind) -> int:
-        return self.prompts if kind == "prompt" else self.images
+        return getattr(self, COUNT_FIELDS[kind])
 
 
 def unit_impact(
     table: FactorTable, kind: Kind, profile: str | None = None, location: str | None = None
 ) -> Impact:
-    """The impact of one prompt or one image."""
-    energy = table.profile(profile).energy_wh(kind)
+    """The impact of one prompt, image or video clip."""
+    energy = table.energy_wh(kind, profile)
     place = table.location(location)
     water = table.water_range_ml_per_wh
     energy_wh = Estimate(energy.low, energy.central, energy.high)
@@ -174,6 +179,7 @@ def summarize(
     return {
         "prompts": counts.prompts,
         "images": counts.images,
+        "videos": counts.videos,
         **impact.as_dict(),
         "equivalents": [e.as_dict() for e in equivalents(table, impact)],
     }
@@ -187,7 +193,7 @@ def summarize_groups(
 ) -> list[dict]:
     """Per-site or per-label breakdown: each group's counts and impacts, largest first."""
     rows = [
-        {"name": name, "prompts": c.prompts, "images": c.images,
+        {"name": name, "prompts": c.prompts, "images": c.images, "videos": c.videos,
          **impact_of(table, c, profile, location).as_dict()}
         for name, c in groups
     ]

@@ -85,6 +85,7 @@ class Group(Answer):
     name: str
     prompts: int
     images: int
+    videos: int
     energy_wh: float
     co2_g: float
     water_ml: float
@@ -104,6 +105,7 @@ class DaySummary(Answer):
     location: str
     prompts: int
     images: int
+    videos: int
     energy_wh: float
     co2_g: float
     water_ml: float
