@@ -197,3 +197,25 @@ def test_every_text_is_in_dutch_and_english():
     from aifootprint.core.i18n import missing_translations
 
     assert missing_translations() == []
+
+
+@pytest.mark.parametrize("lang, answers, deleted", [
+    ("nl", "j\n", True), ("nl", "ja\n", True), ("nl", "nee\n", False), ("nl", "\n", False),
+    ("nl", "y\nj\n", True),  # 'y' is not Dutch: asked again, then yes
+    ("en", "yes\n", True), ("en", "j\nn\n", False),
+])
+def test_forget_asks_in_the_users_language(home, lang, answers, deleted):
+    seed(home, event())
+    result = CliRunner().invoke(main, ["forget", "--all", "--home", str(home), "--lang", lang],
+                                input=answers)
+    assert result.exit_code == 0, result.output
+    assert ("[j/N]" if lang == "nl" else "[y/N]") in result.output
+    assert "Traceback" not in result.output and "Aborted" not in result.output
+    with Store(home / "data" / "footprint.db") as store:
+        assert (store.event_count() == 0) == deleted
+
+
+def test_cli_errors_start_in_the_users_language(home):
+    result = CliRunner().invoke(main, ["report", "--from", "March", "--home", str(home),
+                                       "--lang", "nl"])
+    assert result.exit_code == 1 and result.output.startswith("Fout: ")

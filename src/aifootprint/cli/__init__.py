@@ -8,13 +8,18 @@ sentence on stderr and a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 
 import click
 
 from .. import __version__
+from ..core.configuration import system_lang
 from ..core.errors import FootprintError
+from ..core.i18n import Catalog
 from ..daemon.config import load_config
+
+TEXT = Catalog("cli_common")
 
 
 def common_options(command):
@@ -28,9 +33,27 @@ def common_options(command):
                   help="Language of the output (default: the system locale).")
     @functools.wraps(command)
     def wrapper(home, port, lang, **kwargs):
-        return command(config=load_config(home=home, port=port, lang=lang), **kwargs)
+        config = load_config(home=home, port=port, lang=lang)
+        click.get_current_context().meta["lang"] = config.lang  # for the error line
+        return command(config=config, **kwargs)
 
     return wrapper
+
+
+def confirm(question: str, lang: str) -> bool:
+    """Ask yes or no in the user's language: [j/N] in Dutch (j, ja, n, nee), [y/N] in
+    English; anything else asks again, and no answer (Enter, end of input) is no."""
+    answers = {word: answer for answer in (True, False)
+               for word in TEXT("yes_words" if answer else "no_words", lang).split(",")}
+    while True:
+        try:
+            reply = click.prompt(f"{question} {TEXT('choices', lang)}", default="",
+                                 show_default=False, err=True)
+        except click.Abort:
+            return False
+        if reply.strip().lower() in answers or not reply.strip():
+            return answers.get(reply.strip().lower(), False)
+        click.echo(TEXT("answer_yes_or_no", lang), err=True)
 
 
 class FootprintGroup(click.Group):
@@ -40,7 +63,8 @@ class FootprintGroup(click.Group):
         try:
             return super().invoke(ctx)
         except FootprintError as error:
-            click.echo(f"Error: {error}", err=True)
+            lang = ctx.meta.get("lang") or system_lang(os.environ)
+            click.echo(f"{TEXT('error', lang)}: {error}", err=True)
             sys.exit(1)
 
 

@@ -10,7 +10,7 @@ import click
 
 from ..core.i18n import Catalog
 from ..daemon.services import sharing
-from . import common_options
+from . import common_options, confirm
 
 TEXT = Catalog("cli_class")
 
@@ -54,7 +54,7 @@ def join(config, code, server, yes):
     click.echo("")
     print_preview(sharing.preview(candidate, set(), sharing.store_counts(config), now),
                   config.lang)
-    if not yes and not click.confirm(TEXT("confirm", config.lang), default=False):
+    if not yes and not confirm(TEXT("confirm", config.lang), config.lang):
         click.echo(TEXT("not_joined", config.lang))
         return
     member = asyncio.run(sharing.join(config, server, code, pseudonym, now))

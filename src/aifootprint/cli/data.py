@@ -17,7 +17,7 @@ from ..core.i18n import Catalog
 from ..daemon.services.exchange import export_csv, export_json, import_file
 from ..daemon.services.reports import parse_date
 from ..daemon.store.events import Store
-from . import common_options
+from . import common_options, confirm
 
 TEXT = Catalog("cli_data")
 
@@ -67,7 +67,7 @@ def forget(config, everything, before, yes):
     with Store(config.db_path) as store:
         question = (TEXT("confirm_all", lang, n=store.event_count()) if everything
                     else TEXT("confirm_before", lang, date=day.isoformat()))
-        if not yes and not click.confirm(question, default=False):
+        if not yes and not confirm(question, lang):
             click.echo(TEXT("kept", lang))
             return
         removed = store.forget(day)
