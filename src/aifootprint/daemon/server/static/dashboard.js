@@ -485,7 +485,7 @@ function askForget(event) {
 
 // ---- first visit ---------------------------------------------------------
 
-/** The browser's first language we speak, until the user picks one; else the system's. */
+// The browser's first language we speak, until the user picks one; else the system's.
 function browserLang(fallback) {
   for (const tag of navigator.languages || [navigator.language]) {
     const lang = String(tag).slice(0, 2).toLowerCase();
