@@ -1,7 +1,7 @@
 // The popup: today's footprint from the extension's own counts (right while the daemon is
 // down), the connection state and what to do about it, pause and the activity label.
 import { summarize } from './footprint.js';
-import { equivalentNumber, formatCo2, formatEnergy, formatNumber, formatRange, formatWater } from './format.js';
+import { equivalentNumber, exactNumber, formatCo2, formatEnergy, formatNumber, formatWater } from './format.js';
 import { countText, loadCatalog, translatePage } from './i18n.js';
 import { adapterById } from './registry.js';
 import { readSettings, writeSettings } from './settings.js';
@@ -27,7 +27,7 @@ const imageCount = (catalog, n) => countText(catalog.lang, n, catalog.t('images_
 const videoCount = (catalog, n) => countText(catalog.lang, n, catalog.t('videos_one'), catalog.t('videos'));
 
 function equivalentText(catalog, equivalent) {
-  const number = equivalentNumber(equivalent.amount, catalog.lang);
+  const number = equivalentNumber(equivalent.amount, catalog.lang, equivalent.key);
   // The only keys built at run time: eq_<key> for each of footprint.js's equivalents.
   const one = number === '1' && catalog.t(`eq_${equivalent.key}_one`);
   return one || catalog.t(`eq_${equivalent.key}`, { n: number });
@@ -56,10 +56,12 @@ function showTotals(catalog, factors, today, choice) {
   for (const [id, metric, formatter] of rows) {
     $(id).textContent = formatter(summary[metric], lang);
     const { low, high } = summary.range[metric];
-    $(`${id}-range`).textContent = catalog.t('rangeLabel', { range: formatRange(low, high, formatter, lang) });
+    $(`${id}-range`).textContent = catalog.t('rangeLabel', { low: formatter(low, lang), high: formatter(high, lang) });
   }
   const energy = summary.equivalents.find((e) => e.metric === 'energy_wh');
-  $('equivalent').textContent = summary.prompts + summary.images + summary.videos ? catalog.t('equivalentIntro', { text: equivalentText(catalog, energy) }) : '';
+  const used = summary.prompts + summary.images + summary.videos > 0;
+  $('equivalent').textContent = used ? catalog.t('equivalentIntro', { text: equivalentText(catalog, energy) }) : '';
+  $('equivalent').title = used ? catalog.t('equivalentExact', { n: exactNumber(energy.amount, lang) }) : '';
 }
 
 function showSites(catalog, factors, today, choice) {
@@ -108,9 +110,15 @@ function showConnection(catalog, status) {
 
 function showQueue(catalog, queue) {
   const lines = [];
-  if (queue.pending) lines.push(catalog.t('pendingEvents', { n: formatNumber(queue.pending, catalog.lang, 0) }));
-  if (queue.dropped) lines.push(catalog.t('droppedEvents', { n: formatNumber(queue.dropped, catalog.lang, 0) }));
-  if (queue.rejected && queue.rejected.length) lines.push(catalog.t('rejectedEvents', { n: queue.rejected.length }));
+  const n = (count) => ({ n: formatNumber(count, catalog.lang, 0) });
+  // One text for exactly one ('1 telling wacht'), another for more ('3 tellingen wachten').
+  if (queue.pending === 1) lines.push(catalog.t('pendingEvents_one'));
+  else if (queue.pending) lines.push(catalog.t('pendingEvents', n(queue.pending)));
+  if (queue.dropped === 1) lines.push(catalog.t('droppedEvents_one'));
+  else if (queue.dropped) lines.push(catalog.t('droppedEvents', n(queue.dropped)));
+  const rejected = queue.rejected ? queue.rejected.length : 0;
+  if (rejected === 1) lines.push(catalog.t('rejectedEvents_one'));
+  else if (rejected) lines.push(catalog.t('rejectedEvents', n(rejected)));
   $('queue').textContent = lines.join(' ');
 }
 

@@ -2,7 +2,7 @@
 export const SETTINGS_KEY = 'settings';
 export const CONNECTION_KEY = 'connection';
 export const DEFAULT_DAEMON_URL = 'http://127.0.0.1:47474';
-export const LABELS = ['homework', 'lesson-prep', 'other'];
+export const LABELS = ['homework', 'lesson-prep', 'study', 'other']; // the tray's and dashboard's too
 
 export const DEFAULT_SETTINGS = Object.freeze({
   daemonUrl: DEFAULT_DAEMON_URL,

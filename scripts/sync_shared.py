@@ -2,7 +2,8 @@
 """Copy the files the daemon and the extension share: the factor table into extension/
 (the extension cannot read outside its folder); the extension's number formatting, its
 text lookup and its text catalogue (_locales/<lang>/messages.json, the one source of every
-text the dashboard and the extension show) into the dashboard's static files. Run after
+text the dashboard and the extension show) into the dashboard's static files, and the
+number formatting on to the teacher page's. Run after
 changing any of them; tests/test_shared_copies.py fails while a copy differs."""
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 EXTENSION = ROOT / "extension"
 DASHBOARD_STATIC = ROOT / "src" / "aifootprint" / "daemon" / "server" / "static"
+TEACHER_STATIC = ROOT / "src" / "aifootprint" / "aggregator" / "static"
 # extension/_locales/nl/messages.json -> static/locales/nl.json, for every language.
 CATALOGUE = {messages: DASHBOARD_STATIC / "locales" / f"{messages.parent.name}.json"
              for messages in sorted((EXTENSION / "_locales").glob("*/messages.json"))}
@@ -21,6 +23,9 @@ CATALOGUE = {messages: DASHBOARD_STATIC / "locales" / f"{messages.parent.name}.j
 COPIES = {
     ROOT / "shared_factors.json": EXTENSION / "shared_factors.json",
     EXTENSION / "format.js": DASHBOARD_STATIC / "format.js",
+    # The teacher page writes its units as the dashboard does: a copy of that copy (one
+    # copy per source here, and this one is made after the one it copies).
+    DASHBOARD_STATIC / "format.js": TEACHER_STATIC / "format.js",
     EXTENSION / "i18n.js": DASHBOARD_STATIC / "i18n.js",
     **CATALOGUE,
 }

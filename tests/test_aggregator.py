@@ -212,7 +212,7 @@ async def test_teacher_page_speaks_both_languages(client, lang):
     reply = await client.get(f"/teacher?lang={lang}")
     page = await reply.text()
     assert reply.status == 200 and f'<html lang="{lang}">' in page
-    assert ("Leraarsleutel" if lang == "nl" else "Teacher key") in page
+    assert ("Docentsleutel" if lang == "nl" else "Teacher key") in page
     assert reply.headers["X-Frame-Options"] == "DENY"
 
 
@@ -261,7 +261,7 @@ def test_aggregator_cli_creates_a_class_and_reports(tmp_path):
     done = run_cli("aggregator", "report", "--home", str(home), "--class", made["class_id"],
                    "--teacher-key", made["teacher_key"], "--lang", "nl")
     assert done.returncode == 0 and "Er is nog geen periode vrijgegeven." in done.stdout
-    assert "over 5 schooldag(en): 10,5 kWh" in done.stdout  # 5 x the 2,102.5 Wh class day
+    assert "over 5 schooldagen: 10,5 kWh" in done.stdout  # 5 x the 2,102.5 Wh class day
     wrong = run_cli("aggregator", "report", "--home", str(home), "--class", made["class_id"],
                     "--teacher-key", "nope")
     assert wrong.returncode == 1 and "teacher key" in wrong.stderr
@@ -351,7 +351,7 @@ def test_aggregator_cli_release_releases_once(tmp_path, agg_config, made_class):
     home = str(agg_config.home)
     first = run_cli("aggregator", "release", "--home", home, "--lang", "en", clock=clock)
     again = run_cli("aggregator", "release", "--home", home, "--lang", "en", clock=clock)
-    assert (first.stdout, again.stdout) == ("Released 1 period(s).\n", "Released 0 period(s).\n")
+    assert (first.stdout, again.stdout) == ("Released 1 period.\n", "Released 0 periods.\n")
     shown = run_cli("aggregator", "report", "--home", home, "--class", made_class["class_id"],
                     "--teacher-key", made_class["teacher_key"], "--lang", "en", clock=clock)
     assert f"{YESTERDAY}: 5-9 students" in shown.stdout and "95 %" in shown.stdout

@@ -283,7 +283,7 @@ def test_dashboard_section_previews_joins_and_leaves_in_chromium(tmp_path):
             assert classroom.membership(load_config(home=student.home, env={})) is not None
             page.evaluate("document.documentElement.lang = 'nl'")
             section.get_by_text("Je deelt met klas 2D").wait_for()
-            section.get_by_role("button", name="Stop met delen en wis mijn code").click()
+            section.get_by_role("button", name="Stop met delen en verwijder mijn code").click()
             section.locator("input[name=code]").wait_for()
             assert classroom.membership(load_config(home=student.home, env={})) is None
             browser.close()

@@ -47,8 +47,8 @@ def test_today_json_has_the_figures(home):
     assert today["range"]["co2_g"]["low"] <= today["co2_g"] <= today["range"]["co2_g"]["high"]
 
 
-@pytest.mark.parametrize("lang,words", [("en", ["prompts: 2", "energy", "phone"]),
-                                        ("nl", ["vragen: 2", "energie", "telefoon"])])
+@pytest.mark.parametrize("lang,words", [("en", ["prompts: 2", "electricity", "phone"]),
+                                        ("nl", ["vragen: 2", "stroom", "telefoon"])])
 def test_today_table_speaks_the_language(home, lang, words):
     seed(home, now_event(count=2))
     result = CliRunner().invoke(main, ["today", "--home", str(home), "--lang", lang])
@@ -117,12 +117,13 @@ def test_export_import_round_trips(home, tmp_path, fmt):
     assert invoke(home, "export", "--format", fmt, "-o", str(first)).exit_code == 0
     copy = tmp_path / "copy"
     result = invoke(copy, "import", str(first))
-    assert result.exit_code == 0 and "Imported 3 events; 0" in result.output
+    assert result.exit_code == 0
+    assert "Imported 3 counts (already stored, so skipped: 0)" in result.output
     second = tmp_path / f"second.{fmt}"
     invoke(copy, "export", "--format", fmt, "-o", str(second))
     assert body(first, fmt) == body(second, fmt)
     again = invoke(copy, "import", str(first))
-    assert "Imported 0 events; 3 were already there" in again.output
+    assert "Imported 0 counts (already stored, so skipped: 3)" in again.output
 
 
 def body(path, fmt):
@@ -158,7 +159,7 @@ def test_import_malformed_file_is_refused_whole(home, tmp_path, content, message
 def test_forget_before_a_date(home):
     seed(home, event(ts="2025-02-01T10:00:00Z"), event())
     result = invoke(home, "forget", "--before", "2025-03-01", "--yes")
-    assert result.exit_code == 0 and "Deleted 1 events" in result.output
+    assert result.exit_code == 0 and "Deleted 1 count" in result.output
     assert [e["local_date"] for e in json.loads(invoke(home, "export").output)["events"]] == [
         "2025-03-01"]
 
@@ -166,7 +167,7 @@ def test_forget_before_a_date(home):
 def test_forget_all_asks_first(home):
     seed(home, event(), event())
     refused = invoke(home, "forget", "--all", input="n\n")
-    assert "Delete ALL 2 stored events?" in refused.output and "Nothing was deleted" in \
+    assert "Delete ALL 2 stored counts?" in refused.output and "Nothing was deleted" in \
         refused.output
     assert invoke(home, "forget", "--all", input="y\n").exit_code == 0
     assert json.loads(invoke(home, "export").output)["events"] == []

@@ -141,7 +141,7 @@ def test_today_figures_equal_the_api(open_dashboard, daemon):
         assert text == formatter(summary[metric], "en")
         low, high = summary["range"][metric]["low"], summary["range"][metric]["high"]
         assert page.locator(f"#today-{metric}-range").inner_text() == (
-            f"{formatter(low, 'en')} – {formatter(high, 'en')}")
+            f"range: between {formatter(low, 'en')} and {formatter(high, 'en')}")
         equivalent = next(e for e in summary["equivalents"] if e["metric"] == metric)
         assert equivalent["text"]["en"] in page.locator(f"#today-{metric}-equivalent").inner_text()
     assert page.locator("#scenario").is_hidden()  # a student sees no teacher features
@@ -208,7 +208,7 @@ def test_history_shows_charts_breakdowns_and_the_week_before(open_dashboard, dae
     expect(page.locator("#chart-uses svg.bar-chart g.bar")).to_have_count(30)
     assert "claude.ai" in page.locator("#per-site").inner_text()
     label = page.locator("#chart-uses svg.bar-chart").get_attribute("aria-label")
-    assert "33 questions and 2 images" in label
+    assert "33 prompts and 2 images" in label
     page.set_viewport_size(PHONE)
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= PHONE["width"]  # no sideways scrolling of the whole page

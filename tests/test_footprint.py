@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aifootprint.model.footprint import Counts, equivalents, impact_of, summarize, unit_impact
+from aifootprint.model.footprint import (
+    WHOLE_EQUIVALENTS,
+    Counts,
+    equivalents,
+    impact_of,
+    summarize,
+    unit_impact,
+)
 
 
 def test_one_prompt_is_4_wh_1_g_16_ml_in_the_default_profile(factors):
@@ -94,12 +104,33 @@ def test_vo_class_day_equivalents_match_the_report(factors):
     # almost 15 h of digibord, 3.5 km by car, drinking water for four people
     assert _texts(factors, Counts(prompts=260, images=125), "en") == [
         "15 hours of a digital whiteboard", "3.5 km by petrol car",
-        "drinking water for 4.2 people for a day"]
+        "drinking water for 4 people for a day"]
 
 
 def test_national_scale_uses_households_cars_and_yearly_water(factors):
-    keys = [e.key for e in equivalents(factors, impact_of(factors, Counts(prompts=10**9)))]
-    assert keys == ["household_years", "car_years", "household_water_years"]
+    found = equivalents(factors, impact_of(factors, Counts(prompts=10**9)))
+    assert [e.key for e in found] == ["household_years", "car_years", "household_water_years"]
+    # whole households, cars and people; the exact amount stays in the JSON
+    assert [e.text("en") for e in found] == [
+        "the electricity of 1,600 Dutch households for a year",
+        "the CO2 of 610 petrol cars for a year", "the household water of 337 people for a year"]
+    assert found[2].as_dict()["amount"] == pytest.approx(16e9 / (130 * 1000 * 365))
+
+
+def test_people_households_and_cars_are_whole_in_both_footprint_files():
+    """footprint.py's WHOLE_EQUIVALENTS is extension/format.js's list (the popup's numbers)."""
+    source = (Path(__file__).parent.parent / "extension" / "format.js").read_text("utf-8")
+    listed = re.search(r"WHOLE_EQUIVALENTS = new Set\(\[([^\]]*)\]\)", source).group(1)
+    assert set(re.findall(r"'(\w+)'", listed)) == WHOLE_EQUIVALENTS
+
+
+def test_one_person_household_or_car_is_singular(factors):
+    eq = factors.equivalents
+    one_person = Counts(prompts=round(eq.drinking_water_l_per_person_day.value * 1000 / 16))
+    water = equivalents(factors, impact_of(factors, one_person))[2]
+    assert (water.key, water.text("nl"), water.text("en")) == (
+        "drinking_water_people", "drinkwater voor 1 persoon voor een dag",
+        "drinking water for 1 person for a day")
 
 
 def test_summary_has_the_api_fields(factors):

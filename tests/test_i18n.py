@@ -31,3 +31,10 @@ def test_catalog_falls_back_to_the_message_in_english_only_for_unknown_languages
     catalog = Catalog("daemon")
     assert catalog("stopped", "nl") == "AI Footprint is gestopt."
     assert catalog("stopped", "de") == "AI Footprint stopped."
+
+
+def test_count_takes_the_singular_text_for_exactly_one():
+    catalog = Catalog("cli_data")
+    assert catalog.count("forgotten", "nl", 1, n="1") == "1 telling verwijderd."
+    assert catalog.count("forgotten", "nl", 3, n="3") == "3 tellingen verwijderd."
+    assert catalog.count("kept", "en", 1) == "Nothing was deleted."  # no _one: the one text

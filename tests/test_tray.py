@@ -62,9 +62,9 @@ def test_icon_colour_and_number_follow_the_days_use(factors):
 
 
 @pytest.mark.parametrize(("lang", "words"), [
-    ("en", ["Today: 7 questions, 2 images", "Open dashboard", "Pause tracking",
+    ("en", ["Today: 7 prompts, 2 images", "Open dashboard", "Pause counting",
             "Activity: homework", "Class: not sharing", "Start at login", "Quit"]),
-    ("nl", ["Vandaag: 7 vragen, 2 afbeeldingen", "Dashboard openen", "Bijhouden pauzeren",
+    ("nl", ["Vandaag: 7 vragen, 2 afbeeldingen", "Dashboard openen", "Tellen pauzeren",
             "Activiteit: huiswerk", "Klas: niet gedeeld", "Starten bij inloggen", "afsluiten"]),
 ])
 def test_menu_shows_todays_figures_in_both_languages(pystray, factors, lang, words):
@@ -96,10 +96,10 @@ def test_menu_items_call_their_actions(pystray, factors):
     )
     state = TrayState(summary_of(factors, 1), "en", paused=True, autostart=False, actions=actions)
     items = {item.text.split(":")[0]: item for item in build_menu_items(state)}
-    assert items["Pause tracking"].checked is True
+    assert items["Pause counting"].checked is True
     assert items["Open dashboard"].default
     assert not items["Class"].enabled
-    for name in ("Open dashboard", "Pause tracking", "Start at login", "Quit AI Footprint"):
+    for name in ("Open dashboard", "Pause counting", "Start at login", "Quit AI Footprint"):
         items[name](None)
     lesson_prep = next(i for i in items["Activity"].submenu.items if i.text == "lesson prep")
     lesson_prep(None)
@@ -253,13 +253,13 @@ def test_icon_docks_follows_events_and_opens_the_dashboard(tray_host, xserver, t
     process, url = start_tray_daemon(tmp_path, xserver, opened)
     try:
         title, x, y, width, height = wait_for(lambda: icon_window(xserver))
-        assert "0 questions" in title
+        assert "0 prompts" in title
         assert title.endswith("(click for the dashboard)")  # X11: HAS_MENU is false
         centre_left = (x + 2, y + height // 2)
         before = screenshot(xserver, "tray-before")
         assert before.getpixel(centre_left) == LEVELS[0][1]
         post_prompts(tmp_path, url, 12)  # 48 Wh: the moderate (yellow) level
-        wait_for(lambda: "12 questions" in icon_window(xserver)[0], timeout=10)
+        wait_for(lambda: "12 prompts" in icon_window(xserver)[0], timeout=10)
         after = wait_for(lambda: (shot := screenshot(xserver, "tray-after")).getpixel(
             centre_left) == LEVELS[2][1] and shot, timeout=10)
         assert after.crop((x, y, x + width, y + height)).tobytes() != \
@@ -295,9 +295,9 @@ def item(text):
 
 def drive(icon):
     icon.visible = True
-    item("Pause tracking")(icon)
+    item("Pause counting")(icon)
     report["paused"] = tray.link.call("GET", "/settings")["paused"]
-    report["checked"] = item("Pause tracking").checked
+    report["checked"] = item("Pause counting").checked
     next(i for i in item("Activity").submenu.items if i.text == "lesson prep")(icon)
     report["label"] = tray.link.call("GET", "/settings")["label"]
     item("Start at login")(icon)

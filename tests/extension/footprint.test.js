@@ -54,19 +54,21 @@ test('summary_of_2_prompts_and_1_image', () => {
 test('po_teacher_day_equivalents_match_the_report', () => {
   const found = equivalents(factors, impactOf(factors, { prompts: 10, images: 0 }));
   assert.deepEqual(found.map((e) => e.key), ['phone_charges', 'car_metres', 'glasses']);
-  assert.deepEqual(found.map((e) => equivalentNumber(e.amount, 'en')), ['3.1', '67', '1']);
+  assert.deepEqual(found.map((e) => equivalentNumber(e.amount, 'en', e.key)), ['3.1', '67', '1']);
   assert.equal(equivalentNumber(found[0].amount, 'nl'), '3,1');
 });
 
 test('vo_class_day_equivalents_match_the_report', () => {
   const found = equivalents(factors, impactOf(factors, { prompts: 260, images: 125 }));
   assert.deepEqual(found.map((e) => e.key), ['whiteboard_hours', 'car_km', 'drinking_water_people']);
-  assert.deepEqual(found.map((e) => equivalentNumber(e.amount, 'en')), ['15', '3.5', '4.2']);
+  assert.deepEqual(found.map((e) => equivalentNumber(e.amount, 'en', e.key)), ['15', '3.5', '4']);
 });
 
 test('national_scale_uses_households_cars_and_yearly_water', () => {
   const found = equivalents(factors, impactOf(factors, { prompts: 1e9, images: 0 }));
   assert.deepEqual(found.map((e) => e.key), ['household_years', 'car_years', 'household_water_years']);
+  // households, cars and people are whole, as footprint.py prints them
+  assert.deepEqual(found.map((e) => equivalentNumber(e.amount, 'en', e.key)), ['1,600', '610', '337']);
 });
 
 test('numbers_print_as_the_daemon_prints_them', () => {

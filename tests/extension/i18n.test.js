@@ -20,7 +20,7 @@ test('parameters_are_filled_by_name', () => {
   assert.equal(render(messages('en').eq_phone_charges, { n: '3.1' }), '3.1 phone charges');
   assert.equal(render(messages('nl').eq_glasses, { n: '2' }), '2 kleine glazen water');
   assert.equal(
-    render(messages('nl').scopeNote, { profile: 'Rapport 2024', location: 'Nederland' }).includes('cijfers: Rapport 2024; locatie: Nederland'),
+    render(messages('nl').scopeNote, { profile: 'Rapport 2024', location: 'Nederland' }).includes('Cijfers: Rapport 2024. Datacenter: Nederland.'),
     true,
   );
   assert.equal(render({ message: '{n} of {total}' }, { n: 0 }), '0 of {total}');

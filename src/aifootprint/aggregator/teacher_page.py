@@ -10,6 +10,7 @@ import html
 import json
 
 from ..core.i18n import Catalog
+from ..model.formatting import COUNT_TEXTS
 
 TEXT = Catalog("teacher_page")
 
@@ -49,6 +50,8 @@ SCRIPT_TEXTS = ("not_enough", "none", "compare")
 def render_teacher_page(lang: str) -> str:
     texts = {key: TEXT(key, lang) if key != "compare" else TEXT.template(key, lang)
              for key in SCRIPT_TEXTS}
+    # '1 schooldag', '5 schooldagen': the script fills in {n}.
+    texts |= {key: COUNT_TEXTS.template(key, lang) for key in ("school_days", "school_days_one")}
     values = {key: html.escape(TEXT(key, lang, k=5)) for key in TEXT.messages
               if key != "compare"}
     return PAGE.format(lang=lang, other="en" if lang == "nl" else "nl",

@@ -13,7 +13,13 @@ import click
 from ..aggregator.config import load_aggregator_config
 from ..aggregator.privacy import MIN_K, add_noise
 from ..core.i18n import Catalog
-from ..model.formatting import format_co2, format_energy, format_number, format_water
+from ..model.formatting import (
+    count_text,
+    format_co2,
+    format_energy,
+    format_number,
+    format_water,
+)
 
 TEXT = Catalog("cli_aggregator")
 
@@ -125,7 +131,7 @@ def release(config):
         made = store.release_due(config.now(), add_noise, config.test_clock_file is not None)
     finally:
         store.close()
-    click.echo(TEXT("released", config.lang, count=len(made)))
+    click.echo(TEXT.count("released", config.lang, len(made), count=len(made)))
 
 
 @aggregator.command(epilog="Example: aifootprint aggregator report --class ID --teacher-key KEY")
@@ -158,9 +164,10 @@ def render_report(answer: dict, lang: str) -> str:
         energy = period["noise_range"]["energy_wh"]
         lines.append(TEXT(
             "period", lang, period=period["period"], band=period["participants"],
-            prompts=format_number(prompts["value"], lang, 0), pl=prompts["low"],
-            ph=prompts["high"], images=format_number(images["value"], lang, 0),
-            il=images["low"], ih=images["high"],
+            prompts=count_text("prompts", prompts["value"], lang),
+            pl=format_number(prompts["low"], lang, 0), ph=format_number(prompts["high"], lang, 0),
+            images=count_text("images", images["value"], lang),
+            il=format_number(images["low"], lang, 0), ih=format_number(images["high"], lang, 0),
             energy=format_energy(period["energy_wh"], lang),
             el=format_energy(energy["low"], lang), eh=format_energy(energy["high"], lang),
             co2=format_co2(period["co2_g"], lang), water=format_water(period["water_ml"], lang)))
@@ -170,7 +177,8 @@ def render_report(answer: dict, lang: str) -> str:
     else:
         lines.append(TEXT("bars", lang))
     hypothetical = answer["hypothetical"]
-    lines.append(TEXT("compare", lang, days=hypothetical["school_days"],
+    lines.append(TEXT("compare", lang,
+                      days=count_text("school_days", hypothetical["school_days"], lang),
                       energy=format_energy(hypothetical["energy_wh"], lang),
                       co2=format_co2(hypothetical["co2_g"], lang),
                       water=format_water(hypothetical["water_ml"], lang)))

@@ -23,8 +23,14 @@ from ..daemon.process import run_daemon
 from ..daemon.services.reports import days_report, parse_date, today_summary
 from ..daemon.store.events import Store
 from ..daemon.token import ensure_token
-from ..model.factors import load_factors
-from ..model.formatting import format_co2, format_energy, format_number, format_water
+from ..model.factors import FactorTable, load_factors
+from ..model.formatting import (
+    count_text,
+    format_co2,
+    format_energy,
+    format_number,
+    format_water,
+)
 from . import common_options
 
 TEXT = Catalog("cli")
@@ -53,8 +59,9 @@ def status(config, as_json):
             info = {"running": True, **state, "version": version}
         except DaemonNotRunning:
             pass
+    table = load_factors(config.factors_path)
     with Store(config.db_path) as store:
-        today = today_summary(store, load_factors(config.factors_path), config)
+        today = today_summary(store, table, config)
     if as_json:
         click.echo(json.dumps({**info, "today": today}, indent=2, ensure_ascii=False))
         return
@@ -64,7 +71,7 @@ def status(config, as_json):
                         since=info["started_at"], version=info["version"]))
     else:
         click.echo(TEXT("status_stopped", lang))
-    click.echo(render_day(today, lang))
+    click.echo(render_day(today, lang, table))
 
 
 @click.command(epilog="\b\nExamples:\n  aifootprint today\n  aifootprint today --json --lang nl")
@@ -72,12 +79,13 @@ def status(config, as_json):
 @common_options
 def today(config, as_json):
     """Today's footprint: prompts, images, Wh, g CO2, ml water, range and equivalents."""
+    table = load_factors(config.factors_path)
     with Store(config.db_path) as store:
-        summary = today_summary(store, load_factors(config.factors_path), config)
+        summary = today_summary(store, table, config)
     if as_json:
         click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
     else:
-        click.echo(render_day(summary, config.lang))
+        click.echo(render_day(summary, config.lang, table))
 
 
 @click.command(epilog="\b\nExamples:\n  aifootprint report --from 2025-03-01 --to 2025-03-31\n"
@@ -108,25 +116,40 @@ def token(config):
     click.echo(ensure_token(config.token_path))
 
 
-def render_day(summary: dict, lang: str) -> str:
+METRICS = (("energy", "energy_wh", format_energy), ("co2", "co2_g", format_co2),
+           ("water", "water_ml", format_water))
+
+
+def labels(table: FactorTable, profile: str, location: str, lang: str) -> dict[str, str]:
+    """The figures' and the location's labels ('Rapport 2024 (standaard)'), not their ids."""
+    return {"profile": table.profile(profile).label(lang),
+            "location": table.location(location).label(lang)}
+
+
+def between(low: str, high: str, lang: str) -> str:
+    """A range in words: 'tussen 2,9 Wh en 4 Wh'."""
+    return TEXT("between", lang, low=low, high=high)
+
+
+def render_day(summary: dict, lang: str, table: FactorTable) -> str:
     rng = summary["range"]
-    lines = [TEXT("day", lang, date=summary["date"], profile=summary["profile"],
-                  location=summary["location"])]
+    lines = [TEXT("day", lang, date=summary["date"],
+                  **labels(table, summary["profile"], summary["location"], lang))]
     lines.append(f"  {TEXT('prompts', lang)}: {format_number(summary['prompts'], lang, 0)}   "
                  f"{TEXT('images', lang)}: {format_number(summary['images'], lang, 0)}")
-    for key, metric, fmt in (("energy", "energy_wh", format_energy), ("co2", "co2_g", format_co2),
-                             ("water", "water_ml", format_water)):
+    for key, metric, fmt in METRICS:
+        span = between(fmt(rng[metric]["low"], lang), fmt(rng[metric]["high"], lang), lang)
         lines.append(f"  {TEXT(key, lang)}: {fmt(summary[metric], lang)}   "
-                     f"({TEXT('range', lang)} {fmt(rng[metric]['low'], lang)} – "
-                     f"{fmt(rng[metric]['high'], lang)})")
+                     f"({TEXT('range', lang)}: {span})")
     lines.append(f"  {TEXT('like', lang)}: "
                  + "; ".join(e["text"][lang] for e in summary["equivalents"]))
     if summary["sites"]:
         lines.append(f"{TEXT('per_site', lang)}:")
-        lines += [f"  {site['name']}: {format_number(site['prompts'], lang, 0)} "
-                  f"{TEXT('prompts', lang)}, {format_number(site['images'], lang, 0)} "
-                  f"{TEXT('images', lang)}, {format_energy(site['energy_wh'], lang)}"
+        lines += [f"  {site['name']}: {count_text('prompts', site['prompts'], lang)}, "
+                  f"{count_text('images', site['images'], lang)}, "
+                  f"{format_energy(site['energy_wh'], lang)}"
                   for site in summary["sites"]]
+    lines.append(TEXT("range_note", lang))
     lines.append(TEXT("scope", lang))
     return "\n".join(lines)
 
@@ -138,11 +161,14 @@ def render_report(days: list[dict], lang: str) -> str:
               for key in ("prompts", "images", "energy_wh", "co2_g", "water_ml")}
     rows.append(_report_row(TEXT("total", lang), totals, lang))
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    return "\n".join(
-        "  ".join([row[0].ljust(widths[0])]
-                  + [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)])
-        for row in rows
-    )
+    lines = ["  ".join([row[0].ljust(widths[0])]
+                       + [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)])
+             for row in rows]
+    spans = {key: between(fmt(sum(day["range"][metric]["low"] for day in days), lang),
+                          fmt(sum(day["range"][metric]["high"] for day in days), lang), lang)
+             for key, metric, fmt in METRICS}
+    lines += [TEXT("total_range", lang, **spans), TEXT("range_note", lang)]
+    return "\n".join(lines)
 
 
 def _report_row(label: str, figures: dict, lang: str) -> list[str]:

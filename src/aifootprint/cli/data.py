@@ -17,9 +17,14 @@ from ..core.i18n import Catalog
 from ..daemon.services.exchange import export_csv, export_json, import_file
 from ..daemon.services.reports import parse_date
 from ..daemon.store.events import Store
+from ..model.formatting import format_number
 from . import common_options, confirm
 
 TEXT = Catalog("cli_data")
+
+
+def number(count: int, lang: str) -> str:
+    return format_number(count, lang, 0)
 
 
 @click.command(epilog="\b\nExamples:\n  aifootprint export -o my-footprint.json\n"
@@ -36,7 +41,8 @@ def export(config, fmt, output):
     with Store(config.db_path) as store, target as out:
         written = writer(store.export_events(), out)
     if output:
-        click.echo(TEXT("exported", config.lang, n=written, path=output), err=True)
+        click.echo(TEXT.count("exported", config.lang, written, n=number(written, config.lang),
+                              path=output), err=True)
 
 
 @click.command("import", epilog="\b\nExample:\n  aifootprint import my-footprint.json")
@@ -49,7 +55,9 @@ def import_(config, file):
     """
     with Store(config.db_path) as store:
         imported, duplicates = import_file(store, file)
-    click.echo(TEXT("imported", config.lang, n=imported, d=duplicates))
+    lang = config.lang
+    click.echo(TEXT.count("imported", lang, imported, n=number(imported, lang),
+                          d=number(duplicates, lang)))
 
 
 @click.command(epilog="\b\nExamples:\n  aifootprint forget --before 2025-01-01\n"
@@ -65,10 +73,11 @@ def forget(config, everything, before, yes):
         raise click.UsageError(TEXT("one_of", lang))
     day = parse_date(before, "--before") if before else None
     with Store(config.db_path) as store:
-        question = (TEXT("confirm_all", lang, n=store.event_count()) if everything
+        stored = store.event_count()
+        question = (TEXT.count("confirm_all", lang, stored, n=number(stored, lang)) if everything
                     else TEXT("confirm_before", lang, date=day.isoformat()))
         if not yes and not confirm(question, lang):
             click.echo(TEXT("kept", lang))
             return
         removed = store.forget(day)
-    click.echo(TEXT("forgotten", lang, n=removed))
+    click.echo(TEXT.count("forgotten", lang, removed, n=number(removed, lang)))

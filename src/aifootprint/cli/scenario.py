@@ -7,12 +7,14 @@ import json
 import click
 
 from ..core.i18n import Catalog
-from ..model.factors import load_factors
-from ..model.formatting import format_co2, format_energy, format_number, format_water
+from ..model.factors import FactorTable, load_factors
+from ..model.formatting import count_text, format_co2, format_energy, format_number, format_water
 from ..model.scenario import SCALES, load_inputs, run_scenario
 from . import common_options
+from .daemon import labels
 
 TEXT = Catalog("cli_scenario")
+RANGE_TEXT = Catalog("cli")  # the range sentence is the same as `today`'s
 
 EXAMPLE = """
 \b
@@ -44,16 +46,19 @@ def scenario(config, as_json, file):
     if as_json:
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
     else:
-        click.echo(render_tables(result, config.lang))
+        click.echo(render_tables(result, config.lang, table))
 
 
-def render_tables(result: dict, lang: str) -> str:
+def render_tables(result: dict, lang: str, table: FactorTable) -> str:
     inputs = result["inputs"]
-    lines = [TEXT("title", lang, profile=inputs["profile"], location=inputs["location"]), ""]
+    lines = [TEXT("title", lang, **labels(table, inputs["profile"], inputs["location"], lang)),
+             ""]
     for level in ("vo", "po"):
-        lines.append(TEXT(level, lang, n=format_number(inputs["students_per_class"], lang)))
+        lines.append(TEXT(level, lang,
+                          students=count_text("students", inputs["students_per_class"], lang)))
         lines += _level_table(result["levels"][level], lang)
         lines.append("")
+    lines.append(RANGE_TEXT("range_note", lang))
     lines.append(TEXT("scope", lang, days=format_number(inputs["school_days_per_year"], lang)))
     for note in result["notes"]:
         lines.append(f"{TEXT('note', lang)}: {note[lang]}")
@@ -73,7 +78,8 @@ def render_report_figures(figures: dict, lang: str) -> list[str]:
         exact = format_number(figure["exact"], lang, digits)
         marks = "".join(f" [{reasons.index(reason) + 1}]" for reason in figure["reasons"])
         groups.setdefault((figure["group"], figure["level"]), []).append(
-            f"{TEXT(figure['measure'], lang, n=printed)} ({TEXT('exact', lang, n=exact)}){marks}")
+            f"{TEXT.count(figure['measure'], lang, figure['printed'], n=printed)} "
+            f"({TEXT('exact', lang, n=exact)}){marks}")
     for (group, level), texts in groups.items():
         lines.append(f"  {TEXT(f'group_{group}', lang, level=level)}: {'; '.join(texts)}")
     lines += [f"  [{number}] {figures['reasons'][reason][lang]}"

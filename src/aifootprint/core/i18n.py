@@ -39,6 +39,12 @@ class Catalog:
     def __call__(self, key: str, lang: str, **params: object) -> str:
         return self.template(key, lang).format(**params)
 
+    def count(self, key: str, lang: str, amount: float, /, **params: object) -> str:
+        """The text for `amount` things: `key_one` when it is exactly 1 ('1 telling
+        verwijderd', '3 tellingen verwijderd'), where the section has one."""
+        one = f"{key}_one"
+        return self(one if amount == 1 and one in self.messages else key, lang, **params)
+
 
 def missing_translations() -> list[str]:
     """section.key of every text lacking nl or en: a test keeps this empty."""

@@ -30,7 +30,7 @@ from PIL import Image, ImageDraw, ImageFont
 from ..core.i18n import Catalog
 from ..daemon.config import Config
 from ..daemon.token import read_token
-from ..model.formatting import format_co2, format_energy, format_number, format_water
+from ..model.formatting import count_text, format_co2, format_energy, format_water
 from .autostart import autostart_for_platform, login_command
 
 log = logging.getLogger("aifootprint.tray")
@@ -100,8 +100,9 @@ def icon_title(summary: dict, lang: str, has_menu: bool = True) -> str:
 
 
 def uses_text(summary: dict, lang: str) -> str:
-    return TEXT("uses", lang, prompts=format_number(summary["prompts"], lang, 0),
-                images=format_number(summary["images"], lang, 0))
+    """'1 vraag, 3 afbeeldingen'."""
+    return TEXT("uses", lang, prompts=count_text("prompts", summary["prompts"], lang),
+                images=count_text("images", summary["images"], lang))
 
 
 # ---- the menu ----------------------------------------------------------------

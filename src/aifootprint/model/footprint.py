@@ -123,9 +123,21 @@ class Equivalent:
 # A key ending in _one is used when the amount prints as 1.
 EQUIVALENT_TEXTS = Catalog("equivalents")
 
+# People, households and cars print as whole numbers ('drinkwater voor 4 mensen', not 4,2
+# mensen); `amount` keeps the exact value (the CLI's JSON, the dashboard's tooltip).
+# extension/format.js has the same list.
+WHOLE_EQUIVALENTS = frozenset({"household_years", "car_years", "drinking_water_people",
+                               "household_water_years"})
+
+
+def equivalent_decimals(key: str, amount: float) -> int:
+    """Digits an equivalent's number prints with: none for people, households and cars or
+    from 10 up, else one."""
+    return 0 if key in WHOLE_EQUIVALENTS or amount >= 10 else 1
+
 
 def _equivalent(metric: str, key: str, amount: float) -> Equivalent:
-    decimals = 0 if amount >= 10 else 1
+    decimals = equivalent_decimals(key, amount)
     texts = {}
     for lang in ("nl", "en"):
         number = format_number(amount, lang, decimals)

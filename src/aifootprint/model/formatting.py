@@ -9,7 +9,11 @@ from __future__ import annotations
 import math
 from decimal import ROUND_HALF_UP, Context, Decimal
 
+from ..core.i18n import Catalog
+
 LANGS = ("nl", "en")
+# Counted nouns, '1 vraag' and '2 vragen': a kind and its kind_one (texts.json "counts").
+COUNT_TEXTS = Catalog("counts")
 
 # (divisor, unit) from small to large; the first whose next step is too big wins.
 ENERGY_UNITS = ((1, "Wh"), (1e3, "kWh"), (1e6, "MWh"), (1e9, "GWh"))
@@ -53,6 +57,11 @@ def format_number(value: float, lang: str, decimals: int | None = None) -> str:
     if lang == "nl":
         text = text.translate(str.maketrans(",.", ".,"))
     return text
+
+
+def count_text(kind: str, count: float, lang: str) -> str:
+    """'1 vraag', '1.440 vragen', '1 image': the number, then the singular or the plural."""
+    return COUNT_TEXTS.count(kind, lang, count, n=format_number(count, lang, 0))
 
 
 def format_quantity(value: float, units: tuple[tuple[float, str], ...], lang: str) -> str:

@@ -1,17 +1,21 @@
 // The teacher page: fetch the class report with the teacher key and fill the table.
 // The key stays in this page's memory: not in the URL, not in storage.
+// format.js is the extension's (scripts/sync_shared.py copies it): the units of the CLI.
+import { formatCo2, formatEnergy, formatNumber, formatWater } from "./format.js";
+
 const main = document.getElementById("teacher");
 const lang = main.dataset.lang;
 const texts = JSON.parse(main.dataset.texts);
-const locale = lang === "nl" ? "nl-NL" : "en-GB";
-const number = (value) => value.toLocaleString(locale, { maximumFractionDigits: 1 });
+const count = (value) => formatNumber(value, lang, 0);
 
-function cell(value, low, high, unit) {
+// A figure and, in brackets, the margin of the noise: '120 (90–150)', '4,8 kWh (3,6 kWh – 6 kWh)'.
+function cell(value, low, high, format) {
   const td = document.createElement("td");
-  td.textContent = `${number(value)}${unit} `;
+  td.textContent = `${format(value, lang)} `;
   const bar = document.createElement("span");
   bar.className = "bar";
-  bar.textContent = `(${number(low)}–${number(high)})`;
+  bar.textContent = format === count ? `(${count(low)}–${count(high)})`
+    : `(${format(low, lang)} – ${format(high, lang)})`;
   td.append(bar);
   return td;
 }
@@ -32,11 +36,11 @@ function row(period) {
   band.textContent = period.participants;
   const range = period.noise_range;
   tr.append(band,
-    cell(period.prompts_noisy.value, period.prompts_noisy.low, period.prompts_noisy.high, ""),
-    cell(period.images_noisy.value, period.images_noisy.low, period.images_noisy.high, ""),
-    cell(period.energy_wh, range.energy_wh.low, range.energy_wh.high, " Wh"),
-    cell(period.co2_g, range.co2_g.low, range.co2_g.high, " g"),
-    cell(period.water_ml, range.water_ml.low, range.water_ml.high, " ml"));
+    cell(period.prompts_noisy.value, period.prompts_noisy.low, period.prompts_noisy.high, count),
+    cell(period.images_noisy.value, period.images_noisy.low, period.images_noisy.high, count),
+    cell(period.energy_wh, range.energy_wh.low, range.energy_wh.high, formatEnergy),
+    cell(period.co2_g, range.co2_g.low, range.co2_g.high, formatCo2),
+    cell(period.water_ml, range.water_ml.low, range.water_ml.high, formatWater));
   return tr;
 }
 
@@ -45,9 +49,12 @@ function show(report) {
   const body = document.querySelector("#report tbody");
   body.replaceChildren(...report.periods.map(row));
   const hypothetical = report.hypothetical;
+  // '1 schooldag', '5 schooldagen'
+  const days = (hypothetical.school_days === 1 ? texts.school_days_one : texts.school_days)
+    .replace("{n}", count(hypothetical.school_days));
   document.getElementById("compare").textContent = texts.compare
-    .replace("{days}", hypothetical.school_days)
-    .replace("{energy}", `${number(hypothetical.energy_wh)} Wh`);
+    .replace("{days}", days)
+    .replace("{energy}", formatEnergy(hypothetical.energy_wh, lang));
   document.getElementById("message").textContent = report.periods.length ? "" : texts.none;
   document.getElementById("report").hidden = false;
 }

@@ -15,6 +15,9 @@ from ...core.i18n import Catalog
 TEXT = Catalog("pair")
 
 STATES = ("waiting", "paired", "failed")
+# The commands the texts name, shown as code (the CLI names them in quotes).
+COMMANDS = {"token_command": "<code>aifootprint token</code>",
+            "run_command": "<code>aifootprint run</code>"}
 
 PAGE = """<!doctype html>
 <html lang="{lang}">
@@ -47,7 +50,8 @@ def render_pair_page(url: str, token: str, lang: str) -> str:
         for state in STATES
     )
     state_texts = "\n".join(
-        f'<p class="state state-{state}" data-text="{state}">{escape(TEXT(state, lang))}</p>'
+        f'<p class="state state-{state}" data-text="{state}">'
+        f'{escape(TEXT.template(state, lang)).format(**COMMANDS)}</p>'
         for state in STATES
     )
     return PAGE.format(

@@ -3,7 +3,7 @@
 // user's own data. Every figure comes from the API; this file only formats.
 
 import { barChart, legend } from "./charts.js";
-import { formatCo2, formatEnergy, formatNumber, formatRange, formatWater,
+import { exactNumber, formatCo2, formatEnergy, formatNumber, formatWater,
   METRIC_FORMATTERS } from "./format.js";
 import { countText, translatePage } from "./i18n.js";
 import { catalog, translate } from "./strings.js";
@@ -88,6 +88,13 @@ function showStatus(text) {
   $("#status").textContent = text;
 }
 
+// An everyday comparison's text ('drinkwater voor 4 mensen'), its exact amount on hover.
+function showEquivalent(element, equivalent, text) {
+  element.textContent = text;
+  element.title = equivalent ? t("equivalentExact", { n: exactNumber(equivalent.amount, state.lang) }) : "";
+  if (equivalent) element.dataset.exact = String(equivalent.amount);
+}
+
 function setFigure(id, value, text) {
   const element = document.getElementById(id);
   element.textContent = text;
@@ -121,10 +128,11 @@ function renderToday() {
     const format = METRIC_FORMATTERS[metric];
     setFigure(`today-${metric}`, today[metric], format(today[metric], lang));
     const range = today.range[metric];
-    $(`#today-${metric}-range`).textContent = formatRange(range.low, range.high, format, lang);
+    $(`#today-${metric}-range`).textContent = t("dashboard_range",
+      { low: format(range.low, lang), high: format(range.high, lang) });
     const equivalent = (today.equivalents || []).find((e) => e.metric === metric);
-    $(`#today-${metric}-equivalent`).textContent = equivalent
-      ? t("equivalentIntro", { text: equivalent.text[lang] }) : "";
+    showEquivalent($(`#today-${metric}-equivalent`), equivalent,
+      equivalent ? t("equivalentIntro", { text: equivalent.text[lang] }) : "");
   }
   $("#today-lead").textContent = today.prompts + today.images === 0 ? t("dashboard_today_lead_none")
     : t("dashboard_today_lead", { prompts: promptCount(today.prompts), images: imageCount(today.images) });
@@ -219,8 +227,7 @@ function renderCharts(days) {
   ];
   const empty = prompts + images === 0;
   const usesLabel = empty ? t("dashboard_chart_empty") : t("dashboard_chart_uses_summary", {
-    days: days.length,
-    prompts: formatNumber(prompts, lang, 0), images: formatNumber(images, lang, 0),
+    days: days.length, prompts: promptCount(prompts), images: imageCount(images),
     top: topDay(days, (d) => d.prompts + d.images) });
   $("#chart-uses").replaceChildren(barChart({
     ariaLabel: usesLabel, series: useSeries, formatTick: (v) => formatNumber(v, lang),
@@ -408,8 +415,12 @@ function scenarioTable(level, result) {
       const equivalent = figures.equivalents.find((e) => e.metric === metric);
       cell.append(format(figures[metric], lang));
       const detail = document.createElement("small");
-      detail.textContent = `${formatRange(range.low, range.high, format, lang)}` +
-        (equivalent ? ` · ${equivalent.text[lang]}` : "");
+      detail.textContent = t("rangeLabel", { low: format(range.low, lang), high: format(range.high, lang) });
+      if (equivalent) {
+        const comparison = document.createElement("span");
+        showEquivalent(comparison, equivalent, equivalent.text[lang]);
+        detail.append(" · ", comparison);
+      }
       cell.append(detail);
     }
   }
@@ -473,8 +484,8 @@ function askForget(event) {
     try {
       const body = choice === "all" ? { all: true } : { before: date };
       const result = await api("/api/v1/forget", { method: "POST", body });
-      $("#data-message").textContent = t("dashboard_forget_done",
-        { n: formatNumber(result.deleted, state.lang, 0) });
+      $("#data-message").textContent = result.deleted === 1 ? t("dashboard_forget_done_one")
+        : t("dashboard_forget_done", { n: formatNumber(result.deleted, state.lang, 0) });
       await refreshFigures();
     } catch (error) {
       $("#data-message").textContent = t("dashboard_failed", { message: error.message });

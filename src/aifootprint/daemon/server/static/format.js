@@ -1,5 +1,5 @@
 // Numbers and units for people, as src/aifootprint/model/formatting.py writes them (the
-// dashboard serves a synced copy: scripts/sync_shared.py):
+// dashboard and the teacher page serve synced copies: scripts/sync_shared.py):
 // '1.440 Wh' and '8,4 L' in Dutch, '1,440 Wh' and '8.4 L' in English.
 
 const ENERGY_UNITS = [[1, 'Wh'], [1e3, 'kWh'], [1e6, 'MWh'], [1e9, 'GWh']];
@@ -38,9 +38,16 @@ export const formatEnergy = (wh, lang) => formatQuantity(wh, ENERGY_UNITS, lang)
 export const formatCo2 = (grams, lang) => `${formatQuantity(grams, MASS_UNITS, lang)} CO2`;
 export const formatWater = (ml, lang) => formatQuantity(ml, VOLUME_UNITS, lang);
 export const METRIC_FORMATTERS = { energy_wh: formatEnergy, co2_g: formatCo2, water_ml: formatWater };
-export const formatRange = (low, high, formatter, lang) => `${formatter(low, lang)} – ${formatter(high, lang)}`;
 
-// An equivalent's number as footprint.py prints it: whole from 10 up, else one decimal.
-export function equivalentNumber(amount, lang) {
-  return formatNumber(amount, lang, amount >= 10 ? 0 : 1);
+// People, households and cars print as whole numbers ('drinkwater voor 4 mensen', not 4,2
+// mensen): footprint.py's WHOLE_EQUIVALENTS. The exact amount stays one click away.
+export const WHOLE_EQUIVALENTS = new Set(['household_years', 'car_years', 'drinking_water_people', 'household_water_years']);
+
+// An equivalent's number as footprint.py prints it: whole for people, households and cars
+// and from 10 up, else one decimal.
+export function equivalentNumber(amount, lang, key) {
+  return formatNumber(amount, lang, WHOLE_EQUIVALENTS.has(key) || amount >= 10 ? 0 : 1);
 }
+
+// The exact amount behind an equivalent, for its tooltip: two decimals at most.
+export const exactNumber = (amount, lang) => formatNumber(amount, lang, 2);
