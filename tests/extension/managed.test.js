@@ -156,3 +156,17 @@ test('the_manifest_names_the_schema_and_the_schema_every_policy_name', () => {
   assert.deepEqual(schema.properties.role.enum, ['student', 'teacher']);
 });
 
+// Chromium's extension id: the first 128 bits of the SHA-256 of the DER public key (the
+// manifest's `key`, base64), each hex digit 0-f written as a letter a-p.
+test('the_manifest_key_gives_the_documented_extension_id', async () => {
+  const { createHash, createPublicKey } = await import('node:crypto');
+  const manifest = JSON.parse(fs.readFileSync(path.join(EXTENSION, 'manifest.json'), 'utf8'));
+  const der = Buffer.from(manifest.key, 'base64');
+  assert.equal(createPublicKey({ key: der, format: 'der', type: 'spki' }).asymmetricKeyDetails.modulusLength, 2048);
+  const hex = createHash('sha256').update(der).digest('hex').slice(0, 32);
+  const id = [...hex].map((digit) => String.fromCharCode(97 + parseInt(digit, 16))).join('');
+  assert.equal(id, 'hcdmhjibffkdbkoogkiendojdfjbonob');
+  const deploy = fs.readFileSync(path.join(EXTENSION, '..', 'docs', 'deploy.md'), 'utf8');
+  assert.ok(deploy.includes(id), 'docs/deploy.md names the id');
+  assert.ok(deploy.includes(manifest.browser_specific_settings.gecko.id), 'and the gecko id');
+});
