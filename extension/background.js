@@ -7,7 +7,8 @@ import { checkDaemon } from './daemon.js';
 import { createLedger, localTimestamp } from './ledger.js';
 import { createQueue } from './queue.js';
 import { ADAPTERS, adapterById, adapterForHost, requestHosts } from './registry.js';
-import { CONNECTION_KEY, readSettings, writeSettings } from './settings.js';
+import { readSettings } from './managed.js'; // the user's settings with the school's policy on top
+import { CONNECTION_KEY, writeSettings } from './settings.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 const engine = globalThis.AIFootprintEngine;

@@ -2,7 +2,9 @@
 // (opt-in in Firefox), which sites are tracked, the language.
 import { loadCatalog, translatePage } from './i18n.js';
 import { ADAPTERS } from './registry.js';
-import { normalizeDaemonUrl, readSettings, writeSettings } from './settings.js';
+import { readSettings } from './managed.js';
+import { showManagedOptions } from './managed_ui.js';
+import { normalizeDaemonUrl, writeSettings } from './settings.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 const storage = api.storage.local;
@@ -78,6 +80,7 @@ async function main() {
   });
   $('save').addEventListener('click', () => saveDaemon(catalog));
   showSites(settings);
+  showManagedOptions(catalog, settings); // what the school set: shown, and not changeable
   await showPermissions(catalog);
   document.body.dataset.ready = 'true';
 }

@@ -4,7 +4,9 @@ import { summarize } from './footprint.js';
 import { equivalentNumber, exactNumber, formatCo2, formatEnergy, formatNumber, formatWater } from './format.js';
 import { countText, loadCatalog, translatePage } from './i18n.js';
 import { adapterById } from './registry.js';
-import { readSettings, writeSettings } from './settings.js';
+import { readSettings } from './managed.js';
+import { showSchool } from './managed_ui.js';
+import { writeSettings } from './settings.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 const $ = (id) => document.getElementById(id);
@@ -177,6 +179,7 @@ async function main() {
     location: factors.locations[choice.location].label[catalog.lang],
   });
   showConnection(catalog, status);
+  showSchool($('school'), catalog, settings, { compact: true }); // the school's class server, if set
   showQueue(catalog, status.queue);
   showBroken(catalog, status.broken);
   await showPermissions();

@@ -25,12 +25,16 @@ EXTENSION = ROOT / "extension"
 def browser_manifest(manifest: dict, browser: str) -> dict:
     trimmed = json.loads(json.dumps(manifest))
     background = trimmed["background"]
+    # `key` pins the extension id of an unpacked or self-packed build (docs/deploy.md); the
+    # Chrome Web Store refuses a manifest with one (it assigns its own id), Firefox has none.
+    trimmed.pop("key", None)
     if browser == "chrome":
         background.pop("scripts", None)
         trimmed.pop("browser_specific_settings", None)
     else:
         background.pop("service_worker", None)
         trimmed.pop("minimum_chrome_version", None)
+        trimmed.pop("storage", None)  # Chromium's managed_schema; Firefox takes its policy as is
     return trimmed
 
 

@@ -45,10 +45,16 @@ function showError(error) {
   section.append(element("p", { className: "error", role: "alert", textContent: error.message }));
 }
 
+// The extension's link to the dashboard carries the class server (and join code) a school
+// set by policy: ?class_server=URL&class_code=CODE. It only fills the form in; joining still
+// takes the preview and the click on "Join".
+const offered = new URLSearchParams(location.search);
+
 function joinForm() {
-  const code = element("input", { name: "code", required: true, autocomplete: "off" });
+  const code = element("input", { name: "code", required: true, autocomplete: "off",
+    value: offered.get("class_code") ?? "" });
   const server = element("input", { name: "server", type: "url", required: true,
-    placeholder: "https://" });
+    placeholder: "https://", value: offered.get("class_server") ?? "" });
   const form = element("form", { className: "class-join" },
     element("label", {}, t("class_code"), " ", code),
     element("label", {}, t("class_server"), " ", server),
