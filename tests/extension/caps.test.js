@@ -31,6 +31,18 @@ function setup() {
 const prompt = (tab = 1, count = 1) => ({ tab, site: 'chatgpt.com', kind: 'prompt', count });
 const images = (count, tab = 1) => ({ tab, site: 'www.midjourney.com', kind: 'image', count });
 
+test('caps_the_numbers_are_what_docs_extension_md_says', () => {
+  assert.deepEqual(CAPS, {
+    message: { prompt: 1, image: 40 },
+    tab: { prompt: 30, image: 80 },
+    all: { prompt: 60, image: 160 },
+  });
+  const doc = fs.readFileSync(path.join(import.meta.dirname, '..', '..', 'docs', 'extension.md'), 'utf8');
+  for (const scope of ['message', 'tab', 'all']) {
+    assert.ok(doc.includes(`${CAPS[scope].prompt} prompt`) && doc.includes(`${CAPS[scope].image} images`), scope);
+  }
+});
+
 test('caps_one_message_brings_at_most_one_prompt_and_40_images', async () => {
   const { caps } = setup();
   assert.equal(await caps.admit(prompt(1, 5)), 1);
