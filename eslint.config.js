@@ -27,8 +27,9 @@ const NODE_TESTS = [
   'tests/extension/**/*.{js,mjs}',
   'tests/e2e/**/*.{js,mjs}',
 ];
-// The replica AI pages' shared script runs in the browser as a classic <script>.
-const E2E_PAGE_SCRIPTS = ['tests/e2e/replica/pages/**/*.js'];
+// The replica AI pages' shared script and the hostile page script of the channel test run
+// in the browser as classic <script>s.
+const E2E_PAGE_SCRIPTS = ['tests/e2e/replica/pages/**/*.js', 'tests/extension/pages/**/*.js'];
 const TOOLING = ['eslint.config.js'];
 
 const recommended = js.configs.recommended.rules;

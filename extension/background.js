@@ -3,6 +3,7 @@
 // stopped at any time, so every listener is registered at top level and every piece of
 // state that matters lives in extension storage (queue.js, ledger.js, settings.js).
 import './engine.js';
+import { createCaps, validModel } from './caps.js';
 import { checkDaemon } from './daemon.js';
 import { createLedger, localTimestamp } from './ledger.js';
 import { createQueue } from './queue.js';
@@ -15,16 +16,26 @@ const engine = globalThis.AIFootprintEngine;
 const storage = api.storage.local;
 const queue = createQueue({ storage, fetch: (...args) => fetch(...args) });
 const ledger = createLedger({ storage });
+// In session storage: kept while the browser runs, across worker restarts.
+const caps = createCaps({ storage: api.storage.session || memoryStorage() });
 const TICK_ALARM = 'aifootprint-tick';
 const REQUEST_FILTER = { urls: requestHosts().map((host) => `https://${host}/*`), types: ['xmlhttprequest'] };
 
 // ---- counting --------------------------------------------------------------------------
 
+function memoryStorage() {
+  const data = {};
+  return {
+    get: async (keys) => Object.fromEntries(keys.filter((key) => key in data).map((key) => [key, data[key]])),
+    set: async (values) => void Object.assign(data, values),
+  };
+}
+
 function eventFrom(signal, site, settings) {
   const at = Number.isFinite(signal.at) ? signal.at : Date.now(); // a backup keeps its request's time
   const event = { ts: localTimestamp(at), site, kind: signal.kind, count: signal.count };
   if (signal.kind === 'video' && signal.seconds !== undefined) event.seconds = signal.seconds;
-  if (signal.model) event.model = String(signal.model).slice(0, 200);
+  if (validModel(signal.model)) event.model = signal.model; // else the event keeps no model
   if (settings.label) event.label = settings.label;
   if (signal.regenerated) event.regenerated = true;
   return event;
@@ -34,17 +45,19 @@ function validSignal(signal) {
   return (
     ['prompt', 'image', 'video'].includes(signal.kind) &&
     Number.isInteger(signal.count) && signal.count >= 1 && signal.count <= 1000 &&
-    (signal.seconds === undefined || (Number.isFinite(signal.seconds) && signal.seconds > 0 && signal.seconds <= 3600)) &&
-    (signal.model === undefined || typeof signal.model === 'string')
+    (signal.seconds === undefined || (Number.isFinite(signal.seconds) && signal.seconds > 0 && signal.seconds <= 3600))
   );
 }
 
-// Stores one counted generation: queue first (for the daemon), then the local counts.
-async function record(adapter, site, signal) {
+// Stores one counted generation from tab `tabId`: queue first (for the daemon), then the
+// local counts. What is over the caps (caps.js) is dropped here, whichever signal sent it.
+async function record(adapter, site, signal, tabId) {
   const settings = await readSettings(storage);
   if (settings.paused || settings.disabledSites.includes(adapter.id) || !validSignal(signal)) return;
   if (signal.dedupe !== undefined && (await ledger.seenBefore(`${adapter.id}:${signal.dedupe}`))) return;
-  const event = eventFrom(signal, site, settings);
+  const count = await caps.admit({ tab: tabId, site, kind: signal.kind, count: signal.count });
+  if (!count) return;
+  const event = eventFrom({ ...signal, count }, site, settings);
   await queue.enqueue([event]);
   await ledger.count(event);
   await ledger.noteMatch(adapter.id);
@@ -67,7 +80,7 @@ async function onContentSignal(message, sender) {
   const adapter = adapterById(message.adapter);
   if (!adapter || !adapter.hosts.includes(site)) return;
   if (sender.tab && message.rule && !message.late) await ledger.claim(sender.tab.id, `${adapter.id}/${message.rule}`);
-  if (message.type === 'generation') await record(adapter, site, message);
+  if (message.type === 'generation') await record(adapter, site, message, sender.tab ? sender.tab.id : -1);
 }
 
 // ---- the webRequest backup -------------------------------------------------------------
@@ -140,7 +153,7 @@ async function onCompleted(details) {
 async function countUnclaimedBackups() {
   for (const backup of await ledger.takeUnclaimedBackups()) {
     const adapter = adapterById(backup.event.adapter);
-    if (adapter) await record(adapter, backup.event.site, backup.event);
+    if (adapter) await record(adapter, backup.event.site, backup.event, backup.tabId);
   }
 }
 
@@ -179,6 +192,7 @@ async function status() {
     queue: await queue.stats(),
     today: await ledger.countsOf(),
     broken: (await ledger.brokenAdapters()).filter((id) => !settings.disabledSites.includes(id)),
+    capped: await caps.droppedToday(),
   };
 }
 

@@ -19,6 +19,9 @@ export const DEDUPE_MS = 24 * 60 * 60 * 1000;
 // minutes).
 export const PAIRING_WINDOW_MS = 15 * 60 * 1000;
 export const BACKUP_DELAY_MS = 20 * 1000; // a backup waits this long for its claim
+// More claims than a person makes requests in PAIRING_WINDOW_MS (30 a minute at most, see
+// caps.js): a page flooding the channel keeps this list, and each claim's cost, bounded.
+export const MAX_CLAIMS = 500;
 export const SUSPECTS_FOR_WARNING = 3;
 const SUSPECT_WINDOW_MS = 24 * 60 * 60 * 1000;
 
@@ -91,7 +94,7 @@ export function createLedger({ storage, now = () => Date.now() }) {
       signals.backups = fresh(signals.backups, PAIRING_WINDOW_MS);
       const index = signals.backups.findIndex((b) => b.tabId === tabId && b.rule === rule);
       if (index >= 0) signals.backups.splice(index, 1);
-      else signals.claims = [...fresh(signals.claims, PAIRING_WINDOW_MS), { tabId, rule, at: now() }];
+      else signals.claims = [...fresh(signals.claims, PAIRING_WINDOW_MS), { tabId, rule, at: now() }].slice(-MAX_CLAIMS);
     });
   }
 

@@ -6,44 +6,97 @@
 // For a matched request it reads only what the rule needs (the model, an image count):
 // the request body is parsed and dropped; a streamed answer is read from a clone only until
 // the values are known, then the clone's reader is cancelled. It keeps no prompt text and
-// posts only {adapter, rule, kind, count, seconds?, model?, regenerated?, dedupe?, late?} to the isolated
-// script (or {adapter, rule} as 'observed' for a matched request that counts nothing),
-// tagged with the nonce that came with the rules.
+// sends only {type: 'generation', adapter, rule, kind, count, seconds?, model?, regenerated?,
+// dedupe?, late?}
+// (or {type: 'observed', adapter, rule} for a matched request that counts nothing) to the
+// isolated script, over a private MessagePort.
+//
+// The channel, and why a page can neither read it nor pre-empt it:
+// - content.js (isolated world, also document_start) creates a MessageChannel and transfers
+//   one port to this window with window.postMessage(offer, origin, [port]) at once, before
+//   any page script can run (document_start runs before the parser has inserted any element
+//   into the new document; the browser runs both of our document_start scripts, in either
+//   order, before the first page script). The offer is queued behind nothing a page sent.
+// - This script, also before any page script, adds a capture-phase 'message' listener on
+//   window: the first listener of all, so it runs before any listener a page adds later
+//   (capture listeners at the target run first, in the order they were added). It takes
+//   the port from the first trusted offer (isTrusted: a page's dispatchEvent is not) and
+//   stops the event there (stopImmediatePropagation), so no page listener ever sees the
+//   event or its port. Then it stops listening: a later offer is a page's own port.
+// - The page's scripts run in this same world and may replace any built-in afterwards
+//   (MessagePort.prototype.postMessage, the MessageEvent getters, Reflect.apply ...) to
+//   catch the port as `this` or an argument. So every built-in the channel uses after the
+//   page has started is captured here first and called through the captured Reflect.apply.
+// - The rules arrive over the port only, so the page cannot send the first rules message
+//   or any other; there is no nonce on window to read, and a forged 'generation' posted to
+//   window is an ordinary page message nothing listens to.
+// What remains: a script that runs in this window before ours. The page being loaded cannot
+// have one (its document is new and empty at document_start), but a same-origin page that
+// opened this window itself (window.open) holds its initial about:blank window, which the
+// browser reuses, built-ins and listeners included, for the same-origin page: it can patch
+// built-ins or add listeners before we run, and so take the port (seen in Chromium 156 and
+// Firefox 153; tests/test_extension_channel.py). A compromised renderer is out of scope.
+// And the page owns the built-ins the interception below reads (Response.clone, stream
+// readers, JSON.parse), so it can always make this script see a fake answer. For all of
+// these, the background's caps (caps.js) bound what a tab can add, whatever it sends.
 (() => {
   'use strict';
+  // ---- the channel: the built-ins it uses, captured before any page script runs -------
+  const apply = Reflect.apply;
+  const getter = (proto, name) => Object.getOwnPropertyDescriptor(proto, name).get;
+  const eventData = getter(MessageEvent.prototype, 'data');
+  const eventPorts = getter(MessageEvent.prototype, 'ports');
+  const stopEvent = Event.prototype.stopImmediatePropagation;
+  const removeListener = EventTarget.prototype.removeEventListener;
+  const portPost = MessagePort.prototype.postMessage;
+  const setPortHandler = Object.getOwnPropertyDescriptor(MessagePort.prototype, 'onmessage').set;
+  const CHANNEL = 'aifootprint';
+  let port = null;
+
+  function onOffer(event) {
+    // isTrusted is an own, unforgeable property of the event; the rest goes through the
+    // getters captured above.
+    if (port || !event.isTrusted) return;
+    const data = apply(eventData, event, []);
+    if (!data || data.channel !== CHANNEL || data.type !== 'port') return;
+    const ports = apply(eventPorts, event, []);
+    if (ports.length !== 1) return;
+    apply(stopEvent, event, []); // no page listener sees this event or its port
+    port = ports[0];
+    apply(removeListener, window, ['message', onOffer, true]);
+    apply(setPortHandler, port, [onChannelMessage]);
+  }
+  window.addEventListener('message', onOffer, true);
+
+  const RULES_TIMEOUT_MS = 15000;
+  let rules = null; // null until the isolated script answers; [] when the site is not tracked
+  let resolveRules;
+  const rulesReady = new Promise((resolve) => (resolveRules = resolve));
+  const giveUp = setTimeout(() => resolveRules([]), RULES_TIMEOUT_MS);
+
+  function onChannelMessage(event) {
+    const data = apply(eventData, event, []);
+    if (rules !== null || !data || data.type !== 'rules') return; // the first rules message only
+    rules = Array.isArray(data.rules) ? data.rules : [];
+    clearTimeout(giveUp);
+    resolveRules(rules);
+  }
+
+  function report(rule, event, type = 'generation') {
+    if (!port) return;
+    apply(portPost, port, [{ type, adapter: rule.adapter, rule: rule.id, ...event }]);
+  }
+
+  // The port is taken (above) even when the rest cannot run, so it never reaches the page.
   const engine = globalThis.AIFootprintEngine;
   delete globalThis.AIFootprintEngine; // not left for the page to find or change
   if (!engine || window.__aifootprintWrapped) return;
   Object.defineProperty(window, '__aifootprintWrapped', { value: true });
 
-  const CHANNEL = 'aifootprint';
-  const RULES_TIMEOUT_MS = 15000;
   const MAX_SCAN_BYTES = 16 * 1024 * 1024; // stop reading a clone after this much, whatever it holds
-  let nonce = null;
-  let rules = null; // null until the isolated script answers; [] when the site is not tracked
-  let resolveRules;
-  const rulesReady = new Promise((resolve) => (resolveRules = resolve));
-  const giveUp = setTimeout(() => resolveRules([]), RULES_TIMEOUT_MS);
   // This page's memory: image tasks announced but not yet delivered, prompts held until
   // their model is known (engine.createMemory). Never prompt text; gone with the page.
   const memory = engine.createMemory();
-
-  window.addEventListener('message', (event) => {
-    if (event.source !== window || nonce !== null) return;
-    const data = event.data;
-    if (!data || data.channel !== CHANNEL || data.type !== 'rules' || typeof data.nonce !== 'string') return;
-    nonce = data.nonce; // the first rules message wins; later ones are ignored
-    rules = Array.isArray(data.rules) ? data.rules : [];
-    clearTimeout(giveUp);
-    resolveRules(rules);
-  });
-
-  function report(rule, event, type = 'generation') {
-    if (nonce === null) return;
-    // A released (late) event names the rule that held it.
-    const message = { channel: CHANNEL, type, nonce, adapter: rule.adapter, rule: rule.id, ...event };
-    window.postMessage(message, window.location.origin);
-  }
 
   // Held prompts (a stream handed off before naming its model) are reported once their time
   // runs out, or when the page goes away, with the model the request named.

@@ -124,6 +124,14 @@ function showQueue(catalog, queue) {
   $('queue').textContent = lines.join(' ');
 }
 
+// Prompts and images the background dropped today as more than a person can send (caps.js).
+function showCapped(catalog, capped) {
+  const box = $('capped');
+  box.textContent = capped ? catalog.t('cappedCounts', { n: formatNumber(capped, catalog.lang, 0) }) : '';
+  box.dataset.count = String(capped || 0);
+  box.classList.toggle('hidden', !capped);
+}
+
 function showBroken(catalog, broken) {
   const box = $('broken');
   box.replaceChildren();
@@ -182,6 +190,7 @@ async function main() {
   showSchool($('school'), catalog, settings, { compact: true }); // the school's class server, if set
   showQueue(catalog, status.queue);
   showBroken(catalog, status.broken);
+  showCapped(catalog, status.capped);
   await showPermissions();
   document.body.dataset.ready = 'true';
 }

@@ -1,7 +1,9 @@
 """Stand-in servers for the extension smoke tests: a daemon (/pair, /api/v1/summary,
 /api/v1/events, the real contract's shapes) and one HTTPS server (a throw-away certificate)
 answering as chatgpt.com (fetch, SSE), gemini.google.com (XHR, framed answer) and
-copilot.microsoft.com (WebSocket). The real daemon and more sites are in tests/e2e/."""
+copilot.microsoft.com (WebSocket). /hostile is the same chat page with a hostile script
+(tests/extension/pages/hostile.js) as its first script. The real daemon and more sites are in
+tests/e2e/."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from aiohttp import web
 TOKEN = "smoke-token"
 SITE_HOSTS = ("chatgpt.com", "gemini.google.com", "copilot.microsoft.com")
 PROMPT = "SMOKE-SECRET-PROMPT about photosynthesis"
+HOSTILE_SCRIPT = Path(__file__).resolve().parent / "extension" / "pages" / "hostile.js"
 
 CHAT_PAGE = """<!doctype html><html><body><p id="out">idle</p><script>
 async function send() {
@@ -133,6 +136,14 @@ class Servers:
                 text=CHAT_PAGE.replace("PROMPT", json.dumps(PROMPT)), content_type="text/html"
             )
 
+        async def hostile(_):
+            chat = CHAT_PAGE.replace("PROMPT", json.dumps(PROMPT))
+            head = '<html><head><script src="/hostile.js"></script></head>'
+            return web.Response(text=chat.replace("<html>", head, 1), content_type="text/html")
+
+        async def hostile_script(_):
+            return web.Response(text=HOSTILE_SCRIPT.read_text(), content_type="text/javascript")
+
         async def conversation(request):
             await request.read()
             response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
@@ -159,6 +170,8 @@ class Servers:
 
         app = web.Application()
         app.router.add_get("/", page)
+        app.router.add_get("/hostile", hostile)
+        app.router.add_get("/hostile.js", hostile_script)
         app.router.add_post("/backend-api/f/conversation", conversation)
         app.router.add_post(
             "/_/BardChatUi/data/assistant.lamda.BardFrontendService/StreamGenerate",

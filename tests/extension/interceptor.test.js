@@ -1,11 +1,13 @@
 // The real content scripts (engine.js + main_world.js, and content.js) in a Node vm that
-// plays the page: a window with postMessage, and page-side fetch, XMLHttpRequest and
-// WebSocket stand-ins. Checks what the page sees is unchanged, what is reported, and that
-// the nonce and event.source checks keep forged messages out.
+// plays the page: a window with postMessage (a trusted message event, with its transferred
+// ports), Node's own MessageChannel, and page-side fetch, XMLHttpRequest and WebSocket
+// stand-ins. Checks what the page sees is unchanged, what is reported, and that what a page
+// posts to window never reaches the background. (Both worlds share this one context; the
+// real browsers' worlds are tested in tests/test_extension_channel.py.)
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import vm from 'node:vm';
 import '../../extension/engine.js';
 import { ADAPTERS } from '../../extension/registry.js';
@@ -55,16 +57,37 @@ class FakeSocket {
 }
 
 let window_ = null;
+const ports = []; // every port a content script made, closed at the end (they hold Node open)
+after(() => ports.forEach((port) => port.close()));
+
+class TrackedChannel extends MessageChannel {
+  constructor() {
+    super();
+    ports.push(this.port1, this.port2);
+  }
+}
 
 // A page at `origin` with the three content scripts injected, like the manifest does.
 function page(origin, { answer }) {
   const target = new EventTarget();
   const forwarded = [];
+  // window's EventTarget methods, for main_world.js's captured removeEventListener.
+  class WindowEventTarget {
+    addEventListener(...args) {
+      target.addEventListener(...args);
+    }
+    removeEventListener(...args) {
+      target.removeEventListener(...args);
+    }
+  }
   const context = {
     URL, Headers, Request, Response, ReadableStream, TextDecoder, TextEncoder, URLSearchParams,
     ArrayBuffer, Promise, setTimeout, clearTimeout, console, crypto, structuredClone,
+    Event, MessageEvent, MessagePort, MessageChannel: TrackedChannel, EventTarget: WindowEventTarget,
     location: { href: `${origin}/`, origin, hostname: new URL(origin).hostname },
-    addEventListener: (type, listener) => target.addEventListener(type, listener),
+    document: { readyState: 'loading', documentElement: { childElementCount: 0 } },
+    addEventListener: (type, listener, options) => target.addEventListener(type, listener, options),
+    dispatchEvent: (event) => target.dispatchEvent(event),
     xhrAnswer: null,
     sockets: [],
     XMLHttpRequest: FakeXhr,
@@ -84,24 +107,17 @@ function page(origin, { answer }) {
   // Inside the context the global is a proxy, not `context` itself: use it as the window.
   const inner = vm.runInContext('globalThis', context);
   context.window = inner;
-  context.postMessage = (data) => {
+  // As a browser does: a trusted event, one task later, with the transferred ports.
+  context.postMessage = (data, targetOrigin, transfer = []) => {
     const copy = structuredClone(data);
     setTimeout(() => {
-      const event = new Event('message');
-      Object.assign(event, { data: copy, source: inner });
+      const event = new MessageEvent('message', { data: copy, ports: transfer, origin });
+      Object.defineProperty(event, 'isTrusted', { value: true });
       target.dispatchEvent(event);
     }, 0);
   };
-  // A message from somewhere else (another frame): event.source is not this window.
-  context.postForeign = (data) => {
-    const event = new Event('message');
-    Object.assign(event, { data, source: {} });
-    target.dispatchEvent(event);
-  };
   window_ = context;
-  vm.runInContext(source('engine.js'), context);
-  vm.runInContext(source('main_world.js'), context);
-  vm.runInContext(source('content.js'), context);
+  for (const name of ['engine.js', 'main_world.js', 'content.js']) vm.runInContext(source(name), context, { filename: name });
   return { window: context, forwarded };
 }
 
@@ -204,16 +220,70 @@ test('interceptor_counts_gemini_xhr_and_copilot_websocket', async () => {
   assert.deepEqual(copilot.forwarded.map((m) => [m.kind, m.model]), [['prompt', 'reasoning'], ['image', undefined]]);
 });
 
-test('interceptor_forwards_only_messages_with_the_nonce_from_this_window', async () => {
-  const { window, forwarded } = page('https://chatgpt.com', { answer: () => new Response('') });
+test('interceptor_forwards_nothing_a_page_posts_to_window_and_the_page_never_sees_the_port', async () => {
+  const { window, forwarded } = page('https://chatgpt.com', {
+    answer: () => new Response(sse([modelChunk]), { status: 200 }),
+  });
+  // Before the offer is delivered: a synthetic offer with the page's own port (not trusted).
+  const fake = new MessageChannel();
+  ports.push(fake.port1, fake.port2);
+  const stolen = [];
+  fake.port1.onmessage = (event) => stolen.push(event.data);
+  window.dispatchEvent(new MessageEvent('message', { data: { channel: 'aifootprint', type: 'port' }, ports: [fake.port2] }));
+  // A page listener (added after the content scripts, as any page script is) sees every
+  // window message: it must see no port, neither in the offer nor anywhere else.
+  const seen = [];
+  window.addEventListener('message', (event) => seen.push({ data: event.data, ports: event.ports.length }), true);
   await tick();
-  const forged = { channel: 'aifootprint', type: 'generation', adapter: 'chatgpt', rule: 'conversation', kind: 'prompt', count: 1 };
-  window.postMessage({ ...forged, nonce: 'guessed' });
-  window.postForeign({ ...forged, nonce: 'guessed' });
-  // A page cannot replace the rules once the MAIN world has them.
-  window.postMessage({ channel: 'aifootprint', type: 'rules', nonce: 'mine', rules: [] });
+  // Every shape of 'generation' message the nonce protocol accepted, and a rules message.
+  for (const nonce of [undefined, 'guessed', '']) {
+    const forged = { channel: 'aifootprint', type: 'generation', nonce, adapter: 'chatgpt', rule: 'conversation', kind: 'image', count: 1000, model: 'forged' };
+    window.postMessage(forged, '*');
+    window.postMessage({ ...forged, type: 'observed' }, '*');
+    window.postMessage({ type: 'generation', kind: 'prompt', count: 1 }, '*');
+  }
+  window.postMessage({ channel: 'aifootprint', type: 'rules', nonce: 'mine', rules: [] }, '*');
   await tick();
   assert.deepEqual(forwarded, []);
+  assert.ok(seen.length >= 10 && seen.every((message) => message.ports === 0), 'no page listener saw a port');
+  assert.ok(!seen.some((message) => message.data && message.data.type === 'port'), 'nor the offer');
+  // The real channel still works: the rules came over it, and a real prompt is counted.
+  await window.fetch(CHATGPT_URL, { method: 'POST', body: '{"action":"next"}' });
+  await tick();
+  assert.deepEqual(forwarded.map((m) => [m.type, m.kind, m.model]), [['generation', 'prompt', 'gpt-5']]);
+  assert.deepEqual(stolen, [], 'the page\'s own port got nothing');
+});
+
+test('interceptor_channel_survives_a_page_that_replaces_the_builtins_it_uses', async () => {
+  const { window, forwarded } = page('https://chatgpt.com', {
+    answer: () => new Response(sse([modelChunk]), { status: 200 }),
+  });
+  // Page scripts run after the content scripts: whatever they replace, the channel calls the
+  // built-ins it captured first, so no replacement ever gets the port. (Here content.js shares
+  // these built-ins; in a browser the isolated world has its own: its calls are left out.)
+  const caught = [];
+  const note = (...values) => {
+    if (!new Error().stack.includes('content.js')) caught.push(...values);
+  };
+  const replaced = [
+    [MessagePort.prototype, 'postMessage'], [Event.prototype, 'stopImmediatePropagation'],
+    [MessageEvent.prototype, 'data'], [MessageEvent.prototype, 'ports'],
+  ].map(([object, name]) => [object, name, Object.getOwnPropertyDescriptor(object, name)]);
+  for (const [object, name, original] of replaced) {
+    const spy = original.get
+      ? { ...original, get() { note(this); return original.get.call(this); } }
+      : { ...original, value(...args) { note(this, ...args); return original.value.apply(this, args); } };
+    Object.defineProperty(object, name, spy);
+  }
+  try {
+    await tick();
+    await window.fetch(CHATGPT_URL, { method: 'POST', body: '{"action":"next"}' });
+    await tick();
+  } finally {
+    for (const [object, name, original] of replaced) Object.defineProperty(object, name, original);
+  }
+  assert.equal(forwarded.length, 1);
+  assert.ok(!caught.some((value) => value instanceof MessagePort || value instanceof MessageEvent), 'no port, no channel event');
 });
 
 test('interceptor_never_forwards_prompt_text', async () => {

@@ -2,7 +2,7 @@
 // adapter health, over a storage that behaves like chrome.storage.local.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BACKUP_DELAY_MS, PAIRING_WINDOW_MS, createLedger, localDay, localTimestamp } from '../../extension/ledger.js';
+import { BACKUP_DELAY_MS, MAX_CLAIMS, PAIRING_WINDOW_MS, createLedger, localDay, localTimestamp } from '../../extension/ledger.js';
 
 function memoryStorage() {
   const data = new Map();
@@ -96,6 +96,16 @@ test('ledger_claims_pair_one_to_one_per_tab_and_rule', async () => {
   advance(BACKUP_DELAY_MS);
   const due = await ledger.takeUnclaimedBackups();
   assert.deepEqual(due.map((b) => b.event.n).sort(), ['other tab', 'second, missed by the content script']);
+});
+
+test('ledger_keeps_the_newest_claims_when_a_page_floods_them', async () => {
+  const { ledger, advance } = setup();
+  await ledger.claim(7, 'chatgpt/conversation');
+  for (let i = 0; i < MAX_CLAIMS; i++) await ledger.claim(9, 'chatgpt/conversation');
+  await ledger.backup(7, 'chatgpt/conversation', { n: 'its claim was pushed out' });
+  await ledger.backup(9, 'chatgpt/conversation', { n: 'claimed' });
+  advance(BACKUP_DELAY_MS);
+  assert.deepEqual((await ledger.takeUnclaimedBackups()).map((b) => b.event.n), ['its claim was pushed out']);
 });
 
 test('ledger_claim_pairs_with_the_backup_of_a_ten_minute_stream', async () => {
