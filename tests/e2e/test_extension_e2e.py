@@ -9,135 +9,25 @@ file build on each other in the order they are written, as one user's session wo
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
-import uuid
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from daemon_process import daemon_env, start_daemon
+from daemon_process import start_daemon
 
-from .browser import (
-    REPO,
-    ChromiumSession,
-    FirefoxSession,
-    Tab,
-    missing_browser,
-    popup_path,
-    send_on_replica,
-)
-from .replica.server import ReplicaServer
+from .browser import REPO
+from .session import exported_events, open_rig, wait_for_counts
 
 ARTIFACTS = REPO / "tests" / "artifacts"
-DELIVERY_TIMEOUT_S = 20
-# Chosen so that a late duplicate or a stray count would show up before the assertion.
-SETTLE_S = 2.0
 # The extension retries a daemon that was down after a backoff (30 s at first).
 RESTART_TIMEOUT_S = 150
 
 
-@dataclass
-class Rig:
-    """What one user has: a browser with the extension, the daemon it is paired with, and the
-    replica sites. `marker` is in every typed prompt, so it can be looked for afterwards."""
-
-    browser: ChromiumSession | FirefoxSession
-    daemon: object
-    replica: ReplicaServer
-    home: Path
-    marker: str
-    tabs: dict[str, Tab]
-
-    def restart_browser(self) -> None:
-        """Quits the browser and starts it again on the same profile, as a user would."""
-        self.tabs = {}
-        self.browser.__exit__(None, None, None)
-        self.browser = open_browser(self.browser.name, self.browser.profile_dir, self.replica)
-        self.browser.__enter__()
-
-    def open_popup(self) -> Tab:
-        tab = self.browser.new_tab()
-        tab.goto(f"{self.browser.extension_origin}/{popup_path()}")
-        return tab
-
-    def tab(self, host: str) -> Tab:
-        if host not in self.tabs:
-            self.tabs[host] = self.browser.new_tab()
-            self.tabs[host].goto(self.browser.site_url(host))
-        return self.tabs[host]
-
-    def send(self, host: str, words: str = "", button: str = "#send") -> str:
-        return send_on_replica(self.tab(host), f"{words} {self.marker}".strip(), button)
-
-    def summary(self) -> dict:
-        status, body = self.daemon.get("/api/v1/summary")
-        assert status == 200, body
-        return body
-
-
-def per_site(summary: dict) -> dict[str, tuple[int, int]]:
-    return {site["name"]: (site["prompts"], site["images"]) for site in summary["sites"]
-            if site["prompts"] or site["images"]}
-
-
-def wait_for_counts(rig: Rig, expected: dict[str, tuple[int, int]],
-                    timeout_s: float = DELIVERY_TIMEOUT_S) -> dict:
-    """Waits until the daemon holds `expected` (site -> (prompts, images)), then a little
-    longer, and returns the summary; fails with what it holds if it never gets there."""
-    deadline = time.monotonic() + timeout_s
-    while per_site(rig.summary()) != expected and time.monotonic() < deadline:
-        time.sleep(0.25)
-    time.sleep(SETTLE_S)
-    summary = rig.summary()
-    assert per_site(summary) == expected
-    return summary
-
-
-def open_browser(name: str, profile: Path, replica: ReplicaServer):
-    if name == "chromium":
-        return ChromiumSession(profile, replica.host_resolver_rules())
-    return FirefoxSession(profile, replica.hosts, replica.port)
-
-
-def pair(rig: Rig) -> None:
-    tab = rig.browser.new_tab()
-    tab.goto(f"{rig.daemon.url}/pair")
-    tab.wait_for_function("document.getElementById('pairing').dataset.state !== 'waiting'")
-    assert tab.evaluate("document.getElementById('pairing').dataset.state") == "paired"
-    tab.close()
-
-
 @pytest.fixture(scope="module", params=["chromium", "firefox"])
 def rig(request, tmp_path_factory):
-    reason = missing_browser(request.param)
-    if reason and os.environ.get("CI"):
-        pytest.fail(f"CI installs both browsers and puppeteer-core: {reason}")
-    if reason:
-        pytest.skip(reason)
-    root = tmp_path_factory.mktemp(f"e2e-{request.param}")
-    home = root / "home"
-    home.mkdir()
-    with ReplicaServer(root) as replica:
-        daemon = start_daemon(home)
-        try:
-            browser = open_browser(request.param, root / "profile", replica).__enter__()
-        except BaseException:
-            daemon.stop()
-            raise
-        # restart tests replace rig.browser and rig.daemon: stop whichever run at the end
-        rig = Rig(browser, daemon, replica, home, f"Zq{uuid.uuid4().hex}Mk", {})
-        try:
-            pair(rig)
-            yield rig
-        finally:
-            rig.browser.__exit__(None, None, None)
-            if rig.daemon.process.poll() is None:
-                rig.daemon.stop()
+    yield from open_rig(request, tmp_path_factory)
 
 
 # What the first test sends, and what each send must add: site -> (prompts, images).
@@ -242,13 +132,6 @@ def test_events_queued_across_browser_restart_delivered_once(rig):
     expected["gemini.google.com"] = (2, 2)
     summary = wait_for_counts(rig, expected, timeout_s=RESTART_TIMEOUT_S)
     assert (summary["prompts"], summary["images"]) == (12, 13)
-
-
-def exported_events(home: Path) -> list[dict]:
-    """What `aifootprint export` writes for this home (the user's own copy of the data)."""
-    result = subprocess.run([sys.executable, "-m", "aifootprint", "export", "--home", str(home)],
-                            env=daemon_env(home), capture_output=True, text=True, check=True)
-    return json.loads(result.stdout)["events"]
 
 
 # The model each replica reveals, where the extension should find it.
