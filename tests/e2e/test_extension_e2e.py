@@ -3,9 +3,9 @@ extension, paired with a real daemon process through its /pair page, used on rep
 served under their real host names. The daemon's stored counts are asserted exactly.
 
 One browser, one daemon and one replica server per browser (module-scoped): the tests in this
-file build on each other in the order they are written, as one user's session would. Each
-site is used here for its prompts and images; no video is sent here (the daemon refuses
-events of kind video until it stores them).
+file build on each other in the order they are written, as one user's session would. Every
+site of extension/adapters/ is used here for its prompts and images; videos are sent in
+test_videos_e2e.py, with a daemon of their own.
 """
 
 from __future__ import annotations
@@ -93,6 +93,76 @@ def use_midjourney(rig: Rig) -> None:
     assert rig.send(site, "a banned fox") == "done"             # refused: nothing made
 
 
+def use_bing(rig: Rig) -> None:
+    page = "www.bing.com/images/create"
+    assert rig.send(page, "a lighthouse at dusk") == "done"     # 4 beside search thumbnails
+    rig.replica.state.next_answer["bing"] = "one"
+    rig.tab(page).click("#dalle")
+    assert rig.send(page, "a red kite") == "done"               # thumbnails first, then 1
+    rig.tab(page).click("#dalle")
+
+
+def use_leonardo(rig: Rig) -> None:
+    site = "app.leonardo.ai"
+    assert rig.send(site, "a castle on a hill") == "done"
+    assert rig.send(site, "a castle at night", button="#legacy") == "done"
+    rig.replica.state.next_answer["leonardo"] = "errors"
+    assert rig.send(site, "out of tokens") == "done"            # a GraphQL error, answered 200
+    rig.replica.state.fail_next["/v1/graphql"] = 429
+    assert rig.send(site, "Rate limited") == "error"
+
+
+def use_ideogram(rig: Rig) -> None:
+    assert rig.send("ideogram.ai", "a poster that says hello") == "done"
+    assert rig.send("ideogram.ai", "a logo", button="#quick") == "done"
+    rig.replica.state.fail_next["/api/images/sample"] = 429
+    assert rig.send("ideogram.ai", "Rate limited") == "error"
+
+
+def use_firefly(rig: Rig) -> None:
+    assert rig.send("firefly.adobe.com", "a watercolour harbour") == "done"
+    assert rig.send("firefly.adobe.com", "a harbour at noon", button="#imagen") == "done"
+    rig.replica.state.fail_next["/v2/3p-images/generate-async"] = 429
+    assert rig.send("firefly.adobe.com", "Rate limited") == "error"
+
+
+def use_sora(rig: Rig) -> None:
+    assert rig.send("sora.chatgpt.com", "a paper boat", button="#image") == "done"
+    assert rig.send("sora.chatgpt.com", "My boat", button="#publish") == "done"
+
+
+def use_mistral(rig: Rig) -> None:
+    assert rig.send("chat.mistral.ai", "Bonjour") == "done"     # newChat, then mode start
+    assert rig.send("chat.mistral.ai", "And in English?") == "done"
+    assert rig.send("chat.mistral.ai", button="#regenerate") == "done"
+    rig.replica.state.fail_next["/api/chat"] = 429
+    assert rig.send("chat.mistral.ai", "Rate limited") == "error"
+
+
+def use_deepseek(rig: Rig) -> None:
+    site = "chat.deepseek.com"
+    assert rig.send(site, "What is a prime") == "done"
+    rig.tab(site).click("#deepthink")
+    assert rig.send(site, "Prove it") == "done"
+    rig.tab(site).click("#deepthink")
+    assert rig.send(site, button="#regenerate") == "done"
+    assert rig.send(site, "What is a prime number", button="#edit") == "done"
+    assert rig.send(site, button="#continue") == "done"
+    assert rig.send(site, button="#resume") == "done"
+    rig.replica.state.fail_next["/api/v0/chat/completion"] = 429
+    assert rig.send(site, "Rate limited") == "error"
+
+
+def use_perplexity(rig: Rig) -> None:
+    site = "www.perplexity.ai"
+    assert rig.send(site, "Who wrote Max Havelaar") == "done"
+    assert rig.send(site, button="#retry") == "done"            # same question, try-number 2
+    assert rig.send(site, "When", button="#quick") == "done"
+    assert rig.send(site, button="#replay") == "done"           # the same frontend_uuid again
+    rig.replica.state.fail_next["/perplexity_ask"] = 429
+    assert rig.send(site, "Rate limited") == "error"
+
+
 # site -> (what the user does there, the (prompts, images) it must add)
 SESSION = {
     # 2 prompts + 1 regeneration + 1 handed-off turn; image turns: 1 + 2 (patches) +
@@ -103,6 +173,14 @@ SESSION = {
     "gemini.google.com": (use_gemini, (2, 3)),
     "copilot.microsoft.com": (use_copilot, (2, 1)),    # 2 send frames, one draws 1 image
     "www.midjourney.com": (use_midjourney, (0, 9)),    # imagine 4, upscale 1, remix 4
+    "www.bing.com": (use_bing, (0, 5)),                # 4 generated (not the thumbnails) + 1
+    "app.leonardo.ai": (use_leonardo, (0, 6)),         # Generate quantity 2, legacy job 4
+    "ideogram.ai": (use_ideogram, (0, 6)),             # num_images 2, the default 4
+    "firefly.adobe.com": (use_firefly, (0, 3)),        # n 2, no n: 1
+    "sora.chatgpt.com": (use_sora, (0, 2)),            # image_gen n_variants 2
+    "chat.mistral.ai": (use_mistral, (3, 0)),          # start, append, retry
+    "chat.deepseek.com": (use_deepseek, (4, 0)),       # 2 completions, regenerate, edit
+    "www.perplexity.ai": (use_perplexity, (2, 0)),     # 2 questions
 }
 FIRST_SESSION = {site: counts for site, (_, counts) in SESSION.items()}
 
@@ -137,11 +215,34 @@ NOT_COUNTED = {
         ("www.midjourney.com", "POST", "/api/get-job-status"),
         ("www.midjourney.com", "GET", "/api/imagine?"),
     ],
+    "www.bing.com": [
+        ("www.bing.com", "POST", "/images/create?q="),
+        ("www.bing.com", "GET", "/images/create?q="),
+    ],
+    "app.leonardo.ai": [],
+    "ideogram.ai": [("ideogram.ai", "POST", "/api/gallery/retrieve-requests")],
+    "firefly.adobe.com": [("firefly-3p.ff.adobe.io", "GET", "/v2/status/")],
+    "sora.chatgpt.com": [
+        ("sora.chatgpt.com", "GET", "/backend/nf/pending/v2"),
+        ("sora.chatgpt.com", "GET", "/backend/project_y/profile/drafts"),
+        ("sora.chatgpt.com", "POST", "/backend/project_y/post"),
+    ],
+    "chat.mistral.ai": [("chat.mistral.ai", "POST", "/api/trpc/message.newChat")],
+    "chat.deepseek.com": [
+        ("chat.deepseek.com", "POST", "/api/v0/chat_session/create"),
+        ("chat.deepseek.com", "POST", "/api/v0/chat/create_pow_challenge"),
+        ("chat.deepseek.com", "POST", "/api/v0/chat/continue"),
+        ("chat.deepseek.com", "POST", "/api/v0/chat/resume_stream"),
+        ("chat.deepseek.com", "GET", "/api/v0/chat/history_messages"),
+    ],
+    "www.perplexity.ai": [],
 }
 # The same for calls a path does not tell apart: (host, what the replica noted).
 NOT_COUNTED_NOTES = {
     "chatgpt.com": [("chatgpt.com", "action continue")],
     "www.midjourney.com": [("www.midjourney.com", "failure")],
+    "app.leonardo.ai": [("api.leonardo.ai", "GetAIGenerationFeed"), ("api.leonardo.ai", "errors")],
+    "www.perplexity.ai": [("www.perplexity.ai", "try 2"), ("www.perplexity.ai", "try none")],
 }
 
 
@@ -161,8 +262,8 @@ def test_all_sites_counted_exactly(rig):
     """Afterwards the daemon holds exactly the sum: no late duplicate, nothing on another
     site, no suspect request that would make the popup warn of a broken adapter."""
     summary = wait_for_counts(rig, FIRST_SESSION)
-    assert summary["prompts"] == 10
-    assert summary["images"] == 18
+    assert summary["prompts"] == 19
+    assert summary["images"] == 40
     assert summary["energy_wh"] > 0
     assert rig.extension_status()["broken"] == []
 
@@ -183,7 +284,7 @@ def test_events_sent_while_daemon_down_delivered_once(rig):
     rig.daemon = start_daemon(rig.home, port=port)
 
     summary = wait_for_counts(rig, AFTER_DAEMON_RESTART, timeout_s=RESTART_TIMEOUT_S)
-    assert (summary["prompts"], summary["images"]) == (12, 22)
+    assert (summary["prompts"], summary["images"]) == (21, 44)
 
 
 def test_events_queued_across_browser_restart_delivered_once(rig):
@@ -204,7 +305,7 @@ def test_events_queued_across_browser_restart_delivered_once(rig):
     expected["chatgpt.com"] = (6, 5)
     expected["gemini.google.com"] = (3, 3)
     summary = wait_for_counts(rig, expected, timeout_s=RESTART_TIMEOUT_S)
-    assert (summary["prompts"], summary["images"]) == (14, 22)
+    assert (summary["prompts"], summary["images"]) == (23, 44)
 
 
 # The models each replica reveals, where the extension should find them; None: an event
@@ -217,6 +318,14 @@ MODELS = {
     "gemini.google.com": {"9ec249fc9ad08861"},        # element 4 of x-goog-ext-525001261-jspb
     "copilot.microsoft.com": {"chat", None},          # the send frame's mode; imageGenerated
     "www.midjourney.com": {"fast", "relax"},          # f.mode
+    "www.bing.com": {None, "dalle"},                  # mdl, when the results URL has it
+    "app.leonardo.ai": {"flux-pro-2.0", "b24e16ff-06e3-43eb-8d33-4416c2d75876"},
+    "ideogram.ai": {"V_3_0", "V_2"},                  # model_version
+    "firefly.adobe.com": {"gpt-image-1", "imagen"},   # modelVersion, else modelId
+    "sora.chatgpt.com": {None},                       # image_gen names no model
+    "chat.mistral.ai": {None},                        # not in the request
+    "chat.deepseek.com": {"deepseek-chat", "deepseek-reasoner"},  # from thinking_enabled
+    "www.perplexity.ai": {"pplx_pro", "concise"},     # model_preference, else mode
 }
 
 
@@ -226,7 +335,8 @@ def test_stored_events_have_models_and_regenerations(rig):
     expected = {(site, model) for site, models in MODELS.items() for model in models}
     assert {(event["site"], event["model"]) for event in events} == expected
     regenerated = Counter(event["site"] for event in events if event["regenerated"])
-    assert regenerated == {"chatgpt.com": 1, "claude.ai": 1}
+    assert regenerated == {"chatgpt.com": 1, "claude.ai": 1, "chat.mistral.ai": 1,
+                           "chat.deepseek.com": 1}
     by_kind = Counter((event["site"], event["kind"]) for event in events)
     assert by_kind[("chatgpt.com", "image")] == 4  # 1 + 2 + 1 at once, 1 when delivered
     assert rig.marker not in json.dumps(events)
@@ -235,8 +345,8 @@ def test_stored_events_have_models_and_regenerations(rig):
 def test_popup_shows_todays_counts(rig):
     ARTIFACTS.mkdir(exist_ok=True)
     tab = rig.open_popup()
-    shows_totals = r"/\b14 prompts\b/.test(document.body.innerText)" \
-                   r" && /\b22 images\b/.test(document.body.innerText)"
+    shows_totals = r"/\b23 prompts\b/.test(document.body.innerText)" \
+                   r" && /\b44 images\b/.test(document.body.innerText)"
     try:  # the popup reads storage and asks the daemon asynchronously
         tab.wait_for_function(shows_totals, timeout_s=10)
     finally:
