@@ -54,11 +54,15 @@ def use_chatgpt(rig: Rig) -> None:
     state.next_answer["chatgpt"] = "handoff"                    # the model comes over the socket
     assert rig.send(site, "Think this through") == "done"
     rig.tab(site).click("#image")
+    # Each image turn's own count: (prompts, images) of the site after it.
     assert rig.send(site, "A cat on a bike") == "done"          # 1 image, a whole message
+    assert wait_for_site(rig, site, (4, 1)) == (4, 1)
     state.next_answer["chatgpt"] = "patches"
     assert rig.send(site, "Two cats on a bike") == "done"       # 2 images as stream patches
+    assert wait_for_site(rig, site, (4, 3)) == (4, 3)
     state.next_answer["chatgpt"] = "task"
     assert rig.send(site, "Two dogs on a bike") == "done"       # 2 images over the socket
+    assert wait_for_site(rig, site, (4, 5)) == (4, 5)
     rig.tab(site).click("#image")
 
 
