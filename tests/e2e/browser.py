@@ -149,8 +149,8 @@ class ChromiumSession:
         """Where chrome.storage.local keeps the extension's data (LevelDB)."""
         return [self.profile_dir / "Default" / "Local Extension Settings" / self.extension_id]
 
-    def site_url(self, host: str) -> str:
-        return f"https://{host}/"  # --host-resolver-rules sends port 443 to the replica
+    def site_url(self, host: str, path: str = "/") -> str:
+        return f"https://{host}{path}"  # --host-resolver-rules sends port 443 to the replica
 
     def new_tab(self) -> PlaywrightTab:
         return PlaywrightTab(self.context.new_page())
@@ -208,8 +208,8 @@ class FirefoxSession:
         return sorted((self.profile_dir / "storage" / "default").glob(
             f"moz-extension+++{self._uuid}*"))
 
-    def site_url(self, host: str) -> str:
-        return f"https://{host}:{self._port}/"  # forceResolve maps the host, not the port
+    def site_url(self, host: str, path: str = "/") -> str:
+        return f"https://{host}:{self._port}{path}"  # forceResolve maps the host, not the port
 
     def new_tab(self) -> RemoteTab:
         return RemoteTab(self, self.call("newPage"))
