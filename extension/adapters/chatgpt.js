@@ -66,7 +66,9 @@ export default {
     {
       // The user's socket (its URL comes from GET /backend-api/celsius/ws/user).
       id: 'celsius-socket',
-      hosts: ['chatgpt.com', 'pubsub.chatgpt.com'],
+      // ws.chatgpt.com in public clients (wss://ws.chatgpt.com/ws/user/{id}?verify=...,
+      // .../p18/ws/user); pubsub.chatgpt.com only in one client's tests.
+      hosts: ['chatgpt.com', 'ws.chatgpt.com', 'pubsub.chatgpt.com'],
       path: '^/',
       transport: 'websocket',
       backup: false,

@@ -199,7 +199,7 @@ NOT_COUNTED = {
         ("chatgpt.com", "GET", "/stream_status"),
         ("chatgpt.com", "GET", "/backend-api/conversation/"),
         ("chatgpt.com", "GET", "/backend-api/celsius/ws/user"),
-        ("pubsub.chatgpt.com", "GET", "/v1/socket?token="),
+        ("ws.chatgpt.com", "GET", "/ws/user/"),
     ],
     "claude.ai": [
         ("claude.ai", "POST", "/title"),

@@ -6,8 +6,8 @@ and the calls around a send that must not be counted: sentinel, prepare, gen_tit
 moderations, conversation reads and polls, stream_status, celsius/ws/user, "continue".
 
 The user's WebSocket: GET /backend-api/celsius/ws/user answers its websocket_url, on
-pubsub.chatgpt.com as the adapter's socket rule and its fixtures have it (a guess: see
-docs/e2e.md). Shapes follow tests/extension/fixtures/chatgpt/ (image-turn-patches,
+ws.chatgpt.com/ws/user/{id}?verify=... as public clients connect to it (docs/sites.md).
+Shapes follow tests/extension/fixtures/chatgpt/ (image-turn-patches,
 image-task-websocket, stream-handoff-model) and their sources."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from aiohttp import WSMsgType, web
 
 from .common import STATE, ReplicaState, create_site_app, page_route, stream_sse
 
-SOCKET_HOST = "pubsub.chatgpt.com"
+SOCKET_HOST = "ws.chatgpt.com"
 HOSTS = ("chatgpt.com", SOCKET_HOST)
 PAGE = "chatgpt.html"
 MODEL_SLUG = "gpt-4o"
@@ -232,7 +232,8 @@ async def celsius_user(request: web.Request) -> web.Response:
     """Where the user's WebSocket is (the port only for Firefox, which keeps it in URLs)."""
     port = request.host.partition(":")[2]
     host = f"{SOCKET_HOST}:{port}" if port else SOCKET_HOST
-    return web.json_response({"websocket_url": f"wss://{host}/v1/socket?token={uuid.uuid4().hex}"})
+    user, verify = uuid.uuid4().hex, f"{int(time.time())}-{uuid.uuid4().hex}"
+    return web.json_response({"websocket_url": f"wss://{host}/ws/user/{user}?verify={verify}"})
 
 
 async def _stream_topic(ws: web.WebSocketResponse, state: ReplicaState, topic: str,
@@ -290,7 +291,7 @@ def create_app(state: ReplicaState) -> web.Application:
         web.get("/backend-api/conversation/{conversation_id}", read_conversation),
         web.get("/backend-api/conversation/{conversation_id}/stream_status", stream_status),
         web.get("/backend-api/celsius/ws/user", celsius_user),
-        web.get("/v1/socket", socket),
+        web.get("/ws/user/{user}", socket),
     ])
     app[CONVERSATIONS] = {}
     app[SOCKETS] = set()
