@@ -23,9 +23,18 @@ export function niceMax(value) {
   return 10 * power;
 }
 
+// The axis values to draw a gridline and tick at: 0, half and the top; for counts
+// (integer) only whole numbers, so an axis never reads 0,5 prompts.
+export function ticks(top, integer = false) {
+  return [0, top / 2, top].filter((value) => !integer || Number.isInteger(value));
+}
+
 // series: [{key, label, className}], rows: [{label, title, values: {key: number}}]
-// Bars of the series are stacked. formatTick turns an axis value into text.
-export function barChart({ rows, series, ariaLabel, formatTick }) {
+// Bars of the series are stacked. formatTick turns an axis value into text; integer says
+// the values are counts. emptyText, when every bar is zero, is written across the plot.
+// maxLabels: at most this many row labels under the bars.
+export function barChart({ rows, series, ariaLabel, formatTick, integer = false, emptyText = "",
+  maxLabels = 8 }) {
   const svg = node("svg", {
     viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: "img", "aria-label": ariaLabel,
     class: "bar-chart", preserveAspectRatio: "xMidYMid meet",
@@ -36,16 +45,19 @@ export function barChart({ rows, series, ariaLabel, formatTick }) {
   const top = niceMax(Math.max(0, ...totals));
   const y = (value) => PAD.top + plotHeight - (value / top) * plotHeight;
 
-  for (const fraction of [0, 0.5, 1]) {
-    const value = top * fraction;
+  for (const value of ticks(top, integer)) {
     svg.append(node("line", { x1: PAD.left, x2: WIDTH - PAD.right, y1: y(value), y2: y(value),
       class: "grid" }));
     svg.append(node("text", { x: PAD.left - 6, y: y(value) + 4, class: "tick", "text-anchor": "end" },
       formatTick(value)));
   }
+  if (emptyText && totals.every((total) => total === 0)) {
+    svg.append(node("text", { x: PAD.left + plotWidth / 2, y: PAD.top + plotHeight / 2,
+      class: "empty", "text-anchor": "middle" }, emptyText));
+  }
   const slot = plotWidth / Math.max(1, rows.length);
   const barWidth = Math.max(2, slot * 0.7);
-  const labelEvery = Math.ceil(rows.length / 8);
+  const labelEvery = Math.ceil(rows.length / maxLabels);
   rows.forEach((row, index) => {
     const x = PAD.left + index * slot + (slot - barWidth) / 2;
     let base = 0;
@@ -62,7 +74,7 @@ export function barChart({ rows, series, ariaLabel, formatTick }) {
     svg.append(group);
     // Counted back from the last day, so today is always labelled and labels never collide.
     if ((rows.length - 1 - index) % labelEvery === 0) {
-      const last = index === rows.length - 1 && rows.length > 8;
+      const last = index === rows.length - 1 && rows.length > maxLabels;
       svg.append(node("text", { x: last ? x + barWidth : x + barWidth / 2, y: HEIGHT - 8,
         class: "tick", "text-anchor": last ? "end" : "middle" }, row.label));
     }
