@@ -381,6 +381,117 @@ def test_the_choice_survives_a_reload(open_dashboard, daemon):
     expect(page.locator("#history")).to_have_attribute("data-to", custom[1].isoformat())
 
 
+# ---- empty and error states -----------------------------------------------------
+
+@pytest.fixture
+def own_daemon(tmp_path):
+    """A daemon of the test's own (no events unless the test posts them)."""
+    started = []
+
+    def starting(events=(), port=None, home=None):
+        process = start_daemon(home or tmp_path / f"home-{len(started)}", port=port)
+        if events:
+            assert process.post("/api/v1/events", {"events": list(events)})[0] == 200
+        process.request("PUT", "/api/v1/settings", {"lang": "en", "role": "student"})
+        started.append(process)
+        return process
+
+    yield starting
+    for process in started:
+        process.stop()
+
+
+def open_page(browser, process, viewport=LAPTOP):
+    page = browser.new_page(viewport=viewport)
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(process.url + "/")
+    page.wait_for_selector("body[data-state=ready]")
+    return page, errors
+
+
+def tick_texts(page, chart: str) -> list[str]:
+    return page.locator(f"{chart} svg text.axis-tick").all_text_contents()
+
+
+def test_not_paired_yet_says_how_to_pair(browser, own_daemon):
+    process = own_daemon()
+    assert api(process, "/api/v1/summary")["any_counts"] is False
+    page, errors = open_page(browser, process)
+    note = page.locator("#unpaired-note")
+    expect(note).to_be_visible()
+    assert catalogue_text("en", "dashboard_unpaired_text") in note.inner_text()
+    link = note.locator("a")
+    assert link.get_attribute("href") == "/pair"
+    assert link.inner_text() == catalogue_text("en", "dashboard_unpaired_link")
+    assert page.locator("#today-lead").inner_text() == catalogue_text(
+        "en", "dashboard_today_lead_none")
+    # Zero use: a figure, but no range of 0 to 0 and no '0 phone charges'.
+    body = page.locator("main").inner_text()
+    assert "0 phone charges" not in body and "That is about" not in body
+    assert page.locator("#today-energy_wh-range").inner_text() == ""
+    assert page.locator("#period-energy_wh-equivalent").inner_text() == ""
+    # Counts get whole ticks only (never 0.5 prompts); an empty chart says so.
+    assert tick_texts(page, "#chart-uses") == ["0", "1"]
+    assert page.locator("#chart-uses svg text.empty").text_content() == catalogue_text(
+        "en", "dashboard_chart_empty")
+    assert page.locator("#period-compare").get_attribute("data-trend") == "compare_empty"
+    with page.expect_popup() as popup:
+        link.click()
+    expect(popup.value.locator("#pairing")).to_be_attached()  # the daemon's pair page
+    popup.value.close()
+    shoot(page, "empty-unpaired-en")
+    assert errors == []
+
+
+def test_nothing_today_but_counted_before(browser, own_daemon):
+    process = own_daemon([event(3, "chatgpt.com", "prompt", 3)])
+    page, errors = open_page(browser, process)
+    expect(page.locator("#unpaired-note")).to_be_hidden()
+    assert page.locator("#today-lead").inner_text() == catalogue_text(
+        "en", "dashboard_today_lead_none")
+    assert page.locator("#today-prompts").inner_text() == "0"
+    assert page.locator("#today-energy_wh-equivalent").inner_text() == ""
+    choose(page, "custom", (date.today() - timedelta(days=6), date.today()))
+    assert tick_texts(page, "#chart-uses") == ["0", "5"]  # 3 prompts: no tick at 2.5
+    assert errors == []
+
+
+def test_paused_says_so_and_resumes(browser, own_daemon):
+    process = own_daemon([event(0, "chatgpt.com", "prompt", 1)])
+    process.request("PUT", "/api/v1/settings", {"paused": True})
+    page, errors = open_page(browser, process)
+    note = page.locator("#paused-note")
+    expect(note).to_be_visible()
+    assert catalogue_text("en", "dashboard_paused_note") in note.inner_text()
+    with expect_settings_saved(page):
+        note.locator("button").click()
+    expect(note).to_be_hidden()
+    assert api(process, "/api/v1/settings")["paused"] is False
+    assert errors == []
+
+
+def test_daemon_not_running_says_how_to_start_it(browser, own_daemon, tmp_path):
+    home = tmp_path / "stopped"
+    process = own_daemon([event(0, "chatgpt.com", "prompt", 2)], home=home)
+    page, errors = open_page(browser, process)
+    process.stop()
+    page.check("input[name=period][value=month]")  # the page needs data it cannot get
+    note = page.locator("#offline-note")
+    expect(note).to_be_visible()
+    assert catalogue_text("en", "dashboard_offline_title") in note.inner_text()
+    assert '"aifootprint run"' in note.inner_text()
+    expect(page.locator("body")).to_have_attribute("data-state", "offline")
+    shoot(page, "error-offline-en")
+    own_daemon(port=process.port, home=home)  # started again: same home, same key
+    note.locator("button").click()
+    expect(note).to_be_hidden()
+    expect(page.locator("body")).to_have_attribute("data-state", "ready")
+    expect(page.locator("#history")).to_have_attribute("data-kind", "month")
+    assert "2 prompts" in page.locator("#period-lead").inner_text()
+    assert errors == []
+
+
 def test_scenario_calculator_uses_the_cli_model(open_dashboard, daemon, factors):
     page = open_dashboard(role="teacher")
     page.locator("#scenario-results table").first.wait_for()
@@ -461,6 +572,27 @@ def test_page_is_ready_fast_with_a_year_of_data(open_dashboard, daemon):
     assert page.locator("#today-prompts").inner_text() == "12"
     print(f"dashboard ready with a year of data in {seconds:.2f} s")
     assert seconds < 3
+    # Readable at 365 days: a school year by month, a year of dates by month, a term by week.
+    today = date.today()
+    year = (today - timedelta(days=365), today)
+    for kind, custom, unit, most in [("year", None, "month", 12), ("custom", year, "month", 13),
+                                     ("term", None, "week", 23), ("month", None, "day", 31)]:
+        choose(page, kind, custom)
+        shown, _compared = spans(kind, today, custom)
+        assert page.locator("#history").get_attribute("data-unit") == unit
+        bars = page.locator("#chart-uses svg.bar-chart g.bar").count()
+        assert bars <= most
+        labels = page.locator("#chart-uses svg text.tick:not(.axis-tick)").count()
+        assert labels <= 13
+        total = days_total(daemon, *shown)
+        lead = page.locator("#period-lead")
+        assert (lead.get_attribute("data-prompts"), lead.get_attribute("data-images")) == (
+            str(total["prompts"]), str(total["images"]))
+        assert float(page.locator("#period-energy_wh").get_attribute("data-value")) == \
+            pytest.approx(total["energy_wh"])
+        ticks = tick_texts(page, "#chart-uses")
+        assert all(tick.replace(",", "").isdigit() for tick in ticks), ticks
+    shoot(page, "year-of-data-en")
 
 
 @pytest.mark.parametrize("locale, saved, expected", [

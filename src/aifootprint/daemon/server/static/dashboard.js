@@ -438,8 +438,11 @@ function renderHistory() {
   section.dataset.to = shown.to;
   $("#period-title").textContent = periodTitle(period, shown);
   $("#period-later").disabled = !periodAfter(period, isoDate(new Date()));
-  $("#period-lead").textContent = total.prompts + total.images === 0 ? t("dashboard_chart_empty")
+  const lead = $("#period-lead");
+  lead.textContent = total.prompts + total.images === 0 ? t("dashboard_chart_empty")
     : t("dashboard_period_lead", { prompts: promptCount(total.prompts), images: imageCount(total.images) });
+  lead.dataset.prompts = String(total.prompts);
+  lead.dataset.images = String(total.images);
   for (const metric of METRICS) showImpact("period", metric, total, equivalentText);
   renderCompare(total.energy_wh, before.reduce((sum, d) => sum + d.energy_wh, 0), history.compared);
   renderCharts(period, days, total);
