@@ -371,6 +371,7 @@ function renderCharts(period, days, total) {
   const titled = (text) => rows.map((row) => ({ ...row, title: row.future ? row.title : text(row) }));
   // Month names are short enough to label all twelve; days and weeks get every few.
   const chart = { emptyText: t("dashboard_chart_empty"), maxLabels: unit === "month" ? 13 : 8,
+    width: $("#chart-uses").clientWidth || undefined,
     rows: titled((row) => `${row.title}: ${promptCount(row.values.prompts)}, ${imageCount(row.values.images)}`) };
   $("#chart-uses").replaceChildren(barChart({ ...chart, ariaLabel: usesLabel, series: useSeries,
     integer: true, formatTick: (v) => formatNumber(v, lang, 0) }), legend(useSeries));
@@ -876,6 +877,17 @@ function wireControls() {
     const today = isoDate(new Date());
     $("#custom-error").hidden = Boolean(period && period.to <= today);
     if (period && period.to <= today) choosePeriod({ kind: "custom", from: period.from, to: period.to });
+  });
+  // The charts are drawn as wide as their box: again when it changes (a phone turned).
+  let resizing = null;
+  let drawnWidth = $("#chart-uses").clientWidth;
+  window.addEventListener("resize", () => {
+    clearTimeout(resizing);
+    resizing = setTimeout(() => {
+      if ($("#chart-uses").clientWidth === drawnWidth) return;
+      drawnWidth = $("#chart-uses").clientWidth;
+      renderHistory();
+    }, 150);
   });
   $("#period-earlier").addEventListener("click", () => stepPeriod(-1));
   $("#period-later").addEventListener("click", () => stepPeriod(1));
