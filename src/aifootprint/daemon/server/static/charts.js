@@ -53,7 +53,7 @@ export function barChart({ rows, series, ariaLabel, formatTick, integer = false,
   for (const value of ticks(top, integer)) {
     svg.append(node("line", { x1: PAD.left, x2: chartWidth - PAD.right, y1: y(value), y2: y(value),
       class: "grid" }));
-    svg.append(node("text", { x: PAD.left - 6, y: y(value) + 4, class: "tick axis-tick",
+    svg.append(node("text", { x: PAD.left - 6, y: y(value) + 4, class: "axis-tick",
       "text-anchor": "end" }, formatTick(value)));
   }
   if (emptyText && totals.every((total) => total === 0)) {
