@@ -598,7 +598,8 @@ function scenarioTable(level, result) {
       cell.dataset.value = String(figures[metric]);
       const format = METRIC_FORMATTERS[metric];
       const range = figures.range[metric];
-      const equivalent = figures.equivalents.find((e) => e.metric === metric);
+      // No "0 keer een telefoon opladen" for a scenario of zero.
+      const equivalent = figures[metric] > 0 && figures.equivalents.find((e) => e.metric === metric);
       cell.append(format(figures[metric], lang));
       const detail = document.createElement("small");
       detail.textContent = t("rangeLabel", { low: format(range.low, lang), high: format(range.high, lang) });
