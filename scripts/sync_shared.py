@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Copy the files the daemon and the extension share: the factor table into extension/
 (the extension cannot read outside its folder); the extension's number formatting, its
-text lookup and its text catalogue (_locales/<lang>/messages.json, the one source of every
-text the dashboard and the extension show) into the dashboard's static files, and the
-number formatting on to the teacher page's. Run after
-changing any of them; tests/test_shared_copies.py fails while a copy differs."""
+footprint arithmetic, its text lookup and its text catalogue (_locales/<lang>/messages.json,
+the one source of every text the dashboard and the extension show) into the dashboard's
+static files, and the number formatting on to the teacher page's. Run after changing any
+of them; tests/test_shared_copies.py fails while a copy differs."""
 
 from __future__ import annotations
 
@@ -27,6 +27,9 @@ COPIES = {
     # copy per source here, and this one is made after the one it copies).
     DASHBOARD_STATIC / "format.js": TEACHER_STATIC / "format.js",
     EXTENSION / "i18n.js": DASHBOARD_STATIC / "i18n.js",
+    # The popup's footprint arithmetic: the dashboard picks a period total's everyday
+    # comparison with it (the same thresholds as the daemon's footprint.py).
+    EXTENSION / "footprint.js": DASHBOARD_STATIC / "footprint.js",
     **CATALOGUE,
 }
 

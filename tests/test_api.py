@@ -155,6 +155,18 @@ async def test_summary_defaults_to_today(client, auth):
     assert summary["date"] == today and summary["prompts"] == 1
 
 
+async def test_summary_says_whether_anything_was_ever_counted(client, auth):
+    """any_counts: the dashboard's 'not paired yet' (nothing stored on any day)."""
+    _, summary = await get(client, auth, "/api/v1/summary")
+    assert summary["any_counts"] is False and summary["prompts"] == 0
+    await post(client, auth, [event()])  # 2025-03-01, not today
+    _, summary = await get(client, auth, "/api/v1/summary")
+    assert summary["any_counts"] is True and summary["prompts"] == 0
+    assert (await get(client, auth, "/api/v1/summary?date=2025-03-01"))[1]["any_counts"]
+    await client.post("/api/v1/forget", json={"all": True}, headers=auth)
+    assert (await get(client, auth, "/api/v1/summary"))[1]["any_counts"] is False
+
+
 async def test_summary_profile_and_location_override(client, auth):
     await post(client, auth, [event(count=10)])
     _, report = await get(client, auth, "/api/v1/summary?date=2025-03-01")

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import time
+import urllib.parse
 import urllib.request
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -196,23 +197,299 @@ def test_dutch_and_english_both_render(open_dashboard, daemon):
     assert keys[0] == keys[1]
 
 
-def test_history_shows_charts_breakdowns_and_the_week_before(open_dashboard, daemon):
+# ---- periods: the bounds the dashboard must use (periods.js), computed here on their own ----
+
+def period_of(kind: str, day: date) -> tuple[date, date]:
+    """Week Monday-Sunday, calendar month, terms Aug-Dec, Jan-Mar, Apr-Jul, school year
+    1 August - 31 July (docs/dashboard.md)."""
+    if kind == "week":
+        first = day - timedelta(days=day.weekday())
+        return first, first + timedelta(days=6)
+    if kind == "month":
+        first = day.replace(day=1)
+        return first, (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    school_year = day.year if day.month >= 8 else day.year - 1
+    if kind == "year":
+        return date(school_year, 8, 1), date(school_year + 1, 7, 31)
+    if day.month >= 8:
+        return date(school_year, 8, 1), date(school_year, 12, 31)
+    if day.month <= 3:
+        return date(day.year, 1, 1), date(day.year, 3, 31)
+    return date(day.year, 4, 1), date(day.year, 7, 31)
+
+
+def spans(kind: str, today: date, custom: tuple[date, date] | None = None):
+    """(shown, compared): the days up to today, and as many from the period before's start."""
+    first, last = custom or period_of(kind, today)
+    shown = (first, min(last, today))
+    length = (shown[1] - shown[0]).days + 1
+    if custom:
+        return shown, (first - timedelta(days=length), first - timedelta(days=1))
+    before = period_of(kind, first - timedelta(days=1))
+    return shown, (before[0], min(before[1], before[0] + timedelta(days=length - 1)))
+
+
+def days_total(daemon, first: date, last: date) -> dict:
+    """What the API's days add up to."""
+    days = api(daemon, f"/api/v1/days?from={first}&to={last}")
+    total = {key: sum(day[key] for day in days) for key in ("prompts", "images", *FORMATTERS)}
+    for end in ("low", "high"):
+        total[end] = {metric: sum(day["range"][metric][end] for day in days)
+                      for metric in FORMATTERS}
+    return total
+
+
+def trend(now: float, before: float) -> str:
+    if now == 0 and before == 0:
+        return "compare_empty"
+    if before == 0:
+        return "compare_first"
+    if abs(now - before) / before < 0.05:
+        return "compare_same"
+    return "compare_down" if now < before else "compare_up"
+
+
+def choose(page, kind: str, custom: tuple[date, date] | None = None) -> list[tuple[str, str]]:
+    """Pick a view as a student would; the (from, to) of each /days call it made."""
+    calls = []
+    page.on("request", lambda request: calls.append(request.url)
+            if "/api/v1/days" in request.url else None)
+    rendered = int(page.locator("#history").get_attribute("data-rendered") or 0)
+    page.check(f"input[name=period][value={kind}]")
+    if custom:
+        page.locator("#history[data-kind=custom]").wait_for()
+        page.fill("#custom-from", custom[0].isoformat())
+        page.fill("#custom-to", custom[1].isoformat())
+        rendered = int(page.locator("#history").get_attribute("data-rendered"))
+        page.click("#custom-form button[type=submit]")
+    page.locator(f'#history[data-rendered="{rendered + 1}"]').wait_for()
+    found = []
+    for url in calls[-2:]:
+        query = urllib.parse.parse_qs(urllib.parse.urlparse(url).query)
+        found.append((query["from"][0], query["to"][0]))
+    return found
+
+
+def test_week_view_shows_charts_breakdowns_and_the_week_before(open_dashboard, daemon):
     page = open_dashboard()
-    assert page.locator("#chart-uses svg.bar-chart g.bar").count() == 7
-    week = page.locator("#week-compare")
-    assert week.get_attribute("data-trend") == "week_down"  # 53 Wh this week, 80 Wh the week before
-    assert "went down" in week.inner_text()
+    today = date.today()
+    assert page.locator("#history").get_attribute("data-kind") == "week"
+    assert page.locator("#chart-uses svg.bar-chart g.bar").count() == 7  # Monday to Sunday
+    shown, compared = spans("week", today)
+    now, before = (days_total(daemon, *span)["energy_wh"] for span in (shown, compared))
+    compare = page.locator("#period-compare")
+    assert compare.get_attribute("data-trend") == trend(now, before)
+    assert (compare.get_attribute("data-from"), compare.get_attribute("data-to")) == tuple(
+        d.isoformat() for d in compared)
+    assert format_energy(now, "en") in compare.inner_text()
     labels = page.locator("#per-label tbody").inner_text()
-    assert "homework" in labels and "lesson prep" in labels and "(none)" in labels
-    page.check("input[name=period][value='30']")
-    expect(page.locator("#chart-uses svg.bar-chart g.bar")).to_have_count(30)
-    assert "claude.ai" in page.locator("#per-site").inner_text()
-    label = page.locator("#chart-uses svg.bar-chart").get_attribute("aria-label")
-    assert "33 prompts and 2 images" in label
+    assert "homework" in labels
+    page.check("input[name=period][value=month]")
+    expect(page.locator("#chart-uses svg.bar-chart g.bar")).to_have_count(
+        (period_of("month", today)[1] - period_of("month", today)[0]).days + 1)
     page.set_viewport_size(PHONE)
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= PHONE["width"]  # no sideways scrolling of the whole page
     shoot(page, "phone-en")
+
+
+def test_the_comparison_is_told_positively(open_dashboard, daemon):
+    """Custom ranges pin the numbers: 3 + 5 + 1 prompts and 2 images (53 Wh) in the last
+    8 days against the 20 prompts (80 Wh) of the 8 days before."""
+    page = open_dashboard()
+    today = date.today()
+    choose(page, "custom", (today - timedelta(days=7), today))
+    compare = page.locator("#period-compare")
+    assert compare.get_attribute("data-trend") == "compare_down"
+    assert compare.inner_text().startswith("Nice: your electricity use went down by 34 % "
+                                           "compared with ")
+    assert "(53 Wh instead of 80 Wh)" in compare.inner_text()
+    choose(page, "custom", (today - timedelta(days=15), today - timedelta(days=8)))
+    assert compare.get_attribute("data-trend") == "compare_up"  # 20 prompts against 4
+    assert compare.inner_text().endswith("Every prompt you skip or combine counts.")
+    choose(page, "custom", (today - timedelta(days=22), today - timedelta(days=16)))
+    assert compare.get_attribute("data-trend") == "compare_first"
+    assert "later you can compare" in compare.inner_text()
+    page.fill("#custom-from", today.isoformat())
+    page.fill("#custom-to", (today - timedelta(days=3)).isoformat())
+    page.click("#custom-form button[type=submit]")
+    expect(page.locator("#custom-error")).to_be_visible()
+
+
+@pytest.mark.parametrize("kind", ["week", "month", "term", "year", "custom"])
+def test_each_period_shows_what_the_apis_days_add_up_to(open_dashboard, daemon, kind):
+    page = open_dashboard(lang="nl")
+    today = date.today()
+    custom = (today - timedelta(days=24), today - timedelta(days=2)) if kind == "custom" else None
+    if kind == "week":  # the default: switch away and back, to see its two calls
+        choose(page, "month")
+    calls = choose(page, kind, custom)
+    shown, compared = spans(kind, today, custom)
+    # Exactly two /days calls: the days shown and the days they are compared with.
+    assert calls == [tuple(d.isoformat() for d in span) for span in (shown, compared)]
+    total, before = days_total(daemon, *shown), days_total(daemon, *compared)
+    history = page.locator("#history")
+    assert (history.get_attribute("data-from"), history.get_attribute("data-to")) == (
+        shown[0].isoformat(), shown[1].isoformat())
+    for metric, formatter in FORMATTERS.items():
+        element = page.locator(f"#period-{metric}")
+        assert float(element.get_attribute("data-value")) == pytest.approx(total[metric])
+        assert element.inner_text() == formatter(total[metric], "nl")
+        if total[metric]:
+            assert page.locator(f"#period-{metric}-range").inner_text() == (
+                f"bandbreedte: tussen {formatter(total['low'][metric], 'nl')} en "
+                f"{formatter(total['high'][metric], 'nl')}")
+            assert page.locator(f"#period-{metric}-equivalent").inner_text().startswith(
+                "Dat is ongeveer ")
+    lead = page.locator("#period-lead").inner_text()
+    if total["prompts"]:
+        assert f"stelde je {total['prompts']} vra" in lead
+    compare = page.locator("#period-compare")
+    assert compare.get_attribute("data-trend") == trend(total["energy_wh"], before["energy_wh"])
+    if total["energy_wh"]:
+        assert format_energy(total["energy_wh"], "nl") in compare.inner_text()
+    if before["energy_wh"] and total["energy_wh"]:
+        assert format_energy(before["energy_wh"], "nl") in compare.inner_text()
+    assert page.locator("#chart-uses svg.bar-chart g.bar").count() <= 31
+    if kind in ("week", "month", "year"):
+        shoot(page, f"period-{kind}-nl")
+
+
+def test_the_choice_survives_a_reload(open_dashboard, daemon):
+    page = open_dashboard()
+    today = date.today()
+    choose(page, "month")
+    page.click("#period-earlier")
+    before = period_of("month", period_of("month", today)[0] - timedelta(days=1))
+    expect(page.locator("#history")).to_have_attribute("data-from", before[0].isoformat())
+    expect(page.locator("#period-later")).to_be_enabled()
+    assert "period=month" in page.url and f"date={before[0]}" in page.url
+    page.reload()
+    page.wait_for_selector("body[data-state=ready]")
+    expect(page.locator("#history")).to_have_attribute("data-from", before[0].isoformat())
+    assert page.locator("input[name=period][value=month]").is_checked()
+    page.click("#period-later")
+    expect(page.locator("#history")).to_have_attribute(
+        "data-from", period_of("month", today)[0].isoformat())
+    expect(page.locator("#period-later")).to_be_disabled()
+    assert "date=" not in page.url  # the current month: tomorrow's reload shows tomorrow's
+    custom = (today - timedelta(days=9), today - timedelta(days=3))
+    choose(page, "custom", custom)
+    page.reload()
+    page.wait_for_selector("body[data-state=ready]")
+    assert page.locator("#custom-from").input_value() == custom[0].isoformat()
+    expect(page.locator("#history")).to_have_attribute("data-to", custom[1].isoformat())
+
+
+# ---- empty and error states -----------------------------------------------------
+
+@pytest.fixture
+def own_daemon(tmp_path):
+    """A daemon of the test's own (no events unless the test posts them)."""
+    started = []
+
+    def starting(events=(), port=None, home=None):
+        process = start_daemon(home or tmp_path / f"home-{len(started)}", port=port)
+        if events:
+            assert process.post("/api/v1/events", {"events": list(events)})[0] == 200
+        process.request("PUT", "/api/v1/settings", {"lang": "en", "role": "student"})
+        started.append(process)
+        return process
+
+    yield starting
+    for process in started:
+        process.stop()
+
+
+def open_page(browser, process, viewport=LAPTOP):
+    page = browser.new_page(viewport=viewport)
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(process.url + "/")
+    page.wait_for_selector("body[data-state=ready]")
+    return page, errors
+
+
+def tick_texts(page, chart: str) -> list[str]:
+    return page.locator(f"{chart} svg text.axis-tick").all_text_contents()
+
+
+def test_not_paired_yet_says_how_to_pair(browser, own_daemon):
+    process = own_daemon()
+    assert api(process, "/api/v1/summary")["any_counts"] is False
+    page, errors = open_page(browser, process)
+    note = page.locator("#unpaired-note")
+    expect(note).to_be_visible()
+    assert catalogue_text("en", "dashboard_unpaired_text") in note.inner_text()
+    link = note.locator("a")
+    assert link.get_attribute("href") == "/pair"
+    assert link.inner_text() == catalogue_text("en", "dashboard_unpaired_link")
+    assert page.locator("#today-lead").inner_text() == catalogue_text(
+        "en", "dashboard_today_lead_none")
+    # Zero use: a figure, but no range of 0 to 0 and no '0 phone charges'.
+    body = page.locator("main").inner_text()
+    assert "0 phone charges" not in body and "That is about" not in body
+    assert page.locator("#today-energy_wh-range").inner_text() == ""
+    assert page.locator("#period-energy_wh-equivalent").inner_text() == ""
+    # Counts get whole ticks only (never 0.5 prompts); an empty chart says so.
+    assert tick_texts(page, "#chart-uses") == ["0", "1"]
+    assert page.locator("#chart-uses svg text.empty").text_content() == catalogue_text(
+        "en", "dashboard_chart_empty")
+    assert page.locator("#period-compare").get_attribute("data-trend") == "compare_empty"
+    with page.expect_popup() as popup:
+        link.click()
+    expect(popup.value.locator("#pairing")).to_be_attached()  # the daemon's pair page
+    popup.value.close()
+    shoot(page, "empty-unpaired-en")
+    assert errors == []
+
+
+def test_nothing_today_but_counted_before(browser, own_daemon):
+    process = own_daemon([event(3, "chatgpt.com", "prompt", 3)])
+    page, errors = open_page(browser, process)
+    expect(page.locator("#unpaired-note")).to_be_hidden()
+    assert page.locator("#today-lead").inner_text() == catalogue_text(
+        "en", "dashboard_today_lead_none")
+    assert page.locator("#today-prompts").inner_text() == "0"
+    assert page.locator("#today-energy_wh-equivalent").inner_text() == ""
+    choose(page, "custom", (date.today() - timedelta(days=6), date.today()))
+    assert tick_texts(page, "#chart-uses") == ["0", "5"]  # 3 prompts: no tick at 2.5
+    assert errors == []
+
+
+def test_paused_says_so_and_resumes(browser, own_daemon):
+    process = own_daemon([event(0, "chatgpt.com", "prompt", 1)])
+    process.request("PUT", "/api/v1/settings", {"paused": True})
+    page, errors = open_page(browser, process)
+    note = page.locator("#paused-note")
+    expect(note).to_be_visible()
+    assert catalogue_text("en", "dashboard_paused_note") in note.inner_text()
+    with expect_settings_saved(page):
+        note.locator("button").click()
+    expect(note).to_be_hidden()
+    assert api(process, "/api/v1/settings")["paused"] is False
+    assert errors == []
+
+
+def test_daemon_not_running_says_how_to_start_it(browser, own_daemon, tmp_path):
+    home = tmp_path / "stopped"
+    process = own_daemon([event(0, "chatgpt.com", "prompt", 2)], home=home)
+    page, errors = open_page(browser, process)
+    process.stop()
+    page.check("input[name=period][value=month]")  # the page needs data it cannot get
+    note = page.locator("#offline-note")
+    expect(note).to_be_visible()
+    assert catalogue_text("en", "dashboard_offline_title") in note.inner_text()
+    assert '"aifootprint run"' in note.inner_text()
+    expect(page.locator("body")).to_have_attribute("data-state", "offline")
+    shoot(page, "error-offline-en")
+    own_daemon(port=process.port, home=home)  # started again: same home, same key
+    note.locator("button").click()
+    expect(note).to_be_hidden()
+    expect(page.locator("body")).to_have_attribute("data-state", "ready")
+    expect(page.locator("#history")).to_have_attribute("data-kind", "month")
+    assert "2 prompts" in page.locator("#period-lead").inner_text()
+    assert errors == []
 
 
 def test_scenario_calculator_uses_the_cli_model(open_dashboard, daemon, factors):
@@ -295,6 +572,27 @@ def test_page_is_ready_fast_with_a_year_of_data(open_dashboard, daemon):
     assert page.locator("#today-prompts").inner_text() == "12"
     print(f"dashboard ready with a year of data in {seconds:.2f} s")
     assert seconds < 3
+    # Readable at 365 days: a school year by month, a year of dates by month, a term by week.
+    today = date.today()
+    year = (today - timedelta(days=365), today)
+    for kind, custom, unit, most in [("year", None, "month", 12), ("custom", year, "month", 13),
+                                     ("term", None, "week", 23), ("month", None, "day", 31)]:
+        choose(page, kind, custom)
+        shown, _compared = spans(kind, today, custom)
+        assert page.locator("#history").get_attribute("data-unit") == unit
+        bars = page.locator("#chart-uses svg.bar-chart g.bar").count()
+        assert bars <= most
+        labels = page.locator("#chart-uses svg text.tick").count()
+        assert labels <= 13
+        total = days_total(daemon, *shown)
+        lead = page.locator("#period-lead")
+        assert (lead.get_attribute("data-prompts"), lead.get_attribute("data-images")) == (
+            str(total["prompts"]), str(total["images"]))
+        assert float(page.locator("#period-energy_wh").get_attribute("data-value")) == \
+            pytest.approx(total["energy_wh"])
+        ticks = tick_texts(page, "#chart-uses")
+        assert all(tick.replace(",", "").isdigit() for tick in ticks), ticks
+    shoot(page, "year-of-data-en")
 
 
 @pytest.mark.parametrize("locale, saved, expected", [

@@ -37,9 +37,11 @@ LOOKUP = re.compile(r"""\bt\(\s*(['"])([^'"]*)\1""")
 ATTRIBUTE = re.compile(r'\bdata-i18n(?:-aria-label)?="([^"]*)"')
 MSG = re.compile(r"__MSG_(\w+)__")
 PARAM = re.compile(r"\{(\w+)\}")
-# The only lookups whose key is built at run time: the popup's everyday comparisons, one
-# eq_<key> (and eq_<key>_one) for each comparison footprint.js can choose.
-BUILT_KEYS = {"popup.js": ["t(`eq_${equivalent.key}_one`)", "t(`eq_${equivalent.key}`, "]}
+# The only lookups whose key is built at run time: the everyday comparisons of the popup and
+# of the dashboard's period totals, one eq_<key> (and eq_<key>_one) for each comparison
+# footprint.js can choose.
+BUILT_KEYS = {name: ["t(`eq_${equivalent.key}_one`)", "t(`eq_${equivalent.key}`, "]
+              for name in ("popup.js", "dashboard.js")}
 
 
 def lookups(path: Path) -> set[str]:

@@ -20,7 +20,7 @@ from ..services.reports import (
     factors_in_force,
     parse_date,
     parse_period,
-    today_summary,
+    summary_answer,
 )
 from ..services.settings import (
     change_settings,
@@ -76,7 +76,7 @@ async def summary(request: web.Request) -> web.Response:
     day = parse_date(request.query["date"], "date") if "date" in request.query else date.today()
     app = request.app
     result = await app[STORE].read(
-        today_summary, app[FACTORS], app[CONFIG], day, *choice(request)
+        summary_answer, app[FACTORS], app[CONFIG], day, *choice(request)
     )
     return web.json_response(result)
 

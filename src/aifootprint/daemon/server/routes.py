@@ -54,7 +54,9 @@ ROUTES = (
     Route("POST", "/events", api.post_events,
           "Store a batch of events, all or nothing; an id already stored is a duplicate.",
           body=EventBatch, answer=schemas.Stored, errors=(503,)),
-    Route("GET", "/summary", api.summary, "One local calendar day (default today).",
+    Route("GET", "/summary", api.summary, "One local calendar day (default today), and "
+          "`any_counts`: whether any count is stored at all (false: not paired yet, or all "
+          "deleted).",
           answer=schemas.DaySummary,
           query=(("date", DATE, "The local day, YYYY-MM-DD."), PROFILE, LOCATION)),
     Route("GET", "/days", api.days, "A summary per local day of a period (default: the last "

@@ -141,6 +141,21 @@ def today_summary(
     return days_report(store, table, config, day, day, profile, location)[0]
 
 
+def summary_answer(
+    store: Store, table: FactorTable, config: Config, day: date | None = None,
+    profile: str | None = None, location: str | None = None,
+) -> dict:
+    """today_summary plus `any_counts`: whether any count is stored at all, on any day.
+
+    False means the extension has never posted (not paired yet) or everything was
+    deleted; the dashboard then says how to pair. A day with use answers without a query.
+    """
+    summary = today_summary(store, table, config, day, profile, location)
+    used = summary["prompts"] or summary["images"] or summary["videos"]
+    summary["any_counts"] = bool(used) or store.counts_between(date.min, date.max) != Counts()
+    return summary
+
+
 def factors_in_force(
     store: Store, table: FactorTable, config: Config,
     profile: str | None = None, location: str | None = None,

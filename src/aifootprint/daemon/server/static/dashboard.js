@@ -1,11 +1,15 @@
 // The dashboard: reads the daemon's API with the token the page was served with,
-// and draws today, the history, the method, the school-day scenario and the
-// user's own data. Every figure comes from the API; this file only formats.
+// and draws today, any period (week, month, term, school year, custom: periods.js), the
+// method, the school-day scenario and the user's own data. Every figure comes from the API;
+// a period's total adds up the API's days, and its everyday comparison is footprint.js's.
 
 import { barChart, legend } from "./charts.js";
-import { exactNumber, formatCo2, formatEnergy, formatNumber, formatWater,
+import { equivalents } from "./footprint.js";
+import { equivalentNumber, exactNumber, formatCo2, formatEnergy, formatNumber, formatWater,
   METRIC_FORMATTERS } from "./format.js";
 import { countText, translatePage } from "./i18n.js";
+import { addDays, bars, barUnit, comparedSpan, customPeriod, daysOf, isIsoDate, KINDS, minDay,
+  periodAfter, periodBefore, periodOf, shownSpan, weekNumber } from "./periods.js";
 import { catalog, translate } from "./strings.js";
 
 const METRICS = ["energy_wh", "co2_g", "water_ml"];
@@ -13,9 +17,9 @@ const DEFAULT_LABEL = { student: "homework", teacher: "lesson-prep" };
 const REFRESH_MS = 30000;
 
 const state = {
-  lang: "en", role: "student", label: "", paused: false,
-  profile: "", location: "", period: 7,
-  factors: null, today: null, days: [],
+  lang: "en", role: "student", label: "", paused: false, settings: {},
+  profile: "", location: "", view: { kind: "week", date: null }, period: null,
+  factors: null, today: null, history: null,
 };
 
 const $ = (selector) => document.querySelector(selector);
@@ -28,9 +32,15 @@ const token = document.querySelector('meta[name="aifootprint-token"]').content;
 async function api(path, { method = "GET", body, raw = false } = {}) {
   const headers = { Authorization: `Bearer ${token}` };
   if (body !== undefined) headers["Content-Type"] = "application/json";
-  const response = await fetch(path, {
-    method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  let response;
+  try {
+    response = await fetch(path, {
+      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (failure) {
+    // No answer at all: AI Footprint on this computer is not running (or not reachable).
+    throw Object.assign(new Error(failure.message), { offline: true });
+  }
   if (!response.ok) {
     let message = `${response.status} ${response.statusText}`;
     try { message = (await response.json()).error.message || message; } catch { /* not JSON */ }
@@ -61,16 +71,6 @@ function isoDate(date) {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 }
 
-function daysBack(count) {
-  const dates = [];
-  const day = new Date();
-  for (let i = 0; i < count; i += 1) {
-    dates.unshift(isoDate(day));
-    day.setDate(day.getDate() - 1);
-  }
-  return dates;
-}
-
 function shortDate(iso) {
   const [year, month, day] = iso.split("-").map(Number);
   return new Date(year, month - 1, day).toLocaleDateString(state.lang === "nl" ? "nl-NL" : "en-GB",
@@ -93,6 +93,7 @@ function showEquivalent(element, equivalent, text) {
   element.textContent = text;
   element.title = equivalent ? t("equivalentExact", { n: exactNumber(equivalent.amount, state.lang) }) : "";
   if (equivalent) element.dataset.exact = String(equivalent.amount);
+  else delete element.dataset.exact;
 }
 
 function setFigure(id, value, text) {
@@ -124,16 +125,9 @@ function renderToday() {
   const lang = state.lang;
   setFigure("today-prompts", today.prompts, formatNumber(today.prompts, lang, 0));
   setFigure("today-images", today.images, formatNumber(today.images, lang, 0));
-  for (const metric of METRICS) {
-    const format = METRIC_FORMATTERS[metric];
-    setFigure(`today-${metric}`, today[metric], format(today[metric], lang));
-    const range = today.range[metric];
-    $(`#today-${metric}-range`).textContent = t("dashboard_range",
-      { low: format(range.low, lang), high: format(range.high, lang) });
-    const equivalent = (today.equivalents || []).find((e) => e.metric === metric);
-    showEquivalent($(`#today-${metric}-equivalent`), equivalent,
-      equivalent ? t("equivalentIntro", { text: equivalent.text[lang] }) : "");
-  }
+  for (const metric of METRICS) showImpact("today", metric, today, (e) => e.text[lang]);
+  // Nothing stored on any day: the extension has not posted yet, so say how to pair it.
+  $("#unpaired-note").hidden = today.any_counts !== false;
   $("#today-lead").textContent = today.prompts + today.images === 0 ? t("dashboard_today_lead_none")
     : t("dashboard_today_lead", { prompts: promptCount(today.prompts), images: imageCount(today.images) });
   const table = state.factors?.table;
@@ -147,16 +141,19 @@ function renderToday() {
   }
 }
 
-// ---- History -------------------------------------------------------------
+// ---- History: any period --------------------------------------------------
+
+const VIEW_KEY = "aifootprint.period"; // the last kind of view, for a visit without ?period=
 
 function emptyDay(date) {
-  return { date, prompts: 0, images: 0, energy_wh: 0, co2_g: 0, water_ml: 0, sites: [], labels: [] };
+  return { date, prompts: 0, images: 0, videos: 0, energy_wh: 0, co2_g: 0, water_ml: 0,
+    range: Object.fromEntries(METRICS.map((m) => [m, { low: 0, high: 0 }])), sites: [], labels: [] };
 }
 
-// The API may leave out days without use; the charts want every day.
-function fillDays(dayList, dates) {
+// The API lists every day of the span; filled anyway, so the charts always get every day.
+function fillDays(dayList, from, to) {
   const byDate = new Map(dayList.map((day) => [day.date, day]));
-  return dates.map((date) => byDate.get(date) || emptyDay(date));
+  return daysOf(from, to).map((date) => byDate.get(date) || emptyDay(date));
 }
 
 function sumGroups(days, key) {
@@ -211,73 +208,262 @@ function renderBreakdown(tableId, groups, nameHeading, nameOf) {
   }
 }
 
-function topDay(days, valueOf) {
-  const best = days.reduce((a, b) => (valueOf(b) > valueOf(a) ? b : a), days[0]);
-  return shortDate(best.date);
+// A period's totals: the days' counts, impacts and range ends added up (each is linear in
+// the counts), and one everyday comparison per metric for the sum (footprint.js, the same
+// thresholds as the daemon's footprint.py).
+function totalOf(days) {
+  const total = { prompts: 0, images: 0, videos: 0, range: {} };
+  for (const metric of METRICS) {
+    total[metric] = 0;
+    total.range[metric] = { low: 0, high: 0 };
+  }
+  for (const day of days) {
+    for (const field of ["prompts", "images", "videos"]) total[field] += day[field] || 0;
+    for (const metric of METRICS) {
+      total[metric] += day[metric];
+      total.range[metric].low += day.range[metric].low;
+      total.range[metric].high += day.range[metric].high;
+    }
+  }
+  const impact = Object.fromEntries(METRICS.map((m) => [m, { central: total[m] }]));
+  total.equivalents = state.factors ? equivalents(state.factors.table, impact) : [];
+  return total;
 }
 
-function renderCharts(days) {
+// An equivalent of footprint.js ({metric, key, amount}) in words, as the popup writes it.
+function equivalentText(equivalent) {
+  const number = equivalentNumber(equivalent.amount, state.lang, equivalent.key);
+  // The only keys built at run time: eq_<key> for each of footprint.js's equivalents.
+  const one = number === "1" && t(`eq_${equivalent.key}_one`);
+  return one || t(`eq_${equivalent.key}`, { n: number });
+}
+
+const dateOf = (iso) => {
+  const [year, month, day] = iso.split("-").map(Number);
+  return new Date(year, month - 1, day);
+};
+const locale = () => (state.lang === "nl" ? "nl-NL" : "en-GB");
+
+// '3–9 mrt' ('3 mrt. 2024 – 9 jan. 2025' across years); the year is added when asked or
+// when the span is not in the current year.
+function dateSpan(from, to, { year = false, month = "short" } = {}) {
+  const thisYear = String(new Date().getFullYear());
+  const withYear = year || from.slice(0, 4) !== thisYear || to.slice(0, 4) !== thisYear;
+  const format = new Intl.DateTimeFormat(locale(), { day: "numeric", month,
+    ...(withYear ? { year: "numeric" } : {}) });
+  return from === to ? format.format(dateOf(from)) : format.formatRange(dateOf(from), dateOf(to));
+}
+
+const monthName = (iso, month = "short", year = false) => dateOf(iso).toLocaleDateString(locale(),
+  { month, ...(year ? { year: "numeric" } : {}) });
+
+function periodTitle(period, shown) {
+  let title;
+  if (period.kind === "week") {
+    title = t("dashboard_week_title", { n: period.week, dates: dateSpan(period.from, period.to) });
+  } else if (period.kind === "month") {
+    title = monthName(period.from, "long", true);
+  } else if (period.kind === "term") {
+    const months = new Intl.DateTimeFormat(locale(), { month: "short", year: "numeric" })
+      .formatRange(dateOf(period.from), dateOf(period.to));
+    title = t("dashboard_term_title", { n: period.term, dates: months });
+  } else if (period.kind === "year") {
+    title = t("dashboard_year_title", { years: `${period.schoolYear}–${period.schoolYear + 1}` });
+  } else {
+    title = dateSpan(period.from, period.to, { year: true });
+  }
+  return shown.complete ? title : t("dashboard_until_today", { period: title });
+}
+
+// The view from the address (?period=month&date=2025-03-01, ?period=custom&from=&to=), else
+// the last kind chosen, else this week. date is any day of the period; none means the one
+// holding today.
+function viewFromUrl() {
+  const query = new URLSearchParams(location.search);
+  let kind = query.get("period");
+  if (!KINDS.includes(kind)) {
+    try { kind = localStorage.getItem(VIEW_KEY); } catch { kind = null; }
+  }
+  if (!KINDS.includes(kind)) kind = "week";
+  const view = { kind, date: isIsoDate(query.get("date")) ? query.get("date") : null };
+  if (kind === "custom") {
+    view.from = query.get("from");
+    view.to = query.get("to");
+  }
+  return view;
+}
+
+function saveView() {
+  const query = new URLSearchParams(location.search);
+  for (const name of ["period", "date", "from", "to"]) query.delete(name);
+  query.set("period", state.view.kind);
+  if (state.view.kind === "custom") {
+    query.set("from", state.period.from);
+    query.set("to", state.period.to);
+  } else if (state.view.date) query.set("date", state.view.date);
+  history.replaceState(null, "", `${location.pathname}?${query}${location.hash}`);
+  try { localStorage.setItem(VIEW_KEY, state.view.kind); } catch { /* private mode: the URL keeps it */ }
+}
+
+// The period of the view, today being `today`; a date after today, or a custom range that
+// is not one, falls back to the period (or the last 30 days) holding today.
+function periodOfView(view, today) {
+  if (view.kind === "custom") {
+    const period = customPeriod(view.from, view.to);
+    return period && period.from <= today ? period : customPeriod(addDays(today, -29), today);
+  }
+  const day = view.date && view.date <= today ? view.date : today;
+  return periodOf(view.kind, day);
+}
+
+function barLabel(bar, unit) {
+  if (unit === "day") return shortDate(bar.from);
+  if (unit === "week") return t("dashboard_week_label", { n: weekNumber(bar.from) });
+  return monthName(bar.from);
+}
+
+function barTitle(bar, unit) {
+  if (unit === "day") return shortDate(bar.from);
+  if (unit === "week") return `${barLabel(bar, unit)} (${dateSpan(bar.from, bar.to)})`;
+  return monthName(bar.from, "long", true);
+}
+
+// The whole period's bars (days, weeks or months: periods.js), so a week always has seven
+// and a school year twelve; the days after today are not fetched and stay empty.
+function barRows(period, days, unit) {
+  const byDate = new Map(days.map((day) => [day.date, day]));
+  const last = days[days.length - 1].date;
+  return bars(period.from, period.to, unit).map((bar) => {
+    const values = { prompts: 0, images: 0, energy_wh: 0 };
+    for (const date of daysOf(bar.from, minDay(bar.to, last))) {
+      const day = byDate.get(date);
+      for (const key of Object.keys(values)) values[key] += day[key];
+    }
+    return { ...bar, label: barLabel(bar, unit), title: barTitle(bar, unit), values,
+      future: bar.from > last };
+  });
+}
+
+const CAPTIONS = {
+  day: () => [t("dashboard_chart_uses"), t("dashboard_chart_energy")],
+  week: () => [t("dashboard_chart_uses_week"), t("dashboard_chart_energy_week")],
+  month: () => [t("dashboard_chart_uses_month"), t("dashboard_chart_energy_month")],
+};
+
+function renderCharts(period, days, total) {
   const lang = state.lang;
-  const prompts = days.reduce((sum, d) => sum + d.prompts, 0);
-  const images = days.reduce((sum, d) => sum + d.images, 0);
-  const energy = days.reduce((sum, d) => sum + d.energy_wh, 0);
+  // The unit follows the whole period: a school year reads by month in September too.
+  const unit = barUnit(period.from, period.to);
+  const rows = barRows(period, days, unit);
+  const [usesCaption, energyCaption] = CAPTIONS[unit]();
+  $("#chart-uses-caption").textContent = usesCaption;
+  $("#chart-energy-caption").textContent = energyCaption;
+  const top = (valueOf) => rows.reduce((a, b) => (valueOf(b) > valueOf(a) ? b : a), rows[0]).title;
   const useSeries = [
     { key: "prompts", label: t("dashboard_prompts"), className: "s-prompts" },
     { key: "images", label: t("images"), className: "s-images" },
   ];
-  const empty = prompts + images === 0;
+  const empty = total.prompts + total.images === 0;
+  const dayText = countText(lang, days.length, t("dashboard_days_one"), t("dashboard_days"));
   const usesLabel = empty ? t("dashboard_chart_empty") : t("dashboard_chart_uses_summary", {
-    days: days.length, prompts: promptCount(prompts), images: imageCount(images),
-    top: topDay(days, (d) => d.prompts + d.images) });
-  $("#chart-uses").replaceChildren(barChart({
-    ariaLabel: usesLabel, series: useSeries, formatTick: (v) => formatNumber(v, lang),
-    rows: days.map((d) => ({ label: shortDate(d.date), values: d,
-      title: `${shortDate(d.date)}: ${promptCount(d.prompts)}, ${imageCount(d.images)}` })),
-  }), legend(useSeries));
+    days: dayText, prompts: promptCount(total.prompts), images: imageCount(total.images),
+    top: top((r) => r.values.prompts + r.values.images) });
+  const titled = (text) => rows.map((row) => ({ ...row, title: row.future ? row.title : text(row) }));
+  // Month names are short enough to label all twelve; days and weeks get every few.
+  const chart = { emptyText: t("dashboard_chart_empty"), maxLabels: unit === "month" ? 13 : 8,
+    width: $("#chart-uses").clientWidth || undefined,
+    rows: titled((row) => `${row.title}: ${promptCount(row.values.prompts)}, ${imageCount(row.values.images)}`) };
+  $("#chart-uses").replaceChildren(barChart({ ...chart, ariaLabel: usesLabel, series: useSeries,
+    integer: true, formatTick: (v) => formatNumber(v, lang, 0) }), legend(useSeries));
   const energyLabel = empty ? t("dashboard_chart_empty") : t("dashboard_chart_energy_summary", {
-    days: days.length,
-    energy: formatEnergy(energy, lang), top: topDay(days, (d) => d.energy_wh) });
+    days: dayText, energy: formatEnergy(total.energy_wh, lang), top: top((r) => r.values.energy_wh) });
   $("#chart-energy").replaceChildren(barChart({
-    ariaLabel: energyLabel, formatTick: (v) => formatNumber(v, lang),
+    ...chart, ariaLabel: energyLabel, formatTick: (v) => formatNumber(v, lang),
     series: [{ key: "energy_wh", label: t("dashboard_energy"), className: "s-energy" }],
-    rows: days.map((d) => ({ label: shortDate(d.date), values: d,
-      title: `${shortDate(d.date)}: ${formatEnergy(d.energy_wh, lang)}` })),
+    rows: titled((row) => `${row.title}: ${formatEnergy(row.values.energy_wh, lang)}`),
   }));
+  $("#history").dataset.unit = unit;
 }
 
-const WEEK_TEXTS = {
-  week_empty: (params) => t("dashboard_week_empty", params),
-  week_first: (params) => t("dashboard_week_first", params),
-  week_same: (params) => t("dashboard_week_same", params),
-  week_down: (params) => t("dashboard_week_down", params),
-  week_up: (params) => t("dashboard_week_up", params),
+const COMPARE_TEXTS = {
+  compare_empty: (params) => t("dashboard_compare_empty", params),
+  compare_first: (params) => t("dashboard_compare_first", params),
+  compare_same: (params) => t("dashboard_compare_same", params),
+  compare_down: (params) => t("dashboard_compare_down", params),
+  compare_up: (params) => t("dashboard_compare_up", params),
 };
 
-// This week against the week before, told as what went down (awareness, not guilt).
-function renderWeekCompare(days) {
-  const energyOf = (list) => list.reduce((sum, d) => sum + d.energy_wh, 0);
-  const now = energyOf(days.slice(-7));
-  const before = energyOf(days.slice(-14, -7));
+// This period against as many days of the period before, told as what went down
+// (awareness, not guilt); when it went up, a tip instead.
+function renderCompare(now, before, span) {
   const lang = state.lang;
-  const box = $("#week-compare");
+  const box = $("#period-compare");
   let trend;
-  if (now === 0 && before === 0) trend = "week_empty";
-  else if (before === 0) trend = "week_first";
-  else if (Math.abs(now - before) / before < 0.05) trend = "week_same";
-  else trend = now < before ? "week_down" : "week_up";
+  if (now === 0 && before === 0) trend = "compare_empty";
+  else if (before === 0) trend = "compare_first";
+  else if (Math.abs(now - before) / before < 0.05) trend = "compare_same";
+  else trend = now < before ? "compare_down" : "compare_up";
   box.dataset.trend = trend;
-  box.textContent = WEEK_TEXTS[trend]({
+  box.dataset.from = span.from;
+  box.dataset.to = span.to;
+  box.textContent = COMPARE_TEXTS[trend]({
     metric: t("dashboard_metric_energy"), now: formatEnergy(now, lang), before: formatEnergy(before, lang),
     pct: formatNumber(Math.round((100 * (before - now)) / (before || 1)), lang, 0),
+    previous: dateSpan(span.from, span.to),
   });
 }
 
+// A figure with its range and everyday comparison, or just the figure when it is zero (no
+// 'bandbreedte: tussen 0 Wh en 0 Wh', no '0 keer een telefoon opladen').
+function showImpact(prefix, metric, summary, equivalentWords) {
+  const lang = state.lang;
+  const format = METRIC_FORMATTERS[metric];
+  setFigure(`${prefix}-${metric}`, summary[metric], format(summary[metric], lang));
+  const range = summary.range[metric];
+  const used = summary[metric] > 0;
+  $(`#${prefix}-${metric}-range`).textContent = used ? t("dashboard_range",
+    { low: format(range.low, lang), high: format(range.high, lang) }) : "";
+  const equivalent = used ? (summary.equivalents || []).find((e) => e.metric === metric) : null;
+  showEquivalent($(`#${prefix}-${metric}-equivalent`), equivalent,
+    equivalent ? t("equivalentIntro", { text: equivalentWords(equivalent) }) : "");
+}
+
 function renderHistory() {
-  const days = state.days.slice(-state.period);
-  renderCharts(days);
-  renderWeekCompare(state.days);
+  const history = state.history;
+  if (!history) return;
+  const { period, shown, days, before } = history;
+  const total = totalOf(days);
+  const section = $("#history");
+  section.dataset.kind = period.kind;
+  section.dataset.from = shown.from;
+  section.dataset.to = shown.to;
+  $("#period-title").textContent = periodTitle(period, shown);
+  $("#period-later").disabled = !periodAfter(period, isoDate(new Date()));
+  const lead = $("#period-lead");
+  lead.textContent = total.prompts + total.images === 0 ? t("dashboard_chart_empty")
+    : t("dashboard_period_lead", { prompts: promptCount(total.prompts), images: imageCount(total.images) });
+  lead.dataset.prompts = String(total.prompts);
+  lead.dataset.images = String(total.images);
+  for (const metric of METRICS) showImpact("period", metric, total, equivalentText);
+  renderCompare(total.energy_wh, before.reduce((sum, d) => sum + d.energy_wh, 0), history.compared);
+  renderCharts(period, days, total);
   renderBreakdown("per-site", sumGroups(days, "sites"), t("dashboard_col_site"), (name) => name);
   renderBreakdown("per-label", sumGroups(days, "labels"), t("dashboard_col_label"), labelName);
+}
+
+function syncViewControls() {
+  for (const radio of document.querySelectorAll('input[name="period"]')) {
+    radio.checked = radio.value === state.view.kind;
+  }
+  const custom = state.view.kind === "custom";
+  $("#custom-form").hidden = !custom;
+  if (custom && state.period) {
+    $("#custom-from").value = state.period.from;
+    $("#custom-to").value = state.period.to;
+  }
+  const today = isoDate(new Date());
+  $("#custom-from").max = today;
+  $("#custom-to").max = today;
 }
 
 // ---- Method --------------------------------------------------------------
@@ -412,7 +598,8 @@ function scenarioTable(level, result) {
       cell.dataset.value = String(figures[metric]);
       const format = METRIC_FORMATTERS[metric];
       const range = figures.range[metric];
-      const equivalent = figures.equivalents.find((e) => e.metric === metric);
+      // No "0 keer een telefoon opladen" for a scenario of zero.
+      const equivalent = figures[metric] > 0 && figures.equivalents.find((e) => e.metric === metric);
       cell.append(format(figures[metric], lang));
       const detail = document.createElement("small");
       detail.textContent = t("rangeLabel", { low: format(range.low, lang), high: format(range.high, lang) });
@@ -541,32 +728,103 @@ function renderAll() {
   applyTranslations();
   if (state.factors) renderMethod();
   if (state.today) renderToday();
-  if (state.days.length) renderHistory();
+  renderHistory();
   renderScenario();
 }
 
 // Answers can arrive out of order (two quick choices, or a choice during the periodic
 // refresh): each of these counts its requests and shows only the newest one's answer.
-let figuresRequest = 0;
+let todayRequest = 0;
+let historyRequest = 0;
 let scenarioRequest = 0;
+let renderCount = 0;
+
+function spanQuery(span) {
+  const query = figureQuery();
+  query.set("from", span.from);
+  query.set("to", span.to);
+  return query;
+}
+
+async function loadToday() {
+  const request = ++todayRequest;
+  const today = await api(`/api/v1/summary?${figureQuery()}`);
+  if (request !== todayRequest) return;
+  state.today = today;
+  renderToday();
+}
+
+// The period shown and what it is compared with: one /days call each, for exactly the days
+// shown (up to today) and the days they are compared with; nothing else.
+async function loadHistory() {
+  const request = ++historyRequest;
+  const today = isoDate(new Date());
+  const period = periodOfView(state.view, today);
+  const shown = shownSpan(period, today);
+  const compared = comparedSpan(period, today);
+  const [days, before] = await Promise.all([api(`/api/v1/days?${spanQuery(shown)}`),
+    api(`/api/v1/days?${spanQuery(compared)}`)]);
+  if (request !== historyRequest) return false;
+  state.period = period;
+  state.history = { period, shown, compared, days: fillDays(days, shown.from, shown.to), before };
+  renderHistory();
+  return true;
+}
 
 async function refreshFigures() {
-  const request = ++figuresRequest;
-  const dates = daysBack(30);
-  const query = figureQuery();
-  const dayQuery = new URLSearchParams(query);
-  dayQuery.set("from", dates[0]);
-  dayQuery.set("to", dates[dates.length - 1]);
-  const [today, days] = await Promise.all([
-    api(`/api/v1/summary?${query}`),
-    api(`/api/v1/days?${dayQuery}`),
-  ]);
-  if (request !== figuresRequest) return;
-  state.today = today;
-  state.days = fillDays(Array.isArray(days) ? days : days.days, dates);
-  renderToday();
-  renderHistory();
+  await Promise.all([loadToday(), loadHistory()]);
+  reachable();
   document.body.dataset.state = "ready";
+}
+
+// A choice of period: the new period's days are fetched and drawn. The time from the choice
+// to the figures is measured (performance 'period-rendered' once the page holds them,
+// 'period-painted' after the next frame): benchmarks/bench_dashboard_periods.py reads them.
+async function choosePeriod(view) {
+  performance.mark("period-choice");
+  const today = isoDate(new Date());
+  state.view = view;
+  state.period = periodOfView(view, today);
+  if (view.kind !== "custom" && shownSpan(state.period, today).complete === false) state.view.date = null;
+  saveView();
+  syncViewControls();
+  try {
+    if (!(await loadHistory())) return;
+    const detail = view.kind;
+    performance.measure("period-rendered", { start: "period-choice", detail });
+    requestAnimationFrame(() => setTimeout(() => {
+      performance.measure("period-painted", { start: "period-choice", detail });
+      $("#history").dataset.painted = String(renderCount);
+    }));
+    $("#history").dataset.rendered = String(++renderCount);
+    reachable();
+  } catch (error) {
+    showLoadError(error);
+  }
+}
+
+function stepPeriod(step) {
+  const today = isoDate(new Date());
+  const next = step < 0 ? periodBefore(state.period) : periodAfter(state.period, today);
+  if (!next) return;
+  choosePeriod(next.kind === "custom" ? { kind: "custom", from: next.from, to: next.to }
+    : { kind: next.kind, date: next.to >= today ? null : next.from });
+}
+
+// The daemon cannot be reached (fetch itself failed): say how to start it, and retry.
+function showLoadError(error) {
+  if (error.offline) {
+    $("#offline-note").hidden = false;
+    showStatus("");
+    document.body.dataset.state = "offline";
+  } else {
+    showStatus(t("dashboard_load_failed", { message: error.message }));
+    document.body.dataset.state = "failed";
+  }
+}
+
+function reachable() {
+  $("#offline-note").hidden = true;
 }
 
 async function loadSettings() {
@@ -587,6 +845,11 @@ function wireControls() {
     setPaused(!state.paused);
     await saveSettings({ paused: state.paused });
   });
+  $("#resume").addEventListener("click", async () => {
+    setPaused(false);
+    await saveSettings({ paused: false });
+  });
+  $("#retry").addEventListener("click", () => loadEverything().catch(showLoadError));
   $("#label-select").addEventListener("change", (event) => {
     state.label = event.target.value;
     saveSettings({ label: state.label });
@@ -596,16 +859,39 @@ function wireControls() {
       state.profile = $("#profile-select").value;
       state.location = $("#location-select").value;
       renderMethod();
-      await Promise.all([refreshFigures(), runScenario(), saveSettings(
+      await Promise.all([refreshFigures().catch(showLoadError), runScenario(), saveSettings(
         { profile: state.profile, location: state.location })]);
     });
   }
   for (const radio of document.querySelectorAll('input[name="period"]')) {
     radio.addEventListener("change", (event) => {
-      state.period = Number(event.target.value);
-      renderHistory();
+      const kind = event.target.value;
+      // A custom range starts as the days shown, to be changed in the form.
+      const shown = state.history?.shown;
+      choosePeriod(kind === "custom" && shown ? { kind, from: shown.from, to: shown.to }
+        : { kind, date: null });
     });
   }
+  $("#custom-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const period = customPeriod($("#custom-from").value, $("#custom-to").value);
+    const today = isoDate(new Date());
+    $("#custom-error").hidden = Boolean(period && period.to <= today);
+    if (period && period.to <= today) choosePeriod({ kind: "custom", from: period.from, to: period.to });
+  });
+  // The charts are drawn as wide as their box: again when it changes (a phone turned).
+  let resizing = null;
+  let drawnWidth = $("#chart-uses").clientWidth;
+  window.addEventListener("resize", () => {
+    clearTimeout(resizing);
+    resizing = setTimeout(() => {
+      if ($("#chart-uses").clientWidth === drawnWidth) return;
+      drawnWidth = $("#chart-uses").clientWidth;
+      renderHistory();
+    }, 150);
+  });
+  $("#period-earlier").addEventListener("click", () => stepPeriod(-1));
+  $("#period-later").addEventListener("click", () => stepPeriod(1));
   let timer = null;
   scenarioForm().addEventListener("input", () => {
     clearTimeout(timer);
@@ -619,33 +905,46 @@ function wireControls() {
   $("#forget-form").addEventListener("submit", askForget);
 }
 
+// The factors (once), then every figure and the scenario; again after "Try again".
+async function loadEverything() {
+  if (!state.factors) {
+    const factors = await api("/api/v1/factors");
+    state.factors = factors;
+    state.profile = state.settings.profile || factors.profile || factors.table.defaults.profile;
+    state.location = state.settings.location || factors.location || factors.table.defaults.location;
+    renderMethod();
+  }
+  await Promise.all([refreshFigures(), runScenario({ profile: state.profile, location: state.location })]);
+  showStatus("");
+}
+
 async function start() {
   const settings = await loadSettings();
+  state.settings = settings;
   state.lang = settings.lang_saved ? settings.lang : browserLang(settings.lang);
   setRole(settings.role);
   setPaused(Boolean(settings.paused));
   state.label = settings.label || DEFAULT_LABEL[state.role];
   $("#label-select").value = state.label;
+  state.view = viewFromUrl();
+  state.period = periodOfView(state.view, isoDate(new Date()));
+  syncViewControls();
   applyTranslations();
   wireControls();
   showStatus(t("dashboard_loading"));
   try {
-    const factors = await api("/api/v1/factors");
-    state.factors = factors;
-    state.profile = settings.profile || factors.profile || factors.table.defaults.profile;
-    state.location = settings.location || factors.location || factors.table.defaults.location;
-    renderMethod();
-    await Promise.all([refreshFigures(), runScenario({ profile: state.profile, location: state.location })]);
-    showStatus("");
+    await loadEverything();
+    saveView();
   } catch (error) {
-    showStatus(t("dashboard_load_failed", { message: error.message }));
-    document.body.dataset.state = "failed";
+    showLoadError(error);
   }
-  if (!settings.role) welcome();
+  if (!settings.role && document.body.dataset.state !== "offline") welcome();
   setInterval(() => {
     if (document.visibilityState !== "visible") return;
-    refreshFigures().catch(() => {});
-    loadSettings().then((current) => setPaused(Boolean(current.paused)));
+    refreshFigures().catch(showLoadError);
+    loadSettings().then((current) => {
+      if ("paused" in current) setPaused(Boolean(current.paused));
+    });
   }, REFRESH_MS);
 }
 
