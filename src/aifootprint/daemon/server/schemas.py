@@ -113,6 +113,8 @@ class DaySummary(Answer):
     equivalents: list[Equivalent]
     sites: list[Group]
     labels: list[Group]
+    # GET /summary only: whether anything is stored on any day (false: not paired yet).
+    any_counts: bool | None = None
 
 
 class FactorsInForce(Answer):
