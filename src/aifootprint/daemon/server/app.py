@@ -13,7 +13,7 @@ from ...model.factors import load_factors
 from ...model.footprint import Counts
 from ..config import Config
 from ..services.sharing import share_forever
-from ..store.events import AsyncStore, Store
+from ..store.events import Store, events_database
 from ..token import ensure_token
 from .keys import CONFIG, FACTORS, STORE, TOKEN
 from .routes import setup_routes
@@ -34,7 +34,7 @@ def create_app(config: Config) -> web.Application:
 
 
 async def open_store(app: web.Application) -> AsyncIterator[None]:
-    store = AsyncStore(app[CONFIG].db_path)
+    store = events_database(app[CONFIG].db_path)
     await store.open()
     app[STORE] = store
     yield

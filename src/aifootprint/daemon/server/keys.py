@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from ...core.database import Database
 from ...model.factors import FactorTable
 from ..config import Config
-from ..store.events import AsyncStore
 
 CONFIG = web.AppKey("config", Config)
 FACTORS = web.AppKey("factors", FactorTable)
-STORE = web.AppKey("store", AsyncStore)
+STORE = web.AppKey("store", Database)  # the events database (store/events.py)
 TOKEN = web.AppKey("token", str)
