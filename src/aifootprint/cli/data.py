@@ -1,8 +1,9 @@
 """`export`, `import` and `forget`: the user's data is theirs.
 
-Like the other commands they work on the SQLite file through store.py, whether or not
-the daemon runs: writes are short BEGIN IMMEDIATE transactions that SQLite serialises
-with the daemon's own.
+They read the SQLite file directly through store.py, whether or not the daemon runs
+(WAL lets them read beside it). They write through the running daemon's API (POST
+/api/v1/import, /api/v1/forget), so its writer stays the only one; with no daemon
+running they write through the same store, holding the instance lock meanwhile.
 """
 
 from __future__ import annotations
@@ -13,8 +14,16 @@ from pathlib import Path
 
 import click
 
+from ..core.errors import InvalidInput
 from ..core.i18n import Catalog
-from ..daemon.services.exchange import export_csv, export_json, import_file
+from ..daemon.client import daemon_or_lock, post_json
+from ..daemon.services.exchange import (
+    MAX_IMPORT_BYTES,
+    export_csv,
+    export_json,
+    import_file,
+    load_export,
+)
 from ..daemon.services.reports import parse_date
 from ..daemon.store.events import Store
 from . import common_options
@@ -47,9 +56,22 @@ def import_(config, file):
 
     A malformed file is refused whole: nothing of it is stored.
     """
-    with Store(config.db_path) as store:
-        imported, duplicates = import_file(store, file)
+    with daemon_or_lock(config) as daemon_runs:
+        if daemon_runs:
+            answer = post_json(config, "/import", _document(file))
+            imported, duplicates = answer["imported"], answer["duplicates"]
+        else:
+            with Store(config.db_path) as store:
+                imported, duplicates = import_file(store, file)
     click.echo(TEXT("imported", config.lang, n=imported, d=duplicates))
+
+
+def _document(file: Path) -> object:
+    """The export document for the running daemon, which takes one of a bounded size."""
+    if file.stat().st_size > MAX_IMPORT_BYTES:
+        raise InvalidInput(f"The file {file} is larger than AI Footprint takes while it runs "
+                           f"({MAX_IMPORT_BYTES // 2**20} MB); stop it and import again.")
+    return load_export(file)
 
 
 @click.command(epilog="\b\nExamples:\n  aifootprint forget --before 2025-01-01\n"
@@ -64,11 +86,21 @@ def forget(config, everything, before, yes):
     if everything == (before is not None):
         raise click.UsageError(TEXT("one_of", lang))
     day = parse_date(before, "--before") if before else None
-    with Store(config.db_path) as store:
-        question = (TEXT("confirm_all", lang, n=store.event_count()) if everything
-                    else TEXT("confirm_before", lang, date=day.isoformat()))
-        if not yes and not click.confirm(question, default=False):
-            click.echo(TEXT("kept", lang))
-            return
-        removed = store.forget(day)
+    if not yes and not click.confirm(_question(config, day), default=False):
+        click.echo(TEXT("kept", lang))
+        return
+    with daemon_or_lock(config) as daemon_runs:
+        if daemon_runs:
+            body = {"all": True} if day is None else {"before": day.isoformat()}
+            removed = post_json(config, "/forget", body)["deleted"]
+        else:
+            with Store(config.db_path) as store:
+                removed = store.forget(day)
     click.echo(TEXT("forgotten", lang, n=removed))
+
+
+def _question(config, day) -> str:
+    if day is not None:
+        return TEXT("confirm_before", config.lang, date=day.isoformat())
+    with Store(config.db_path) as store:
+        return TEXT("confirm_all", config.lang, n=store.event_count())

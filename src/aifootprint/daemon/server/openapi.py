@@ -9,6 +9,7 @@ from __future__ import annotations
 from ... import __version__
 from ...model.events import MAX_BATCH, MAX_BODY_BYTES, EventBatch
 from ...model.scenario import ScenarioInputs
+from ..services.exchange import FORMAT_NAME, MAX_IMPORT_BYTES
 from ..services.reports import MAX_PERIOD_DAYS
 from ..services.settings import Settings
 from . import sharing
@@ -94,6 +95,18 @@ def openapi_description() -> dict:
                 "responses": {"200": _json({"type": "object", "properties": {
                     "accepted": {"type": "integer"}, "duplicates": {"type": "integer"},
                     "paused": {"type": "boolean"}}}),
+                    **_errors(400, 401, 403, 413, 415, 422, 503)}}},
+            "/import": {"post": {
+                "description": "An export document (what GET /export gives), validated whole "
+                             f"and stored in one transaction; a body of up to "
+                             f"{MAX_IMPORT_BYTES} bytes. Events already stored are skipped.",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["format", "events"], "properties": {
+                        "format": {"const": FORMAT_NAME}, "version": {"type": "integer"},
+                        "events": {"type": "array", "items": {
+                            "$ref": "#/components/schemas/Event"}}}}}}},
+                "responses": {"200": _json({"type": "object", "properties": {
+                    "imported": {"type": "integer"}, "duplicates": {"type": "integer"}}}),
                     **_errors(400, 401, 403, 413, 415, 422, 503)}}},
             "/summary": {"get": {
                 "parameters": [{"name": "date", "in": "query", "schema": DATE}, *CHOICE],

@@ -13,6 +13,7 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_get(f"{API}/health", api.health)
     app.router.add_get(f"{API}/openapi.json", api.openapi)
     app.router.add_post(f"{API}/events", api.post_events)
+    app.router.add_post(f"{API}/import", api.post_import)
     app.router.add_get(f"{API}/summary", api.summary)
     app.router.add_get(f"{API}/days", api.days)
     app.router.add_get(f"{API}/factors", api.factors)
