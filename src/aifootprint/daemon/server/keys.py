@@ -7,8 +7,10 @@ from aiohttp import web
 from ...core.database import Database
 from ...model.factors import FactorTable
 from ..config import Config
+from ..services.sharing import ClassSharing
 
 CONFIG = web.AppKey("config", Config)
 FACTORS = web.AppKey("factors", FactorTable)
 STORE = web.AppKey("store", Database)  # the events database (store/events.py)
+SHARING = web.AppKey("sharing", ClassSharing)
 TOKEN = web.AppKey("token", str)

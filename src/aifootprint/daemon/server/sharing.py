@@ -6,7 +6,6 @@ needs an explicit "confirm": true after the page showed the explanation and prev
 
 from __future__ import annotations
 
-import asyncio
 import re
 from datetime import datetime
 
@@ -17,7 +16,7 @@ from ...core.web import read_json
 from ...model import periods
 from ..services import sharing
 from ..store.events import Store
-from .keys import CONFIG, STORE
+from .keys import SHARING, STORE
 
 PSEUDONYM = re.compile(r"^[A-Za-z0-9_-]{43}$")
 
@@ -40,8 +39,7 @@ async def _preview(request: web.Request, member: dict, done: set[str]) -> dict:
 
 
 async def status(request: web.Request) -> web.Response:
-    config = request.app[CONFIG]
-    return web.json_response(await asyncio.to_thread(sharing.sharing_status, config))
+    return web.json_response(await request.app[SHARING].read(sharing.status_of))
 
 
 async def preview(request: web.Request) -> web.Response:
@@ -58,11 +56,11 @@ async def preview(request: web.Request) -> web.Response:
 
 
 async def member_preview(request: web.Request) -> web.Response:
-    config = request.app[CONFIG]
-    member = await asyncio.to_thread(sharing.membership, config)
+    state = request.app[SHARING]
+    member = await state.read(sharing.member_of)
     if member is None:
         return web.json_response({"member": False})
-    done = await asyncio.to_thread(sharing.done_periods, config)
+    done = await state.read(sharing.done_of)
     return web.json_response({"member": True, "preview": await _preview(request, member, done)})
 
 
@@ -73,14 +71,13 @@ async def join(request: web.Request) -> web.Response:
         raise InvalidInput("Joining needs the student's confirmation (confirm: true).", "confirm")
     if not PSEUDONYM.match(pseudonym):
         raise InvalidInput("The pseudonym is not one this daemon made.", "pseudonym")
-    config = request.app[CONFIG]
-    member = await sharing.join(config, server, code, pseudonym, datetime.now())
-    return web.json_response(await asyncio.to_thread(sharing.sharing_status, config)
-                             | {"joined": member["name"]})
+    state = request.app[SHARING]
+    member = await state.join(server, code, pseudonym, datetime.now())
+    return web.json_response(await state.read(sharing.status_of) | {"joined": member["name"]})
 
 
 async def leave(request: web.Request) -> web.Response:
-    left = await asyncio.to_thread(sharing.leave, request.app[CONFIG])
+    left = await request.app[SHARING].leave()
     return web.json_response({"left": left, "member": False})
 
 
