@@ -8,7 +8,8 @@ What the tables may hold is the privacy design (docs/classroom.md):
   submission. No value next to it.
 - `sums`: running totals per class and period. No pseudonym. Deleted at release.
 - `releases`: the one noisy release of a period (or 'not enough participants').
-Never edit a shipped migration; add the next number.
+Never edit a shipped migration; add the next number. Written with sqlite-utils, like
+the rest of this database (store.py says why).
 """
 
 from __future__ import annotations
