@@ -6,6 +6,7 @@ periods, "yesterday" is closed and open for submissions until tomorrow 00:00.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import secrets
 import sqlite3
@@ -17,7 +18,7 @@ import pytest
 from aggregator_process import create_class, run_cli, start_aggregator
 from aifootprint.aggregator.app import create_app
 from aifootprint.aggregator.config import load_aggregator_config
-from aifootprint.aggregator.migrations import LATEST, migrate
+from aifootprint.aggregator.migrations import LATEST, MIGRATIONS
 from aifootprint.aggregator.privacy import MIN_K, add_noise, error_bar, participant_band
 from aifootprint.aggregator.store import (
     AggregatorStore,
@@ -26,6 +27,7 @@ from aifootprint.aggregator.store import (
     open_database,
 )
 from aifootprint.core.errors import DatabaseError, InvalidInput
+from aifootprint.core.migrations import migrate
 from aifootprint.model import periods
 from test_extension_smoke import CHROMIUM
 
@@ -126,6 +128,21 @@ async def test_submission_refused_changes_nothing(client, made_class, agg_config
     assert reply.status == status, answer
     assert words in answer["error"]["message"]
     assert sums(agg_config) == before
+
+
+async def test_submissions_sent_together_each_get_their_own_answer(client, made_class,
+                                                                     agg_config):
+    names = await joined(client, made_class, 3)
+    bodies = [body(made_class, names[0]), body(made_class, names[1], prompts=99),
+              body(made_class, names[1]), body(made_class, names[2]),
+              body(made_class, names[0])]
+    replies = await asyncio.gather(*(client.post("/api/v1/submissions", json=b)
+                                     for b in bodies))
+    statuses = [reply.status for reply in replies]
+    assert statuses[1] == 422  # above the bound: refused alone
+    assert sorted(statuses[i] for i in (0, 4)) == [200, 409]  # the same pseudonym twice
+    assert statuses[2] == statuses[3] == 200
+    assert sums(agg_config) == [(made_class["class_id"], YESTERDAY, 9, 3, 3)]
 
 
 @pytest.mark.parametrize(("data", "headers", "status"), [
@@ -249,10 +266,10 @@ def test_periods_week_and_day_ids():
 
 def test_migrations_empty_twice_and_future(tmp_path):
     db = open_database(tmp_path / "a.db")
-    assert migrate(db) == 0  # already at the latest
+    assert migrate(db, "the aggregator database", MIGRATIONS) == 0  # already at the latest
     db.execute(f"PRAGMA user_version = {LATEST + 1}")
     with pytest.raises(DatabaseError, match="newer"):
-        migrate(db)
+        migrate(db, "the aggregator database", MIGRATIONS)
 
 
 def test_aggregator_cli_creates_a_class_and_reports(tmp_path):

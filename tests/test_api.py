@@ -288,7 +288,7 @@ async def test_events_when_the_writer_is_full_answer_503_with_retry_after(client
                                                                         monkeypatch):
     from aifootprint.daemon.server.keys import STORE
 
-    monkeypatch.setattr(client.app[STORE], "MAX_PENDING_WRITES", 0)
+    monkeypatch.setattr(client.app[STORE], "max_pending_writes", 0)
     response = await client.post("/api/v1/events", json={"events": [event()]}, headers=auth)
     assert response.status == 503 and response.headers["Retry-After"] == "1"
     assert "try again" in (await response.json())["error"]["message"]

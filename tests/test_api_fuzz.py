@@ -15,8 +15,9 @@ from schemathesis import GenerationMode
 from daemon_process import start_daemon
 
 EXAMPLES = 25
-WITH_INPUT = ["POST /events", "GET /summary", "GET /days", "GET /factors", "PUT /settings",
-              "POST /scenario", "GET /export", "POST /forget", "POST /class/leave"]
+WITH_INPUT = ["POST /events", "POST /import", "GET /summary", "GET /days", "GET /factors",
+              "PUT /settings", "POST /scenario", "GET /export", "POST /forget",
+              "POST /class/leave"]
 OPERATIONS = ["GET /health", "GET /settings", "GET /class/status", "GET /class/preview",
               *WITH_INPUT]
 # These contact the class aggregator named in the request: fuzzing them would send

@@ -205,6 +205,22 @@ def test_cli_join_says_no_unless_confirmed(tmp_path):
         aggregator.stop()
 
 
+def test_cli_join_and_leave_without_a_daemon_change_the_file_itself(tmp_path):
+    aggregator = start_aggregator(tmp_path / "aggregator")
+    try:
+        klass = create_class(aggregator.home, "--name", "4B")
+        config = load_config(home=tmp_path / "student", env={})
+        done = run_cli("class", "join", klass["join_code"], "--server", aggregator.url,
+                       "--yes", "--home", str(config.home), "--lang", "en")
+        assert done.returncode == 0 and "Joined '4B'" in done.stdout, done.stderr
+        assert classroom.membership(config)["name"] == "4B"
+        left = run_cli("class", "leave", "--home", str(config.home), "--lang", "en")
+        assert left.returncode == 0 and "random code is deleted" in left.stdout
+        assert not any(config.data_dir.glob("class_sharing.db*"))
+    finally:
+        aggregator.stop()
+
+
 async def test_submission_waits_its_random_delay_and_is_retried_until_accepted(tmp_path):
     """The daemon's sending step, driven directly with chosen moments, against a real
     aggregator that is down for the first attempt."""
@@ -219,8 +235,8 @@ async def test_submission_waits_its_random_delay_and_is_retried_until_accepted(t
                          "--send-delay", "600")
     config = load_config(home=tmp_path / "student", env={})
     now = datetime.now()
-    await classroom.join(config, aggregator.url, klass["join_code"], classroom.new_pseudonym(),
-                         now)
+    state = classroom.ClassSharing(config)
+    await state.join(aggregator.url, klass["join_code"], classroom.new_pseudonym(), now)
     aggregator.stop()
     yesterday = (date.today() - timedelta(days=1)).isoformat()
     closed_at = datetime.combine(date.today(), clock_time())
@@ -228,22 +244,22 @@ async def test_submission_waits_its_random_delay_and_is_retried_until_accepted(t
     async def counts_for(days):
         return Counts(prompts=250, images=3)  # 250 is above the bound: 30 is sent
 
-    async with aiohttp.ClientSession() as session:
-        await classroom.share_due(config, session, counts_for, closed_at)
+    async with aiohttp.ClientSession() as session, state:
+        await state.share_due(session, counts_for, closed_at)
         planned = classroom.sharing_status(config)["periods"]
         assert planned == [{"period": yesterday, "state": "waiting", "message": ""}]  # no try
-        await classroom.share_due(config, session, counts_for, closed_at + timedelta(hours=1))
+        await state.share_due(session, counts_for, closed_at + timedelta(hours=1))
         status = classroom.sharing_status(config)["periods"][0]
         assert status["state"] == "waiting" and "cannot be reached" in status["message"]
         aggregator = start_aggregator(tmp_path / "aggregator", port=port)
         try:
-            await classroom.share_due(config, session, counts_for,
-                                      closed_at + timedelta(hours=1, seconds=10))
+            await state.share_due(session, counts_for,
+                                  closed_at + timedelta(hours=1, seconds=10))
             assert period_state_of(config, yesterday) == "waiting"  # backing off (30 s)
             retry_at = closed_at + timedelta(hours=1, seconds=31)
-            await classroom.share_due(config, session, counts_for, retry_at)
+            await state.share_due(session, counts_for, retry_at)
             assert period_state_of(config, yesterday) == "sent"
-            await classroom.share_due(config, session, counts_for, retry_at)  # nothing new
+            await state.share_due(session, counts_for, retry_at)  # nothing new
         finally:
             aggregator.stop()
     with sqlite3.connect(aggregator.home / "data" / "aggregator.db") as conn:

@@ -1,4 +1,5 @@
-"""The command line: run/status/today/report/token and export/import/forget."""
+"""The command line: run/status/today/report/token and export/import/forget; writes go
+through a running daemon, or are made under the instance lock when none runs."""
 
 from __future__ import annotations
 
@@ -6,16 +7,22 @@ import json
 import stat
 import subprocess
 import sys
+import threading
+import time
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from aifootprint.cli import main
+from aifootprint.daemon.config import load_config
+from aifootprint.daemon.instance import InstanceLock
+from aifootprint.daemon.services import exchange
 from aifootprint.daemon.store.events import Store
-from aifootprint.model.events import Event, event_row
-from daemon_process import daemon_env
+from aifootprint.model.events import MAX_BODY_BYTES, Event, event_row
+from daemon_process import daemon_env, start_daemon
 
 
 def invoke(home, *args, input=None):
@@ -220,3 +227,87 @@ def test_cli_errors_start_in_the_users_language(home):
     result = CliRunner().invoke(main, ["report", "--from", "March", "--home", str(home),
                                        "--lang", "nl"])
     assert result.exit_code == 1 and result.output.startswith("Fout: ")
+def export_of(tmp_path, *events) -> Path:
+    """An export file of these events, made by the CLI in a home of its own."""
+    other, path = tmp_path / "other", tmp_path / "export.json"
+    seed(other, *events)
+    assert invoke(other, "export", "-o", str(path)).exit_code == 0
+    return path
+
+
+def test_import_and_forget_go_through_the_running_daemon(daemon, tmp_path):
+    export = export_of(tmp_path, now_event(count=2), now_event(),
+                       *(event() for _ in range(1500)))
+    assert export.stat().st_size > MAX_BODY_BYTES  # more than any other request may send
+    done = invoke(daemon.home, "import", str(export))
+    assert done.exit_code == 0
+    assert "Imported 1,502 counts (already stored, so skipped: 0)" in done.output
+    again = invoke(daemon.home, "import", str(export)).output
+    assert "Imported 0 counts (already stored, so skipped: 1,502)" in again
+    assert daemon.get("/api/v1/summary")[1]["prompts"] == 3
+    forgotten = invoke(daemon.home, "forget", "--before", date.today().isoformat(), "--yes")
+    assert forgotten.exit_code == 0 and "Deleted 1,500 counts" in forgotten.output
+    assert invoke(daemon.home, "forget", "--all", "--yes").exit_code == 0
+    assert daemon.get("/api/v1/summary")[1]["prompts"] == 0
+
+
+def test_import_through_the_daemon_refuses_a_malformed_file_whole(daemon, tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"format": "aifootprint-export", "version": 1,
+                                "events": [event(), event(count=0)]}))
+    result = invoke(daemon.home, "import", str(path))
+    # The daemon's own sentence: it validated the document, not the CLI.
+    assert result.exit_code == 1 and "The document is not a valid export" in result.stderr
+    assert "events[1].count" in result.stderr and len(result.stderr.splitlines()) == 1
+    assert daemon.get("/api/v1/days?from=2025-03-01&to=2025-03-01")[1][0]["prompts"] == 0
+
+
+def test_import_without_a_daemon_writes_holding_the_instance_lock(home, tmp_path,
+                                                                  monkeypatch):
+    from aifootprint.cli import data
+
+    export = export_of(tmp_path, event())
+    held = []
+
+    def import_file(store, path):
+        probe = InstanceLock(load_config(home=home, env={}).lock_path)
+        held.append(not probe.acquire())  # a daemon starting now would wait
+        return exchange.import_file(store, path)
+
+    monkeypatch.setattr(data, "import_file", import_file)
+    assert invoke(home, "import", str(export)).exit_code == 0
+    assert held == [True]
+
+
+def test_a_daemon_started_while_a_command_writes_waits_for_it(home):
+    lock = InstanceLock(load_config(home=home, env={}).lock_path)
+    assert lock.acquire()  # as `aifootprint import` does with no daemon running
+    started = []
+    starting = threading.Thread(target=lambda: started.append(start_daemon(home)))
+    starting.start()
+    time.sleep(1.5)
+    assert not started  # it waits for the lock instead of giving up
+    lock.release()
+    starting.join()
+    (daemon,) = started
+    try:
+        assert daemon.post("/api/v1/events", {"events": [event()]})[0] == 200
+    finally:
+        daemon.stop()
+    assert "already" not in "".join(daemon.output)
+
+
+def test_a_command_while_a_daemon_starts_says_one_sentence(home, tmp_path, monkeypatch):
+    from aifootprint.daemon import client
+
+    export = export_of(tmp_path, event())
+    lock = InstanceLock(load_config(home=home, env={}).lock_path)
+    assert lock.acquire()  # a daemon that has not written its address yet
+    monkeypatch.setattr(client, "CLAIM_WAIT_S", 0.2)
+    try:
+        result = invoke(home, "import", str(export))
+    finally:
+        lock.release()
+    assert result.exit_code == 1 and "starting" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert json.loads(invoke(home, "export").output)["events"] == []

@@ -1,16 +1,27 @@
-"""Migrations: an empty database, applying twice, a database from the future."""
+"""Migrations: an empty database, applying twice, a database from the future; and that
+every table of the package is made by a numbered migration."""
 
 from __future__ import annotations
 
+import ast
+import re
 import sqlite3
+from pathlib import Path
 
 import pytest
 import sqlite_utils
 
+import aifootprint
+from aifootprint.aggregator import migrations as aggregator_migrations
+from aifootprint.aggregator import store as aggregator_store
+from aifootprint.core import database
 from aifootprint.core.errors import DatabaseError
 from aifootprint.core.migrations import migrate, schema_version
+from aifootprint.daemon.store import events, sharing
 from aifootprint.daemon.store.events import Store, connect
 from aifootprint.daemon.store.migrations import LATEST, MIGRATIONS
+
+PACKAGE = Path(aifootprint.__file__).parent
 
 
 def test_migrations_empty_database_gets_every_table(tmp_path):
@@ -68,3 +79,64 @@ def test_migrations_not_a_database_is_a_clear_error(tmp_path):
     path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(DatabaseError, match="cannot be used"):
         Store(path)
+
+
+# Every database of the package: the events, the class-sharing state, the class server's.
+DATABASES = {
+    "events": (MIGRATIONS, events.OPTIONS, None),
+    "class sharing": (sharing.MIGRATIONS, sharing.OPTIONS, None),
+    "class server": (aggregator_migrations.MIGRATIONS, aggregator_store.OPTIONS,
+                     sqlite_utils.Database),
+}
+
+
+@pytest.mark.parametrize("name", DATABASES)
+def test_migrations_of_each_database_empty_twice_and_future(tmp_path, name):
+    migrations, options, wrap = DATABASES[name]
+    path = tmp_path / "db.db"
+    conn = database.connect(path, migrations, options, wrap=wrap)
+    assert schema_version(conn) == len(migrations)
+    assert migrate(wrap(conn) if wrap else conn, path, migrations) == 0
+    conn.execute(f"PRAGMA user_version = {len(migrations) + 1}")
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(DatabaseError, match="newer version"):
+        database.connect(path, migrations, options, wrap=wrap)
+    assert path.read_bytes() == before
+
+
+def test_migrations_adopt_a_class_sharing_file_from_before_migrations(tmp_path):
+    path = tmp_path / "class_sharing.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE membership (class_id TEXT PRIMARY KEY, server TEXT, "
+                 "name TEXT, period_kind TEXT, pseudonym TEXT, first_period TEXT, "
+                 "clip_prompts INTEGER, clip_images INTEGER, send_delay_max_s INTEGER, "
+                 "joined TEXT)")
+    conn.execute("CREATE TABLE periods (period TEXT PRIMARY KEY, send_after TEXT, "
+                 "state TEXT, attempts INTEGER, message TEXT)")
+    conn.execute("INSERT INTO membership (class_id, pseudonym) VALUES ('c', 'p')")
+    conn.commit()
+    conn.close()
+    assert sharing.read_state(path, lambda store: store.membership()["pseudonym"]) == "p"
+    with sqlite3.connect(path) as conn:
+        assert schema_version(conn) == len(sharing.MIGRATIONS)
+
+
+TABLE_MADE = re.compile(r"create\s+(temp\w*\s+)?table|\]\.create\(|create_table\(", re.I)
+MIGRATION = re.compile(r"^m\d{3}_\w+$")
+
+
+def test_migrations_make_every_table_in_the_package():
+    """No CREATE TABLE (nor a sqlite-utils create) outside a numbered migration."""
+    outside = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        functions = [node for node in ast.walk(ast.parse(source))
+                     if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)]
+        for match in TABLE_MADE.finditer(source):
+            line = source.count("\n", 0, match.start()) + 1
+            around = [f for f in functions if f.lineno <= line <= f.end_lineno]
+            innermost = max(around, key=lambda f: f.lineno, default=None)
+            if innermost is None or not MIGRATION.match(innermost.name):
+                outside.append(f"{path.relative_to(PACKAGE)}:{line}")
+    assert outside == []

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 from aiohttp import web
 
+from ..core.database import Database
 from .config import AggregatorConfig
-from .store import AggregatorStore
 
 CONFIG = web.AppKey("config", AggregatorConfig)
-STORE = web.AppKey("store", AggregatorStore)
-EXECUTOR = web.AppKey("executor", ThreadPoolExecutor)
+STORE = web.AppKey("store", Database)  # of AggregatorStore (store.aggregator_database)

@@ -1,4 +1,5 @@
-"""The aggregator's schema as numbered migrations, each applied once in its own transaction.
+"""The aggregator's schema as numbered migrations, each applied once in its own transaction
+(by core/migrations.py, when core/database.py opens the file).
 
 What the tables may hold is the privacy design (docs/classroom.md):
 - `members`: a keyed hash of (class, pseudonym), to refuse forged pseudonyms and to cap
@@ -7,14 +8,13 @@ What the tables may hold is the privacy design (docs/classroom.md):
   submission. No value next to it.
 - `sums`: running totals per class and period. No pseudonym. Deleted at release.
 - `releases`: the one noisy release of a period (or 'not enough participants').
-Never edit a shipped migration; add the next number.
+Never edit a shipped migration; add the next number. Written with sqlite-utils, like
+the rest of this database (store.py says why).
 """
 
 from __future__ import annotations
 
 import sqlite_utils
-
-from ..core.migrations import migrate as run_migrations
 
 
 def m001_create_classes(db: sqlite_utils.Database) -> None:
@@ -49,8 +49,3 @@ def m003_create_sums_and_releases(db: sqlite_utils.Database) -> None:
 MIGRATIONS = (m001_create_classes, m002_create_members_and_submitted,
               m003_create_sums_and_releases)
 LATEST = len(MIGRATIONS)
-
-
-def migrate(db: sqlite_utils.Database, path: object = "the aggregator database") -> int:
-    """Apply the missing migrations with the daemon's runner (PRAGMA user_version)."""
-    return run_migrations(db, path, MIGRATIONS)

@@ -1,10 +1,20 @@
 """The aggregator's SQLite store and its rules: classes, joining, submissions, releases.
 
-Plain synchronous methods; the server runs them on one writer thread. Each write is
-one `BEGIN IMMEDIATE` transaction. Rollback journal with secure_delete instead of WAL:
-a WAL file keeps successive images of the `sums` page (a running total after each
-submission), from which single submissions could be read back; secure_delete zeroes
-the exact sums and submission hashes that a release deletes.
+`AggregatorStore` holds the rules and the SQL over one connection; the server runs its
+methods through the core's `Database` (`aggregator_database`): each write on ONE writer
+thread, whatever is queued committed in one transaction (group commit, each request in
+its own savepoint, so a refused submission changes nothing and blocks no other). The
+CLI calls the same methods on a connection of its own (`open_database`), each write
+then its own `BEGIN IMMEDIATE` transaction, which SQLite serialises with the server's.
+
+Rollback journal with secure_delete instead of WAL (Options(wal=False)): a WAL file
+keeps successive images of the `sums` page (a running total after each submission),
+from which single submissions could be read back; secure_delete zeroes the exact sums
+and submission hashes that a release deletes.
+
+sqlite-utils rather than plain sqlite3: the aggregator is its own process, so the
+21 MB it costs the daemon do not matter here, and its table helpers keep the rules
+short; every table of this database is written through it.
 
 Secrets (join codes, teacher keys, pseudonyms) are stored only as HMAC-SHA256 keyed
 with the server's secret file, never in clear.
@@ -17,7 +27,6 @@ import hmac
 import os
 import re
 import secrets
-import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,11 +36,11 @@ from pathlib import Path
 import sqlite_utils
 from pydantic import ValidationError
 
+from ..core.database import Database, Options, connect, transaction
 from ..core.errors import (
     ClassFull,
     ClassNotFound,
     DatabaseError,
-    FootprintError,
     InvalidInput,
     JoinCodeExpired,
     PeriodNotClosed,
@@ -40,11 +49,14 @@ from ..core.errors import (
 )
 from ..model import periods
 from ..model.submission import CLASS_ID_PATTERN, PSEUDONYM_PATTERN, Submission
-from .migrations import migrate
+from .migrations import MIGRATIONS
 from .privacy import MIN_K, NoisySums, participant_band
 
 CLASS_ID = re.compile(CLASS_ID_PATTERN)
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L, U: easy to read aloud
+# Lookups are the only reads beside the writer; everything else writes (a report first
+# releases what is due). No cap on waiting writes: a student's daemon waits its turn.
+OPTIONS = Options(wal=False, readers=1)
 
 
 @dataclass(frozen=True)
@@ -111,15 +123,15 @@ def public_info(row: dict) -> dict:
 
 
 def open_database(path: Path) -> sqlite_utils.Database:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.touch(mode=0o600, exist_ok=True)  # only the aggregator's user reads the sums
-    conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
-    conn.execute("PRAGMA journal_mode=DELETE")
-    conn.execute("PRAGMA secure_delete=ON")
-    conn.execute("PRAGMA foreign_keys=ON")
-    db = sqlite_utils.Database(conn)
-    migrate(db)
-    return db
+    """A connection of its own (the CLI), migrated; a database from the future is refused."""
+    return sqlite_utils.Database(connect(path, MIGRATIONS, OPTIONS, wrap=sqlite_utils.Database))
+
+
+def aggregator_database(db_path: Path, secret_path: Path) -> Database[AggregatorStore]:
+    """The server's access: an AggregatorStore on the writer's and the reader's connection."""
+    secret = load_secret(secret_path)
+    return Database(db_path, MIGRATIONS, OPTIONS, wrap=sqlite_utils.Database,
+                    handle=lambda db: AggregatorStore(db, secret))
 
 
 def load_secret(path: Path) -> bytes:
@@ -156,13 +168,9 @@ class AggregatorStore:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite_utils.Database]:
-        self.db.conn.execute("BEGIN IMMEDIATE")
-        try:
+        """All or nothing (core.database.transaction): a savepoint inside the writer's group."""
+        with transaction(self.db.conn):
             yield self.db
-        except BaseException:
-            self.db.conn.execute("ROLLBACK")
-            raise
-        self.db.conn.execute("COMMIT")
 
     def _hash(self, *parts: str) -> str:
         message = "\x1f".join(parts).encode()
@@ -231,28 +239,11 @@ class AggregatorStore:
 
     # Submissions ---------------------------------------------------------------------
 
-    def submit_many(self, bodies: list[object], now: datetime) -> list[FootprintError | None]:
-        """Apply submissions in ONE transaction (group commit); each one is all or nothing
-        on its own (a savepoint), so a refused one changes nothing and blocks no other.
-        Returns, per body, None (counted) or the error that refused it."""
-        outcomes: list[FootprintError | None] = []
-        with self._write() as db:
-            for body in bodies:
-                db.execute("SAVEPOINT submission")
-                try:
-                    self._add_submission(parse_submission(body), now)
-                    outcomes.append(None)
-                except FootprintError as error:
-                    db.execute("ROLLBACK TO submission")
-                    outcomes.append(error)
-                db.execute("RELEASE submission")
-        return outcomes
-
     def submit(self, body: object, now: datetime) -> None:
-        """One submission on its own: counted, or refused with its error."""
-        (error,) = self.submit_many([body], now)
-        if error is not None:
-            raise error
+        """One submission: counted, or refused with its error and nothing changed."""
+        submission = parse_submission(body)
+        with self._write():
+            self._add_submission(submission, now)
 
     def _add_submission(self, submission: Submission, now: datetime) -> None:
         db = self.db

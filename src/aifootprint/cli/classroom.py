@@ -1,4 +1,9 @@
-"""`aifootprint class ...`: join, leave, status and preview of class sharing (opt-in)."""
+"""`aifootprint class ...`: join, leave, status and preview of class sharing (opt-in).
+
+Join and leave go through the running daemon's API (it holds the state file open and
+must know at once); with no daemon running they change the file here, holding the
+instance lock meanwhile. Status and preview read the file directly.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from datetime import datetime
 import click
 
 from ..core.i18n import Catalog
+from ..daemon.client import daemon_or_lock, post_json
 from ..daemon.services import sharing
 from . import common_options, confirm
 
@@ -57,15 +63,30 @@ def join(config, code, server, yes):
     if not yes and not confirm(TEXT("confirm", config.lang), config.lang):
         click.echo(TEXT("not_joined", config.lang))
         return
-    member = asyncio.run(sharing.join(config, server, code, pseudonym, now))
-    click.echo(TEXT("joined", config.lang, name=member["name"]))
+    with daemon_or_lock(config) as daemon_runs:
+        if daemon_runs:
+            name = post_json(config, "/class/join", {"code": code, "server": server,
+                                                     "pseudonym": pseudonym,
+                                                     "confirm": True})["joined"]
+        else:
+            name = asyncio.run(join_here(config, server, code, pseudonym, now))["name"]
+    click.echo(TEXT("joined", config.lang, name=name))
+
+
+async def join_here(config, server: str, code: str, pseudonym: str, now: datetime) -> dict:
+    async with sharing.ClassSharing(config) as state:
+        return await state.join(server, code, pseudonym, now)
 
 
 @class_group.command(epilog="Example: aifootprint class leave")
 @common_options
 def leave(config):
     """Stop sharing and delete the pseudonym from this computer."""
-    found = sharing.leave(config)
+    with daemon_or_lock(config) as daemon_runs:
+        if daemon_runs:
+            found = post_json(config, "/class/leave", {})["left"]
+        else:
+            found = asyncio.run(sharing.ClassSharing(config).leave())
     click.echo(TEXT("left" if found else "not_member", config.lang))
 
 

@@ -1,8 +1,9 @@
 """`export`, `import` and `forget`: the user's data is theirs.
 
-Like the other commands they work on the SQLite file through store.py, whether or not
-the daemon runs: writes are short BEGIN IMMEDIATE transactions that SQLite serialises
-with the daemon's own.
+They read the SQLite file directly through store.py, whether or not the daemon runs
+(WAL lets them read beside it). They write through the running daemon's API (POST
+/api/v1/import, /api/v1/forget), so its writer stays the only one; with no daemon
+running they write through the same store, holding the instance lock meanwhile.
 """
 
 from __future__ import annotations
@@ -13,8 +14,16 @@ from pathlib import Path
 
 import click
 
+from ..core.errors import InvalidInput
 from ..core.i18n import Catalog
-from ..daemon.services.exchange import export_csv, export_json, import_file
+from ..daemon.client import daemon_or_lock, post_json
+from ..daemon.services.exchange import (
+    MAX_IMPORT_BYTES,
+    export_csv,
+    export_json,
+    import_file,
+    load_export,
+)
 from ..daemon.services.reports import parse_date
 from ..daemon.store.events import Store
 from ..model.formatting import format_number
@@ -53,11 +62,24 @@ def import_(config, file):
 
     A malformed file is refused whole: nothing of it is stored.
     """
-    with Store(config.db_path) as store:
-        imported, duplicates = import_file(store, file)
+    with daemon_or_lock(config) as daemon_runs:
+        if daemon_runs:
+            answer = post_json(config, "/import", _document(file))
+            imported, duplicates = answer["imported"], answer["duplicates"]
+        else:
+            with Store(config.db_path) as store:
+                imported, duplicates = import_file(store, file)
     lang = config.lang
     click.echo(TEXT.count("imported", lang, imported, n=number(imported, lang),
                           d=number(duplicates, lang)))
+
+
+def _document(file: Path) -> object:
+    """The export document for the running daemon, which takes one of a bounded size."""
+    if file.stat().st_size > MAX_IMPORT_BYTES:
+        raise InvalidInput(f"The file {file} is larger than AI Footprint takes while it runs "
+                           f"({MAX_IMPORT_BYTES // 2**20} MB); stop it and import again.")
+    return load_export(file)
 
 
 @click.command(epilog="\b\nExamples:\n  aifootprint forget --before 2025-01-01\n"
@@ -72,12 +94,23 @@ def forget(config, everything, before, yes):
     if everything == (before is not None):
         raise click.UsageError(TEXT("one_of", lang))
     day = parse_date(before, "--before") if before else None
+    if not yes and not confirm(_question(config, day), lang):
+        click.echo(TEXT("kept", lang))
+        return
+    with daemon_or_lock(config) as daemon_runs:
+        if daemon_runs:
+            body = {"all": True} if day is None else {"before": day.isoformat()}
+            removed = post_json(config, "/forget", body)["deleted"]
+        else:
+            with Store(config.db_path) as store:
+                removed = store.forget(day)
+    click.echo(TEXT.count("forgotten", lang, removed, n=number(removed, lang)))
+
+
+def _question(config, day) -> str:
+    lang = config.lang
+    if day is not None:
+        return TEXT("confirm_before", lang, date=day.isoformat())
     with Store(config.db_path) as store:
         stored = store.event_count()
-        question = (TEXT.count("confirm_all", lang, stored, n=number(stored, lang)) if everything
-                    else TEXT("confirm_before", lang, date=day.isoformat()))
-        if not yes and not confirm(question, lang):
-            click.echo(TEXT("kept", lang))
-            return
-        removed = store.forget(day)
-    click.echo(TEXT.count("forgotten", lang, removed, n=number(removed, lang)))
+    return TEXT.count("confirm_all", lang, stored, n=number(stored, lang))

@@ -52,6 +52,15 @@ class DaemonNotRunning(FootprintError):
     """A command that needs the running daemon could not reach it."""
 
 
+class DaemonRefused(FootprintError):
+    """The running daemon answered the CLI with an error: its message, status and field."""
+
+    def __init__(self, message: str, status: int, field: str = ""):
+        super().__init__(message)
+        self.status = status
+        self.field = field
+
+
 class MalformedBody(FootprintError):
     """A request body that is not JSON at all (garbage, truncated)."""
 

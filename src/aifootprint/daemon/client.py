@@ -1,17 +1,27 @@
-"""The CLI's small HTTP client for a running daemon (standard library only)."""
+"""The CLI's small HTTP client for a running daemon (standard library only).
+
+A CLI command that writes goes through the running daemon's API, so the daemon's writer
+stays the only one; with no daemon running it writes itself while holding the instance
+lock (`daemon_or_lock`), so no daemon starts in the middle.
+"""
 
 from __future__ import annotations
 
 import json
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from ..core.errors import DaemonNotRunning
+from ..core.errors import DaemonNotRunning, DaemonRefused
 from .config import Config
-from .instance import running_daemon
+from .instance import InstanceLock, claim, running_daemon
 from .token import read_token
 
 TIMEOUT_S = 5
+WRITE_TIMEOUT_S = 300  # an import of years of events is validated and stored in one go
+# How long a command waits for a starting daemon's address (or for another command's lock).
+CLAIM_WAIT_S = 10
 
 
 def daemon_url(config: Config) -> str:
@@ -24,12 +34,53 @@ def daemon_url(config: Config) -> str:
 
 def get_json(config: Config, path: str) -> object:
     """GET /api/v1<path> from the running daemon with the install's token."""
-    request = urllib.request.Request(f"{daemon_url(config)}/api/v1{path}")
-    if path != "/health":
+    return _call(config, urllib.request.Request(f"{daemon_url(config)}/api/v1{path}"),
+                 TIMEOUT_S)
+
+
+def post_json(config: Config, path: str, body: object) -> object:
+    """POST a JSON body to /api/v1<path>; an error answer raises DaemonRefused with its
+    message (one sentence, as the daemon wrote it)."""
+    request = urllib.request.Request(
+        f"{daemon_url(config)}/api/v1{path}", data=json.dumps(body).encode(), method="POST",
+        headers={"Content-Type": "application/json"})
+    return _call(config, request, WRITE_TIMEOUT_S)
+
+
+def _call(config: Config, request: urllib.request.Request, timeout: float) -> object:
+    if not request.full_url.endswith("/api/v1/health"):
         request.add_header("Authorization", f"Bearer {read_token(config.token_path)}")
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return json.load(response)
+    except urllib.error.HTTPError as error:
+        raise _refusal(error) from None
     except (urllib.error.URLError, OSError, ValueError) as error:
         raise DaemonNotRunning(f"The daemon does not answer ({error}); restart it with "
                                "`aifootprint run`.") from None
+
+
+def _refusal(error: urllib.error.HTTPError) -> DaemonRefused:
+    try:
+        problem = json.load(error)["error"]
+        return DaemonRefused(problem["message"], error.code, problem.get("field", ""))
+    except (ValueError, KeyError, TypeError):
+        return DaemonRefused(f"The daemon answered {error.code} {error.reason}.", error.code)
+
+
+@contextmanager
+def daemon_or_lock(config: Config) -> Iterator[bool]:
+    """True: a daemon runs, so send the write to its API. False: none runs, and this
+    process holds the instance lock until the block ends: write here."""
+    lock = InstanceLock(config.lock_path)
+    state = claim(lock, config, CLAIM_WAIT_S)
+    if state is None:
+        try:
+            yield False
+        finally:
+            lock.release()
+    elif "url" in state:
+        yield True
+    else:
+        raise DaemonNotRunning("AI Footprint is starting, or another command is writing its "
+                               "data; try again in a moment.")

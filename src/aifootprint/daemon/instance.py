@@ -1,7 +1,9 @@
 """One daemon per home: an exclusive lock, and the state file that says where it listens.
 
 The CLI (`status`, a second `run`) and the tray read `daemon.json` to find the running
-daemon; the lock decides whether one runs at all.
+daemon; the lock decides whether one runs at all. A CLI command that writes while no
+daemon runs holds the same lock for as long (`claim`), so the databases have one writing
+process at a time: a daemon starting meanwhile waits for the command to finish.
 """
 
 from __future__ import annotations
@@ -9,11 +11,14 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 from ..core.errors import ConfigError
 from .config import Config
+
+POLL_S = 0.05
 
 
 class InstanceLock:
@@ -63,6 +68,14 @@ def write_state(config: Config, port: int) -> dict:
     return state
 
 
+def read_state(config: Config) -> dict:
+    """What daemon.json says (port, pid, url, started_at), or {} if there is none."""
+    try:
+        return json.loads(state_path(config).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
 def running_daemon(config: Config) -> dict | None:
     """The running daemon's state (port, pid, url, started_at), or None if none runs.
 
@@ -72,7 +85,20 @@ def running_daemon(config: Config) -> dict | None:
     if probe.acquire():
         probe.release()
         return None
-    try:
-        return json.loads(state_path(config).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+    return read_state(config)
+
+
+def claim(lock: InstanceLock, config: Config, wait_s: float) -> dict | None:
+    """None once `lock` is ours; else the running daemon's state, which has its "url".
+
+    While the lock is held and no url is known (a daemon starting, or a CLI command
+    writing), it keeps trying for up to wait_s, then gives up with {}.
+    """
+    deadline = time.monotonic() + wait_s
+    while not lock.acquire():
+        state = read_state(config)
+        if "url" in state or time.monotonic() >= deadline:
+            return state
+        time.sleep(POLL_S)
+    state_path(config).unlink(missing_ok=True)  # no daemon runs: one killed left it behind
+    return None

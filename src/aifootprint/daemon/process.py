@@ -21,12 +21,15 @@ from ..core.errors import ConfigError
 from ..core.i18n import Catalog
 from ..core.web import hide_client_details
 from .config import Config
-from .instance import InstanceLock, running_daemon, state_path, write_state
+from .instance import InstanceLock, claim, state_path, write_state
 from .server.app import create_app
 
 log = logging.getLogger("aifootprint")
 
 TEXT = Catalog("daemon")
+# How long a starting daemon waits for the lock while no daemon answers: a CLI command
+# writing (an import of years of events takes seconds), or another daemon starting.
+LOCK_WAIT_S = 60
 
 
 # -- the server in a worker thread
@@ -137,8 +140,8 @@ def run_daemon(config: Config, find_tray: TrayFinder | None = None,
     it (--no-tray) the daemon runs headless.
     """
     lock = InstanceLock(config.lock_path)
-    if not lock.acquire():
-        state = running_daemon(config) or {}
+    state = claim(lock, config, LOCK_WAIT_S)
+    if state is not None:
         if "url" in state:
             echo(TEXT("already", config.lang, url=state["url"], pid=state["pid"],
                       since=state["started_at"]))

@@ -6,6 +6,7 @@ shape in core/web.py's error middleware.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 
@@ -14,6 +15,7 @@ from aiohttp import web
 from ... import __version__
 from ...core.web import accepted_lang, page_headers, read_json
 from ...model.events import event_row, parse_batch
+from ..services.exchange import MAX_IMPORT_BYTES, export_rows, import_rows
 from ..services.recording import add_events_unless_paused
 from ..services.reports import (
     days_report_texts,
@@ -70,6 +72,14 @@ async def post_events(request: web.Request) -> web.Response:
     received_at = datetime.now(UTC).isoformat(timespec="seconds")
     rows = [event_row(event, received_at) for event in events]
     return web.json_response(await request.app[STORE].write(add_events_unless_paused, rows))
+
+
+async def post_import(request: web.Request) -> web.Response:
+    """An export document (`aifootprint import` sends it), validated whole, stored at once."""
+    document = await read_json(request.clone(client_max_size=MAX_IMPORT_BYTES))
+    rows = await asyncio.to_thread(export_rows, document)  # a large one takes a while
+    imported, duplicates = await request.app[STORE].write(import_rows, rows)
+    return web.json_response({"imported": imported, "duplicates": duplicates})
 
 
 async def summary(request: web.Request) -> web.Response:

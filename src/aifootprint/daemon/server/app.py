@@ -12,10 +12,10 @@ from ...model.events import MAX_BODY_BYTES
 from ...model.factors import load_factors
 from ...model.footprint import Counts
 from ..config import Config
-from ..services.sharing import share_forever
-from ..store.events import AsyncStore, Store
+from ..services.sharing import ClassSharing, share_forever
+from ..store.events import Store, events_database
 from ..token import ensure_token
-from .keys import CONFIG, FACTORS, OPENAPI, STORE, TOKEN
+from .keys import CONFIG, FACTORS, OPENAPI, SHARING, STORE, TOKEN
 from .openapi import openapi_description
 from .routes import setup_routes
 from .security import middlewares
@@ -36,7 +36,7 @@ def create_app(config: Config) -> web.Application:
 
 
 async def open_store(app: web.Application) -> AsyncIterator[None]:
-    store = AsyncStore(app[CONFIG].db_path)
+    store = events_database(app[CONFIG].db_path)
     await store.open()
     app[STORE] = store
     yield
@@ -44,14 +44,17 @@ async def open_store(app: web.Application) -> AsyncIterator[None]:
 
 
 async def class_sharing(app: web.Application) -> AsyncIterator[None]:
-    """Sends the student's due class submissions while the daemon runs."""
+    """The class-sharing state, and the task sending the student's due submissions."""
     store = app[STORE]
 
     async def counts_for(days: list) -> Counts:
         return await store.read(Store.counts_between, days[0], days[-1])
 
-    task = asyncio.create_task(share_forever(app[CONFIG], counts_for))
+    sharing = app[SHARING] = ClassSharing(app[CONFIG])
+    await sharing.open()
+    task = asyncio.create_task(share_forever(sharing, counts_for))
     yield
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await task
+    await sharing.close()

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from ...core.database import Database
 from ...model.factors import FactorTable
 from ..config import Config
-from ..store.events import AsyncStore
+from ..services.sharing import ClassSharing
 
 CONFIG = web.AppKey("config", Config)
 FACTORS = web.AppKey("factors", FactorTable)
-STORE = web.AppKey("store", AsyncStore)
+STORE = web.AppKey("store", Database)  # the events database (store/events.py)
+SHARING = web.AppKey("sharing", ClassSharing)
 TOKEN = web.AppKey("token", str)
 OPENAPI = web.AppKey("openapi", dict)  # the description, built from the routes table

@@ -54,6 +54,11 @@ ROUTES = (
     Route("POST", "/events", api.post_events,
           "Store a batch of events, all or nothing; an id already stored is a duplicate.",
           body=EventBatch, answer=schemas.Stored, errors=(503,)),
+    Route("POST", "/import", api.post_import,
+          "An export document (what GET /export gives), validated whole and stored in one "
+          "transaction; events already stored are skipped (what `aifootprint import` sends "
+          "while the daemon runs).", body=schemas.ExportDocument, answer=schemas.Imported,
+          errors=(503,)),
     Route("GET", "/summary", api.summary, "One local calendar day (default today), and "
           "`any_counts`: whether any count is stored at all (false: not paired yet, or all "
           "deleted).",

@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ...model.events import Event
 from ...model.submission import PSEUDONYM_PATTERN
 
 
@@ -37,6 +38,15 @@ class ForgetRequest(BaseModel):
         if (self.all is None) == (self.before is None):
             raise ValueError('send {"all": true} or {"before": "YYYY-MM-DD"}')
         return self
+
+
+class ExportDocument(BaseModel):
+    """What `aifootprint export` writes and POST /import reads back (validated whole)."""
+
+    model_config = ConfigDict(extra="allow")
+    format: Literal["aifootprint-export"]
+    version: int = 1
+    events: list[Event]
 
 
 class ClassAsk(BaseModel):
@@ -136,6 +146,11 @@ class SettingsInForce(Answer):
 class ScenarioResult(Answer):
     inputs: dict
     levels: dict
+
+
+class Imported(Answer):
+    imported: int
+    duplicates: int
 
 
 class Forgotten(Answer):

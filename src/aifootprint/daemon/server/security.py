@@ -19,6 +19,7 @@ from ...core.errors import (
 )
 from ...core.web import error_middleware
 from ...model.events import MAX_BODY_BYTES
+from ..services.exchange import MAX_IMPORT_BYTES
 from ..token import MIN_TOKEN_CHARS
 
 API_PREFIX = "/api/v1"
@@ -108,12 +109,18 @@ def token_middleware(token: str):
     return check_token
 
 
+def body_limit(request: web.Request) -> int:
+    """MAX_BODY_BYTES, but an import's export document may hold years of events."""
+    return MAX_IMPORT_BYTES if request.path == f"{API_PREFIX}/import" else MAX_BODY_BYTES
+
+
 @web.middleware
 async def body_middleware(request: web.Request, handler):
-    """Bodies only as JSON and at most MAX_BODY_BYTES (aiohttp enforces the read limit)."""
+    """Bodies only as JSON and at most body_limit (aiohttp enforces the read limit)."""
     if request.body_exists or request.method in ("POST", "PUT", "PATCH"):
-        if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-            raise BodyTooLarge(f"The body is larger than {MAX_BODY_BYTES} bytes.")
+        limit = body_limit(request)
+        if request.content_length is not None and request.content_length > limit:
+            raise BodyTooLarge(f"The body is larger than {limit} bytes.")
         if request.content_type != "application/json":
             raise UnsupportedMediaType("The body must be JSON (Content-Type: application/json).")
     return await handler(request)

@@ -7,7 +7,6 @@ Bodies are validated with the models in schemas.py.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 
 from aiohttp import web
@@ -15,7 +14,7 @@ from aiohttp import web
 from ...core.errors import validated
 from ...core.web import read_json
 from ..services import sharing
-from .keys import CONFIG, STORE
+from .keys import SHARING, STORE
 from .schemas import ClassAsk, ClassJoin
 
 
@@ -24,8 +23,7 @@ async def _preview(request: web.Request, member: dict, done: set[str]) -> dict:
 
 
 async def status(request: web.Request) -> web.Response:
-    config = request.app[CONFIG]
-    return web.json_response(await asyncio.to_thread(sharing.sharing_status, config))
+    return web.json_response(await request.app[SHARING].read(sharing.status_of))
 
 
 async def preview(request: web.Request) -> web.Response:
@@ -42,23 +40,21 @@ async def preview(request: web.Request) -> web.Response:
 
 
 async def member_preview(request: web.Request) -> web.Response:
-    config = request.app[CONFIG]
-    member = await asyncio.to_thread(sharing.membership, config)
+    state = request.app[SHARING]
+    member = await state.read(sharing.member_of)
     if member is None:
         return web.json_response({"member": False})
-    done = await asyncio.to_thread(sharing.done_periods, config)
+    done = await state.read(sharing.done_of)
     return web.json_response({"member": True, "preview": await _preview(request, member, done)})
 
 
 async def join(request: web.Request) -> web.Response:
     ask = validated(ClassJoin, await read_json(request))  # confirm: true, the student's yes
-    config = request.app[CONFIG]
-    member = await sharing.join(config, ask.server, ask.code.strip(), ask.pseudonym,
-                                datetime.now())
-    return web.json_response(await asyncio.to_thread(sharing.sharing_status, config)
-                             | {"joined": member["name"]})
+    state = request.app[SHARING]
+    member = await state.join(ask.server, ask.code.strip(), ask.pseudonym, datetime.now())
+    return web.json_response(await state.read(sharing.status_of) | {"joined": member["name"]})
 
 
 async def leave(request: web.Request) -> web.Response:
-    left = await asyncio.to_thread(sharing.leave, request.app[CONFIG])
+    left = await request.app[SHARING].leave()
     return web.json_response({"left": left, "member": False})

@@ -1,8 +1,10 @@
 """Export and import: the user's events as JSON or CSV, and back.
 
-An export holds the raw events (never impacts). Import validates the WHOLE file with
-the same Event model as the API before storing anything, then stores it in one
-transaction: a malformed file changes nothing; events already present are skipped.
+An export holds the raw events (never impacts). Import validates the WHOLE document
+with the same Event model as the API before storing anything, then stores it in one
+transaction: a malformed file changes nothing; events already present are skipped. The
+CLI reads a file (JSON, or CSV made into the same document) and hands the document to
+the running daemon (POST /api/v1/import), or stores it itself when none runs.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TextIO
@@ -23,6 +25,10 @@ from ..store.events import EVENT_COLUMNS, Store
 
 FORMAT_NAME = "aifootprint-export"
 FORMAT_VERSION = 1
+# The largest export document the daemon takes in one request: about 140,000 events,
+# years of heavy use, parsed and validated in memory at once. Larger files are imported
+# with the daemon stopped.
+MAX_IMPORT_BYTES = 32 * 1024 * 1024
 
 
 def export_json(events: Iterable[dict], out: TextIO) -> int:
@@ -62,21 +68,41 @@ def forget_events(store: Store, before: date | None) -> int:
     return store.forget(before)
 
 
-def read_export(path: Path) -> list[dict]:
-    """Every event of an export file as a stored row; InvalidInput if anything is wrong."""
+def import_rows(store: Store, rows: list[dict]) -> tuple[int, int]:
+    """(imported, duplicates skipped) of rows from export_rows, in one transaction."""
+    return store.add_events(rows)
+
+
+def load_export(path: Path) -> object:
+    """An export file as the document to import: a JSON export as it is, a CSV export as
+    the JSON one it came from (InvalidInput if it is neither)."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise InvalidInput(f"The file {path} cannot be read: {error}.") from None
-    items = _json_items(text, path) if text.lstrip().startswith("{") else _csv_items(text)
+    if not text.lstrip().startswith("{"):
+        return {"format": FORMAT_NAME, "version": FORMAT_VERSION, "events": _csv_items(text)}
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InvalidInput(f"The file {path} is not valid JSON: {error}.") from None
+
+
+def export_rows(document: object, source: str = "The document") -> list[dict]:
+    """Every event of an export document as a stored row; InvalidInput naming the first
+    problem (source says what the document is: "The file x.json")."""
+    if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
+        raise InvalidInput(f"{source} is not an AI Footprint export.")
+    if not isinstance(document.get("events"), list):
+        raise InvalidInput(f"{source} has no list of events.", "events")
     now = datetime.now(UTC)
     rows = []
-    for index, item in enumerate(items):
+    for index, item in enumerate(document["events"]):
         try:
             event = Event.model_validate(item)
         except ValidationError as error:
             problem = invalid_input(error, ("events", index))
-            raise InvalidInput(f"The file {path} is not a valid export: {problem}",
+            raise InvalidInput(f"{source} is not a valid export: {problem}",
                                problem.field) from None
         rows.append(event_row(event, _received_at(item, now)))
     return rows
@@ -84,35 +110,22 @@ def read_export(path: Path) -> list[dict]:
 
 def import_file(store: Store, path: Path) -> tuple[int, int]:
     """(imported, duplicates skipped) after storing a whole export in one transaction."""
-    return store.add_events(read_export(path))
+    return store.add_events(export_rows(load_export(path), f"The file {path}"))
 
 
-def _json_items(text: str, path: Path) -> list:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InvalidInput(f"The file {path} is not valid JSON: {error}.") from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
-        raise InvalidInput(f"The file {path} is not an AI Footprint export.")
-    if not isinstance(data.get("events"), list):
-        raise InvalidInput(f"The file {path} has no list of events.", "events")
-    return data["events"]
-
-
-def _csv_items(text: str) -> Iterator[dict]:
+def _csv_items(text: str) -> list[dict]:
     reader = csv.DictReader(io.StringIO(text))
     if reader.fieldnames is None or not {"id", "ts", "site", "kind", "count"} <= set(
         reader.fieldnames
     ):
         raise InvalidInput("The file is neither a JSON nor a CSV export of AI Footprint.")
-    for row in reader:
-        yield {
-            **row,
-            "count": int(row["count"]) if (row.get("count") or "").isdigit() else row["count"],
-            "model": row.get("model") or None,
-            "label": row.get("label") or None,
-            "regenerated": (row.get("regenerated") or "false").lower() in ("true", "1"),
-        }
+    return [{
+        **row,
+        "count": int(row["count"]) if (row.get("count") or "").isdigit() else row["count"],
+        "model": row.get("model") or None,
+        "label": row.get("label") or None,
+        "regenerated": (row.get("regenerated") or "false").lower() in ("true", "1"),
+    } for row in reader]
 
 
 def _received_at(item: object, default: datetime) -> datetime:

@@ -1,8 +1,11 @@
 """Class sharing, the student's side: join a class, send one clipped total per period.
 
-Off by default: the state file (data_dir/class_sharing.db) exists only while the
-student is a member; `leave` deletes it, pseudonym and all. The pseudonym is random
-(secrets.token_urlsafe), made here, and never derived from anything about the student.
+Off by default: the state file (data_dir/class_sharing.db, its SQL in
+store/sharing.py) exists only while the student is a member; `leave` closes and deletes
+it, pseudonym and all. The pseudonym is random (secrets.token_urlsafe), made here, and
+never derived from anything about the student. The daemon holds the file open through
+the core's Database (`ClassSharing`) and is the only one to write it while it runs: the
+CLI's join and leave go through its API then; the CLI's reads open the file directly.
 
 Per closed period the daemon sends exactly: class id, period id, pseudonym, and the
 prompt and image counts of that period clipped to the class's bounds. It waits a
@@ -14,28 +17,30 @@ retried. See docs/classroom.md.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import secrets
 import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import aiohttp
 
+from ...core.database import Database
 from ...core.errors import FootprintError, InvalidInput, SharingFailed
 from ...core.i18n import Catalog
 from ...model import periods
 from ...model.footprint import Counts
 from ..config import Config
 from ..store.events import Store
+from ..store.sharing import STATE_FILE, SharingStore, delete_state, read_state, state_database
 
 log = logging.getLogger(__name__)
 
-STATE_FILE = "class_sharing.db"
-CHECK_EVERY_S = 5.0  # how often the daemon looks at the state (a join from the CLI)
+T = TypeVar("T")
+
+CHECK_EVERY_S = 5.0  # how often the daemon looks for a period due to be sent
 RETRY_FIRST_S, RETRY_MAX_S = 30.0, 3600.0
 RETRY_STATUSES = {425, 429, 500, 502, 503, 504}
 TIMEOUT = aiohttp.ClientTimeout(total=15)
@@ -60,64 +65,139 @@ def new_pseudonym() -> str:
     return secrets.token_urlsafe(32)
 
 
-# -- the state file ------------------------------------------------------------------
+# -- the state, open while a member ---------------------------------------------------
 
 
-@contextmanager
-def _state(config: Config, create: bool = False) -> Iterator[sqlite3.Connection | None]:
-    """The state database, or None when not a member. Never creates it unless joining."""
-    path = state_path(config)
-    if not create and not path.exists():
-        yield None
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = "rwc" if create else "rw"
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode={mode}", uri=True, isolation_level=None,
-                               timeout=5)
-    except sqlite3.OperationalError:  # left a moment ago
-        yield None
-        return
-    try:
-        conn.execute("PRAGMA secure_delete=ON")
-        conn.row_factory = sqlite3.Row
-        if create:
-            _create_tables(conn)
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-        yield conn if "membership" in tables else None
-    finally:
-        conn.close()
+class ClassSharing:
+    """The student's state file, open through the core Database only while a member.
+
+    The daemon holds one for its whole life (and the CLI one for a command when no daemon
+    runs): open() opens the file if the student is a member, join creates it, leave
+    closes and deletes it. Reads and writes run as function(store, *args), store being
+    None when not a member.
+    """
+
+    def __init__(self, config: Config):
+        self.path = state_path(config)
+        self._db: Database[SharingStore] | None = None
+        self._changing = asyncio.Lock()  # one join or leave at a time
+
+    async def open(self) -> None:
+        """Open the state file if the student is a member (and it is not open yet)."""
+        if self._db is None and self.path.exists():
+            await self._open()
+
+    async def _open(self) -> None:
+        db = state_database(self.path)
+        await db.open()
+        self._db = db
+
+    async def close(self) -> None:
+        db, self._db = self._db, None
+        if db is not None:
+            await asyncio.to_thread(db.close)  # waits for its writer to finish
+
+    async def __aenter__(self) -> ClassSharing:
+        await self.open()
+        return self
+
+    async def __aexit__(self, *exc_info) -> None:
+        await self.close()
+
+    async def read(self, function: Callable[..., T], *args) -> T:
+        if self._db is None:
+            return function(None, *args)
+        return await self._db.read(function, *args)
+
+    async def write(self, function: Callable[..., T], *args) -> T:
+        if self._db is None:
+            return function(None, *args)
+        return await self._db.write(function, *args)
+
+    async def join(self, server: str, code: str, pseudonym: str, now: datetime) -> dict:
+        """Register the pseudonym with the aggregator, then write the state file."""
+        server = check_server(server)
+        async with aiohttp.ClientSession() as session:
+            info = await call_aggregator(session, server, "join",
+                                         {"code": code, "pseudonym": pseudonym})
+        row = membership_row(info, server, pseudonym, now)
+        async with self._changing:
+            await self._leave()  # one class at a time: a new join replaces the old one
+            await self._open()
+            await self._db.write(SharingStore.save_membership, row)
+        return row
+
+    async def leave(self) -> bool:
+        """Forget the class: close and delete the state file with the pseudonym."""
+        async with self._changing:
+            return await self._leave()
+
+    async def _leave(self) -> bool:
+        await self.close()
+        return delete_state(self.path)
+
+    async def share_due(self, session: aiohttp.ClientSession, counts_for,
+                        now: datetime) -> None:
+        """Send every due period whose (randomly delayed) moment has come."""
+        member = await self.read(member_of)
+        if member is None:
+            return
+        done = await self.read(done_of)
+        for period in due_periods(member, done, now):
+            send_after = await self.write(_planned_send, member, period)
+            if send_after is None or now < send_after:
+                continue
+            days = periods.period_days(member["period_kind"], period)
+            body = submission(member, period, await counts_for(days))
+            try:
+                await call_aggregator(session, member["server"], "submissions", body)
+                outcome = {"state": "sent", "message": ""}
+            except SharingFailed as error:
+                outcome = {"state": "refused", "message": str(error)}
+                if error.retry:
+                    outcome = {"state": "waiting", "message": str(error)}
+            await self.write(_record, member, period, outcome, now)
 
 
-MEMBERSHIP_COLUMNS = ("class_id", "server", "name", "period_kind", "pseudonym", "first_period",
-                      "clip_prompts", "clip_images", "send_delay_max_s", "joined")
+def member_of(store: SharingStore | None) -> dict | None:
+    return store.membership() if store else None
 
 
-def _create_tables(db: sqlite3.Connection) -> None:
-    # Plain sqlite3, like the daemon's store: no extra imports in the daemon process.
-    with db:
-        db.execute("CREATE TABLE IF NOT EXISTS membership (class_id TEXT PRIMARY KEY, "
-                   "server TEXT, name TEXT, period_kind TEXT, pseudonym TEXT, "
-                   "first_period TEXT, clip_prompts INTEGER, clip_images INTEGER, "
-                   "send_delay_max_s INTEGER, joined TEXT)")
-        db.execute("CREATE TABLE IF NOT EXISTS periods (period TEXT PRIMARY KEY, "
-                   "send_after TEXT, state TEXT, attempts INTEGER, message TEXT)")
+def done_of(store: SharingStore | None) -> set[str]:
+    """Periods sent or definitely refused (not to be sent again)."""
+    return store.done_periods() if store else set()
+
+
+def status_of(store: SharingStore | None, now: datetime | None = None) -> dict:
+    """What the tray and dashboard show: member or not, which class, what was sent."""
+    member = member_of(store)
+    if member is None:
+        return {"member": False}
+    done = store.periods()
+    period, closed = next_period(member, {p["period"] for p in done}, now or datetime.now())
+    return {
+        "member": True,
+        "class": {"id": member["class_id"], "name": member["name"],
+                  "server": member["server"], "period": member["period_kind"]},
+        "next_period": period, "next_period_closed": closed,
+        "periods": [{"period": p["period"], "state": p["state"], "message": p["message"]}
+                    for p in done],
+    }
+
+
+# The same, read from the file directly (the CLI, also beside a running daemon).
 
 
 def membership(config: Config) -> dict | None:
-    with _state(config) as db:
-        row = db.execute("SELECT * FROM membership").fetchone() if db else None
-    return dict(row) if row else None
+    return read_state(state_path(config), member_of)
 
 
-def leave(config: Config) -> bool:
-    """Forget the class: delete the state file with the pseudonym. True if there was one."""
-    path = state_path(config)
-    found = path.exists()
-    for suffix in ("", "-journal", "-wal", "-shm"):
-        with contextlib.suppress(FileNotFoundError):
-            Path(f"{path}{suffix}").unlink()
-    return found
+def done_periods(config: Config) -> set[str]:
+    return read_state(state_path(config), done_of)
+
+
+def sharing_status(config: Config, now: datetime | None = None) -> dict:
+    return read_state(state_path(config), status_of, now)
 
 
 # -- talking to the aggregator -------------------------------------------------------
@@ -166,26 +246,6 @@ def membership_row(info: dict, server: str, pseudonym: str, now: datetime) -> di
         "clip_prompts": info["clip_prompts"], "clip_images": info["clip_images"],
         "send_delay_max_s": info["send_delay_max_s"], "joined": now.date().isoformat(),
     }
-
-
-async def join(config: Config, server: str, code: str, pseudonym: str,
-               now: datetime) -> dict:
-    """Register the pseudonym with the aggregator, then write the state file."""
-    server = check_server(server)
-    async with aiohttp.ClientSession() as session:
-        info = await call_aggregator(session, server, "join",
-                                     {"code": code, "pseudonym": pseudonym})
-    row = membership_row(info, server, pseudonym, now)
-    await asyncio.to_thread(_save_membership, config, row)
-    return row
-
-
-def _save_membership(config: Config, row: dict) -> None:
-    leave(config)  # one class at a time: a new join replaces the old membership
-    with _state(config, create=True) as db, db:
-        db.execute(f"INSERT INTO membership ({', '.join(MEMBERSHIP_COLUMNS)}) VALUES "
-                   f"({', '.join('?' * len(MEMBERSHIP_COLUMNS))})",
-                   [row[column] for column in MEMBERSHIP_COLUMNS])
 
 
 # -- what is sent --------------------------------------------------------------------
@@ -239,101 +299,37 @@ def store_counts(config: Config) -> CountsFor:
     return counts_for
 
 
-def sharing_status(config: Config, now: datetime | None = None) -> dict:
-    """What the tray and dashboard show: member or not, which class, what was sent."""
-    member = membership(config)
-    if member is None:
-        return {"member": False}
-    with _state(config) as db:
-        done = [dict(row) for row in db.execute(
-            "SELECT * FROM periods ORDER BY period")] if db else []
-    period, closed = next_period(member, {p["period"] for p in done}, now or datetime.now())
-    return {
-        "member": True,
-        "class": {"id": member["class_id"], "name": member["name"],
-                  "server": member["server"], "period": member["period_kind"]},
-        "next_period": period, "next_period_closed": closed,
-        "periods": [{"period": p["period"], "state": p["state"], "message": p["message"]}
-                    for p in done],
-    }
-
-
-def done_periods(config: Config) -> set[str]:
-    """Periods sent or definitely refused (not to be sent again)."""
-    with _state(config) as db:
-        if db is None:
-            return set()
-        return {row[0] for row in db.execute("SELECT period FROM periods WHERE state != ?",
-                                             ["waiting"])}
-
-
 # -- the daemon's background task ----------------------------------------------------
 
 
-async def share_forever(config: Config, counts_for) -> None:
+async def share_forever(sharing: ClassSharing, counts_for) -> None:
     async with aiohttp.ClientSession() as session:
         while True:
             try:
-                await share_due(config, session, counts_for, datetime.now())
+                await sharing.share_due(session, counts_for, datetime.now())
             except (FootprintError, sqlite3.Error) as error:
                 log.warning("Class sharing could not run: %s", error)
             await asyncio.sleep(CHECK_EVERY_S)
 
 
-async def share_due(config: Config, session: aiohttp.ClientSession, counts_for,
-                    now: datetime) -> None:
-    """Send every due period whose (randomly delayed) moment has come."""
-    member = await asyncio.to_thread(membership, config)
-    if member is None:
-        return
-    done = await asyncio.to_thread(done_periods, config)
-    for period in due_periods(member, done, now):
-        send_after = await asyncio.to_thread(_planned_send, config, member, period)
-        if send_after is None or now < send_after:
-            continue
-        days = periods.period_days(member["period_kind"], period)
-        body = submission(member, period, await counts_for(days))
-        try:
-            await call_aggregator(session, member["server"], "submissions", body)
-            outcome = {"state": "sent", "message": ""}
-        except SharingFailed as error:
-            outcome = {"state": "refused", "message": str(error)}
-            if error.retry:
-                outcome = {"state": "waiting", "message": str(error)}
-        await asyncio.to_thread(_record, config, member, period, outcome, now)
-
-
-def _planned_send(config: Config, member: dict, period: str) -> datetime | None:
+def _planned_send(store: SharingStore | None, member: dict, period: str) -> datetime | None:
     """When to send this period: drawn once, uniformly in the delay after the close."""
-    with _state(config) as db:
-        if db is None or not _same_member(db, member):
-            return None
-        planned = db.execute("SELECT send_after FROM periods WHERE period = ?",
-                             [period]).fetchone()
-        if planned:
-            return datetime.fromisoformat(planned[0])
-        delay = secrets.SystemRandom().uniform(0, member["send_delay_max_s"])
-        send_after = periods.closes_at(member["period_kind"], period) + timedelta(seconds=delay)
-        with db:
-            db.execute("INSERT INTO periods VALUES (?, ?, 'waiting', 0, '')",
-                       [period, send_after.isoformat()])
-        return send_after
+    if store is None or not store.is_member(member):
+        return None
+    planned = store.period(period)
+    if planned:
+        return datetime.fromisoformat(planned["send_after"])
+    delay = secrets.SystemRandom().uniform(0, member["send_delay_max_s"])
+    send_after = periods.closes_at(member["period_kind"], period) + timedelta(seconds=delay)
+    store.plan_period(period, send_after.isoformat())
+    return send_after
 
 
-def _record(config: Config, member: dict, period: str, outcome: dict, now: datetime) -> None:
-    with _state(config) as db:
-        if db is None or not _same_member(db, member):
-            return  # the student left (or joined another class) meanwhile: keep nothing
-        attempts = db.execute("SELECT attempts FROM periods WHERE period = ?",
-                              [period]).fetchone()[0] + 1
-        retry_in = min(RETRY_FIRST_S * 2 ** (attempts - 1), RETRY_MAX_S)
-        with db:
-            db.execute("UPDATE periods SET state = ?, message = ?, attempts = ?, "
-                       "send_after = ? WHERE period = ?",
-                       [outcome["state"], outcome["message"], attempts,
-                        (now + timedelta(seconds=retry_in)).isoformat(), period])
-
-
-def _same_member(db: sqlite3.Connection, member: dict) -> bool:
-    return db.execute("SELECT COUNT(*) FROM membership WHERE class_id = ? AND pseudonym = ?",
-                      [member["class_id"], member["pseudonym"]]).fetchone()[0] == 1
+def _record(store: SharingStore | None, member: dict, period: str, outcome: dict,
+            now: datetime) -> None:
+    if store is None or not store.is_member(member):
+        return  # the student left (or joined another class) meanwhile: keep nothing
+    attempts = store.period(period)["attempts"] + 1
+    retry_in = min(RETRY_FIRST_S * 2 ** (attempts - 1), RETRY_MAX_S)
+    store.update_period(period, outcome["state"], outcome["message"], attempts,
+                        (now + timedelta(seconds=retry_in)).isoformat())

@@ -1,4 +1,5 @@
-"""The daemon's schema as numbered migrations (run by core/migrations.py).
+"""The events database's schema as numbered migrations (run by core/migrations.py when
+core/database.py opens the file). Plain sqlite3, like events.py (which says why).
 
 Never edit a shipped migration: add the next number.
 """
