@@ -31,6 +31,8 @@ echo "Lint"
 python3 -m ruff check .
 echo "Architecture (import contracts in pyproject.toml)"
 PYTHONPATH=src lint-imports
+echo "Types (mypy)"
+python3 -m mypy
 echo "JavaScript lint"
 npx --no-install eslint .
 if [ -d tests/extension ]; then

@@ -296,10 +296,10 @@ def item(text):
 def drive(icon):
     icon.visible = True
     item("Pause counting")(icon)
-    report["paused"] = tray.link.call("GET", "/settings")["paused"]
+    report["paused"] = tray.read("/settings")["paused"]
     report["checked"] = item("Pause counting").checked
     next(i for i in item("Activity").submenu.items if i.text == "lesson prep")(icon)
-    report["label"] = tray.link.call("GET", "/settings")["label"]
+    report["label"] = tray.read("/settings")["label"]
     item("Start at login")(icon)
     report["autostart"] = tray.autostart.enabled()
     threading.Thread(target=lambda: item("Quit")(icon)).start()

@@ -18,28 +18,28 @@ import sqlite_utils
 
 
 def m001_create_classes(db: sqlite_utils.Database) -> None:
-    db["classes"].create({
+    db.table("classes").create({
         "id": str, "name": str, "period_kind": str, "max_students": int, "k": int,
         "epsilon": float, "clip_prompts": int, "clip_images": int, "send_delay_max_s": int,
         "join_code_hash": str, "join_expires": str, "teacher_key_hash": str, "created": str,
     }, pk="id", not_null={"name", "period_kind", "join_code_hash", "teacher_key_hash"})
-    db["classes"].create_index(["join_code_hash"], unique=True)
+    db.table("classes").create_index(["join_code_hash"], unique=True)
 
 
 def m002_create_members_and_submitted(db: sqlite_utils.Database) -> None:
-    db["members"].create({"member_hash": str, "class_id": str}, pk="member_hash")
-    db["members"].create_index(["class_id"])
-    db["submitted"].create(
+    db.table("members").create({"member_hash": str, "class_id": str}, pk="member_hash")
+    db.table("members").create_index(["class_id"])
+    db.table("submitted").create(
         {"submission_hash": str, "class_id": str, "period": str}, pk="submission_hash"
     )
-    db["submitted"].create_index(["class_id", "period"])
+    db.table("submitted").create_index(["class_id", "period"])
 
 
 def m003_create_sums_and_releases(db: sqlite_utils.Database) -> None:
-    db["sums"].create({
+    db.table("sums").create({
         "class_id": str, "period": str, "prompts": int, "images": int, "participants": int,
     }, pk=("class_id", "period"))
-    db["releases"].create({
+    db.table("releases").create({
         "class_id": str, "period": str, "status": str, "prompts": int, "images": int,
         "band": str, "epsilon": float, "scale_prompts": float, "scale_images": float,
         "released_at": str, "test_clock": int,

@@ -184,7 +184,7 @@ class AggregatorStore:
         class_id, code, key = secrets.token_hex(8), new_join_code(), secrets.token_urlsafe(24)
         expires = now + timedelta(days=settings.join_days)
         with self._write() as db:
-            db["classes"].insert({
+            db.table("classes").insert({
                 "id": class_id, "name": settings.name, "period_kind": settings.period_kind,
                 "max_students": settings.max_students, "k": settings.k,
                 "epsilon": settings.epsilon, "clip_prompts": settings.clip_prompts,
@@ -200,7 +200,7 @@ class AggregatorStore:
 
     def _class_by_code(self, code: str, now: datetime) -> dict:
         code_hash = self._hash("join", normalize_join_code(code))
-        rows = list(self.db["classes"].rows_where("join_code_hash = ?", [code_hash]))
+        rows = list(self.db.table("classes").rows_where("join_code_hash = ?", [code_hash]))
         if not rows:
             raise ClassNotFound("This join code does not exist; check it with your teacher.")
         if datetime.fromisoformat(rows[0]["join_expires"]) <= now:
@@ -223,12 +223,12 @@ class AggregatorStore:
         with self._write() as db:
             row = self._class_by_code(code, now)
             member = self._hash("member", row["id"], pseudonym)
-            if db["members"].count_where("member_hash = ?", [member]):
+            if db.table("members").count_where("member_hash = ?", [member]):
                 return public_info(row)
-            if db["members"].count_where("class_id = ?", [row["id"]]) >= row["max_students"]:
+            if db.table("members").count_where("class_id = ?", [row["id"]]) >= row["max_students"]:
                 raise ClassFull(f"The class is full ({row['max_students']} students); "
                                 "ask your teacher.")
-            db["members"].insert({"member_hash": member, "class_id": row["id"]})
+            db.table("members").insert({"member_hash": member, "class_id": row["id"]})
         return public_info(row)
 
     def teacher_class(self, class_id: str, teacher_key: str) -> dict:
@@ -251,10 +251,10 @@ class AggregatorStore:
         _check_bounds(submission, row)
         self._check_period_open(row, submission.period, now)
         member = self._hash("member", row["id"], submission.pseudonym)
-        if not db["members"].count_where("member_hash = ?", [member]):
+        if not db.table("members").count_where("member_hash = ?", [member]):
             raise SubmissionRefused("This pseudonym has not joined the class; join first.")
         done = self._hash("submitted", row["id"], submission.period, submission.pseudonym)
-        if db["submitted"].count_where("submission_hash = ?", [done]):
+        if db.table("submitted").count_where("submission_hash = ?", [done]):
             raise SubmissionRefused("This period was already submitted; it counts once.")
         db.execute("INSERT INTO submitted (submission_hash, class_id, period) VALUES (?, ?, ?)",
                    [done, row["id"], submission.period])
@@ -273,7 +273,7 @@ class AggregatorStore:
             raise PeriodNotClosed(
                 f"The period {period} has not closed yet; send after {closes:%Y-%m-%d %H:%M}."
             )
-        released = self.db["releases"].count_where(
+        released = self.db.table("releases").count_where(
             "class_id = ? AND period = ?", [row["id"], period])
         if released or now >= periods.window_ends_at(kind, period):
             raise SubmissionRefused(
@@ -287,8 +287,8 @@ class AggregatorStore:
                     test_clock: bool = False) -> list[dict]:
         """Release every period whose submission window has ended; each only once."""
         made = []
-        for due in list(self.db["sums"].rows):
-            row = self.db["classes"].get(due["class_id"])
+        for due in list(self.db.table("sums").rows):
+            row = self.db.table("classes").get(due["class_id"])
             if now < periods.window_ends_at(row["period_kind"], due["period"]):
                 continue
             release = self._release(row, due["period"], now, noise, test_clock)
@@ -300,7 +300,7 @@ class AggregatorStore:
                  noise: Callable[..., NoisySums], test_clock: bool) -> dict | None:
         with self._write() as db:
             key = [row["id"], period]
-            found = list(db["sums"].rows_where("class_id = ? AND period = ?", key))
+            found = list(db.table("sums").rows_where("class_id = ? AND period = ?", key))
             if not found:
                 return None  # another process released it a moment ago
             sums = found[0]
@@ -314,14 +314,14 @@ class AggregatorStore:
                                scale_prompts=noisy.scale_prompts,
                                scale_images=noisy.scale_images,
                                band=participant_band(sums["participants"]))
-            db["releases"].insert(release)
+            db.table("releases").insert(release)
             # The exact sums and who-submitted hashes are no longer needed: drop them.
-            db["sums"].delete(key)
-            db["submitted"].delete_where("class_id = ? AND period = ?", key)
+            db.table("sums").delete(key)
+            db.table("submitted").delete_where("class_id = ? AND period = ?", key)
         return release
 
     def releases(self, class_id: str) -> list[dict]:
-        return list(self.db["releases"].rows_where(
+        return list(self.db.table("releases").rows_where(
             "class_id = ?", [class_id], order_by="period"))
 
 

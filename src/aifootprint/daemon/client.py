@@ -34,17 +34,24 @@ def daemon_url(config: Config) -> str:
 
 def get_json(config: Config, path: str) -> object:
     """GET /api/v1<path> from the running daemon with the install's token."""
-    return _call(config, urllib.request.Request(f"{daemon_url(config)}/api/v1{path}"),
-                 TIMEOUT_S)
+    return call_json(config, "GET", path)
 
 
 def post_json(config: Config, path: str, body: object) -> object:
     """POST a JSON body to /api/v1<path>; an error answer raises DaemonRefused with its
     message (one sentence, as the daemon wrote it)."""
+    return call_json(config, "POST", path, body, timeout=WRITE_TIMEOUT_S)
+
+
+def call_json(config: Config, method: str, path: str, body: object = None,
+              url: str | None = None, timeout: float = TIMEOUT_S) -> object:
+    """`method` /api/v1<path> with a JSON body, on the running daemon or the one at `url`
+    (the tray knows its own): the answer, DaemonRefused or DaemonNotRunning."""
     request = urllib.request.Request(
-        f"{daemon_url(config)}/api/v1{path}", data=json.dumps(body).encode(), method="POST",
-        headers={"Content-Type": "application/json"})
-    return _call(config, request, WRITE_TIMEOUT_S)
+        f"{url or daemon_url(config)}/api/v1{path}", method=method,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"} if body is not None else {})
+    return _call(config, request, timeout)
 
 
 def _call(config: Config, request: urllib.request.Request, timeout: float) -> object:

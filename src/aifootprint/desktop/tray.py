@@ -10,14 +10,12 @@ without a display raises (Xlib), and then the daemon runs headless.
 
 from __future__ import annotations
 
-import json
+import functools
 import logging
 import select
 import signal
 import socket
 import threading
-import urllib.error
-import urllib.request
 import webbrowser
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -27,9 +25,10 @@ from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
+from ..core.errors import DaemonNotRunning, FootprintError
 from ..core.i18n import Catalog
+from ..daemon.client import call_json
 from ..daemon.config import Config
-from ..daemon.token import read_token
 from ..model.formatting import count_text, format_co2, format_energy, format_water
 from .autostart import autostart_for_platform, login_command
 
@@ -197,23 +196,6 @@ def sharing_text(status: dict, lang: str) -> str:
 # ---- talking to the daemon -------------------------------------------------------
 
 
-class DaemonLink:
-    """The daemon's API on loopback, with the install's token."""
-
-    def __init__(self, url: str, token: str):
-        self.url = url
-        self.token = token
-
-    def call(self, method: str, path: str, body: dict | None = None) -> dict:
-        request = urllib.request.Request(
-            f"{self.url}/api/v1{path}", method=method,
-            data=None if body is None else json.dumps(body).encode(),
-            headers={"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=5) as response:
-            return json.load(response)
-
-
 class Tray:
     """Keeps the icon in step with the daemon: refreshes only when what it shows changes."""
 
@@ -221,7 +203,7 @@ class Tray:
         self.config = config
         self.handle = handle
         self.pystray = pystray_module
-        self.link = DaemonLink(handle.url, read_token(config.token_path))
+        self.call = functools.partial(call_json, config, url=handle.url)
         self.autostart = autostart or autostart_for_platform()
         self.state: TrayState | None = None
         self.icon: Any = None  # a pystray.Icon once create_icon ran
@@ -234,13 +216,20 @@ class Tray:
             quit=self.quit,
         )
 
+    def read(self, path: str) -> dict:
+        """GET /api/v1<path>: every route the tray reads answers a JSON object."""
+        answer = self.call("GET", path)
+        if not isinstance(answer, dict):
+            raise DaemonNotRunning(f"The daemon answered {path} with something else.")
+        return answer
+
     def read_state(self) -> TrayState:
-        settings = self.link.call("GET", "/settings")
+        settings = self.read("/settings")
         lang = settings.get("lang") or self.config.lang
         return TrayState(
-            summary=self.link.call("GET", "/summary"), lang=lang,
+            summary=self.read("/summary"), lang=lang,
             paused=bool(settings.get("paused")), label=settings.get("label"),
-            sharing=sharing_text(self.link.call("GET", "/class/status"), lang),
+            sharing=sharing_text(self.read("/class/status"), lang),
             autostart=self.autostart.enabled(),
             actions=self.actions,
         )
@@ -263,7 +252,7 @@ class Tray:
     def refresh(self) -> None:
         try:
             state = self.read_state()
-        except (OSError, ValueError) as error:  # the daemon is stopping or busy
+        except FootprintError as error:  # the daemon is stopping or busy
             log.info("tray refresh skipped: %s", error)
             return
         if state == self.state:
@@ -275,7 +264,7 @@ class Tray:
         self.icon.menu = self.pystray.Menu(*build_menu_items(state))  # also updates it
 
     def change_settings(self, values: dict) -> None:
-        self.link.call("PUT", "/settings", values)
+        self.call("PUT", "/settings", values)
         self.refresh()
 
     def set_autostart(self, enabled: bool) -> None:

@@ -155,7 +155,7 @@ def run_scenario(table: FactorTable, inputs: ScenarioInputs | None = None) -> di
     inputs = (inputs or ScenarioInputs()).resolved(table)
     table.profile(inputs.profile)
     table.location(inputs.location)
-    result = {
+    result: dict = {
         "inputs": inputs.model_dump(),
         "factors_version": table.version,
         "levels": {level: level_result(table, inputs, level) for level in ("vo", "po")},

@@ -87,10 +87,11 @@ class ClassSharing:
         if self._db is None and self.path.exists():
             await self._open()
 
-    async def _open(self) -> None:
+    async def _open(self) -> Database[SharingStore]:
         db = state_database(self.path)
         await db.open()
         self._db = db
+        return db
 
     async def close(self) -> None:
         db, self._db = self._db, None
@@ -123,8 +124,8 @@ class ClassSharing:
         row = membership_row(info, server, pseudonym, now)
         async with self._changing:
             await self._leave()  # one class at a time: a new join replaces the old one
-            await self._open()
-            await self._db.write(SharingStore.save_membership, row)
+            database = await self._open()
+            await database.write(SharingStore.save_membership, row)
         return row
 
     async def leave(self) -> bool:
@@ -171,7 +172,7 @@ def done_of(store: SharingStore | None) -> set[str]:
 def status_of(store: SharingStore | None, now: datetime | None = None) -> dict:
     """What the tray and dashboard show: member or not, which class, what was sent."""
     member = member_of(store)
-    if member is None:
+    if store is None or member is None:
         return {"member": False}
     done = store.periods()
     period, closed = next_period(member, {p["period"] for p in done}, now or datetime.now())
@@ -329,7 +330,8 @@ def _record(store: SharingStore | None, member: dict, period: str, outcome: dict
             now: datetime) -> None:
     if store is None or not store.is_member(member):
         return  # the student left (or joined another class) meanwhile: keep nothing
-    attempts = store.period(period)["attempts"] + 1
+    planned = store.period(period)
+    attempts = (planned["attempts"] if planned else 0) + 1
     retry_in = min(RETRY_FIRST_S * 2 ** (attempts - 1), RETRY_MAX_S)
     store.update_period(period, outcome["state"], outcome["message"], attempts,
                         (now + timedelta(seconds=retry_in)).isoformat())
