@@ -77,7 +77,9 @@ INVALID = [
     ("ts", {"ts": far_future()}),
     ("ts", {"ts": "2019-12-31T23:59:59Z"}),
     ("ts", {"ts": 1740823200}),
-    ("kind", {"kind": "video"}),
+    ("kind", {"kind": "audio"}),  # 'video' is a kind since the video migration (README)
+    ("seconds", {"kind": "video", "seconds": 0}),
+    ("seconds", {"kind": "video", "seconds": 3601}),
     ("count", {"count": 0}),
     ("count", {"count": 1001}),
     ("count", {"count": "3"}),
@@ -337,3 +339,20 @@ async def test_openapi_answers_fit_their_documented_models(client, auth, method,
     answer = await response.json()
     for item in answer if isinstance(answer, list) else [answer]:
         route.answer.model_validate(item)
+
+
+async def test_events_a_video_is_its_own_kind_never_an_image(client, auth):
+    today = datetime.now().astimezone().isoformat()
+    batch = [event(kind="video", count=2, seconds=8, ts=today, site="sora.chatgpt.com"),
+             event(kind="video", ts=today, site="sora.chatgpt.com"), event(kind="image",
+                                                                            ts=today)]
+    response = await client.post("/api/v1/events", json={"events": batch}, headers=auth)
+    assert (await response.json())["accepted"] == 3
+    status, summary = await get(client, auth, "/api/v1/summary")
+    assert (summary["videos"], summary["images"], summary["prompts"]) == (3, 1, 0)
+    assert summary["energy_wh"] == pytest.approx(3 * 415 + 8.5)
+    site = next(s for s in summary["sites"] if s["name"] == "sora.chatgpt.com")
+    assert (site["videos"], site["images"]) == (3, 0)
+    response = await client.get("/api/v1/export", headers=auth)
+    exported = [e for e in (await response.json())["events"] if e["kind"] == "video"]
+    assert sorted(e.get("seconds") for e in exported if e.get("seconds")) == [8]

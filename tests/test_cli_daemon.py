@@ -311,3 +311,15 @@ def test_a_command_while_a_daemon_starts_says_one_sentence(home, tmp_path, monke
     assert result.exit_code == 1 and "starting" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert json.loads(invoke(home, "export").output)["events"] == []
+
+
+@pytest.mark.parametrize("lang, expected", [("nl", ["video's: 2", "2 video's"]),
+                                            ("en", ["videos: 2", "2 videos"])])
+def test_today_counts_videos_as_their_own_kind(home, lang, expected):
+    seed(home, now_event(kind="video", count=2, seconds=5.0, site="sora.chatgpt.com"))
+    result = CliRunner().invoke(main, ["today", "--home", str(home), "--lang", lang])
+    assert result.exit_code == 0, result.output
+    for text in expected:
+        assert text in result.output
+    data = json.loads(invoke(home, "today", "--json").output)
+    assert (data["videos"], data["images"], data["energy_wh"]) == (2, 0, 830)

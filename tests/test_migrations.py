@@ -140,3 +140,31 @@ def test_migrations_make_every_table_in_the_package():
             if innermost is None or not MIGRATION.match(innermost.name):
                 outside.append(f"{path.relative_to(PACKAGE)}:{line}")
     assert outside == []
+
+
+def test_migrations_an_old_database_gets_videos_and_keeps_every_event(tmp_path):
+    """m004 rebuilds events for the video kind: every event, its counts and the delete
+    trigger survive."""
+    path = tmp_path / "v3.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrate(conn, path, MIGRATIONS[:3])
+    rows = [(f"id-{n}", "2025-03-01T10:00:00Z", "2025-03-01", "chatgpt.com",
+             "image" if n % 3 else "prompt", 1 + n % 4, None, None, 0, "2025-03-01T10:00:00Z")
+            for n in range(300)]
+    conn.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    conn.execute("INSERT INTO daily_counts SELECT local_date, site, '', kind, SUM(count) "
+                 "FROM events GROUP BY local_date, site, kind")
+    before = conn.execute("SELECT kind, SUM(count) FROM events GROUP BY kind").fetchall()
+    conn.close()
+    with Store(path) as store:
+        assert schema_version(store.conn) == LATEST == 4
+        assert store.event_count() == 300
+        assert store.conn.execute(
+            "SELECT kind, SUM(count) FROM events GROUP BY kind").fetchall() == before
+        assert [e["id"] for e in store.export_events()] == sorted(r[0] for r in rows)
+        store.forget()
+        assert store.conn.execute("SELECT COUNT(*) FROM daily_counts").fetchone()[0] == 0
+        with pytest.raises(sqlite3.IntegrityError):  # only a video has a length
+            store.conn.execute("INSERT INTO events (id, ts, local_date, site, kind, count, "
+                               "received_at, seconds) VALUES ('x', 't', 'd', 's', 'image', 1, "
+                               "'r', 5)")

@@ -3,10 +3,8 @@ videos (Midjourney video jobs, Leonardo video models, Bing Video Creator, Firefl
 videos, Gemini Veo, Sora) used on its replica, the extension's own counts and what the daemon
 stores asserted exactly. No video may be counted as an image or a prompt.
 
-A module of its own, with its own browser and daemon: until the daemon accepts events of
-kind "video", it refuses each of them (422), and these sends must not share a delivery
-batch with the prompts and images the other module asserts. What needs a daemon that stores
-videos is marked xfail (strict) until the video-kind change lands.
+A module of its own, with its own browser and daemon, so its counts stand apart from the
+prompts and images the other module asserts.
 """
 
 from __future__ import annotations
@@ -19,9 +17,6 @@ import pytest
 from daemon_process import start_daemon
 
 from .session import DELIVERY_TIMEOUT_S, Rig, exported_events, not_sent, open_rig, per_site
-
-VIDEO_KIND = pytest.mark.xfail(reason="the daemon accepts videos from the video-kind change",
-                               strict=True)
 
 
 @pytest.fixture(scope="module", params=["chromium", "firefox"])
@@ -135,13 +130,12 @@ def test_videos_counted_as_videos_never_as_images(rig):
 
     rig.daemon = start_daemon(rig.home, port=port)
     status = wait_for_status(rig, lambda status: status["queue"]["pending"] == 0)
-    assert status["queue"]["pending"] == 0  # every event delivered, or refused by the daemon
+    assert status["queue"]["pending"] == 0  # every event delivered
     summary = rig.summary()
     assert (summary["prompts"], summary["images"], per_site(summary)) == (0, 0, {})
     assert not_sent(rig, NOT_COUNTED, NOT_COUNTED_NOTES) == []
 
 
-@VIDEO_KIND
 def test_daemon_stores_exactly_the_videos(rig):
     """Per site and in all, as the summary and `aifootprint export` give them."""
     summary = rig.summary()

@@ -131,12 +131,19 @@ def between(low: str, high: str, lang: str) -> str:
     return TEXT("between", lang, low=low, high=high)
 
 
+def uses_of(figures: dict, lang: str) -> str:
+    """'3 vragen, 1 afbeelding', with the videos when there are any."""
+    kinds = ("prompts", "images", "videos") if figures.get("videos") else ("prompts", "images")
+    return ", ".join(count_text(kind, figures[kind], lang) for kind in kinds)
+
+
 def render_day(summary: dict, lang: str, table: FactorTable) -> str:
     rng = summary["range"]
     lines = [TEXT("day", lang, date=summary["date"],
                   **labels(table, summary["profile"], summary["location"], lang))]
-    lines.append(f"  {TEXT('prompts', lang)}: {format_number(summary['prompts'], lang, 0)}   "
-                 f"{TEXT('images', lang)}: {format_number(summary['images'], lang, 0)}")
+    counted = [f"{TEXT(kind, lang)}: {format_number(summary[kind], lang, 0)}"
+               for kind in ("prompts", "images", "videos") if kind != "videos" or summary[kind]]
+    lines.append("  " + "   ".join(counted))
     for key, metric, fmt in METRICS:
         span = between(fmt(rng[metric]["low"], lang), fmt(rng[metric]["high"], lang), lang)
         lines.append(f"  {TEXT(key, lang)}: {fmt(summary[metric], lang)}   "
@@ -145,8 +152,7 @@ def render_day(summary: dict, lang: str, table: FactorTable) -> str:
                  + "; ".join(e["text"][lang] for e in summary["equivalents"]))
     if summary["sites"]:
         lines.append(f"{TEXT('per_site', lang)}:")
-        lines += [f"  {site['name']}: {count_text('prompts', site['prompts'], lang)}, "
-                  f"{count_text('images', site['images'], lang)}, "
+        lines += [f"  {site['name']}: {uses_of(site, lang)}, "
                   f"{format_energy(site['energy_wh'], lang)}"
                   for site in summary["sites"]]
     lines.append(TEXT("range_note", lang))

@@ -65,7 +65,7 @@ def level_of(energy_wh: float) -> int:
 
 
 def icon_number(summary: dict) -> str:
-    uses = summary["prompts"] + summary["images"]
+    uses = summary["prompts"] + summary["images"] + summary.get("videos", 0)
     return "99+" if uses > 99 else str(uses)
 
 
@@ -99,9 +99,11 @@ def icon_title(summary: dict, lang: str, has_menu: bool = True) -> str:
 
 
 def uses_text(summary: dict, lang: str) -> str:
-    """'1 vraag, 3 afbeeldingen'."""
-    return TEXT("uses", lang, prompts=count_text("prompts", summary["prompts"], lang),
+    """'1 vraag, 3 afbeeldingen' (and the videos, when there are any)."""
+    uses = TEXT("uses", lang, prompts=count_text("prompts", summary["prompts"], lang),
                 images=count_text("images", summary["images"], lang))
+    videos = summary.get("videos")
+    return f"{uses}, {count_text('videos', videos, lang)}" if videos else uses
 
 
 # ---- the menu ----------------------------------------------------------------

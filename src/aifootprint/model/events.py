@@ -29,6 +29,7 @@ from ..core.errors import invalid_input
 # The documented bounds (README, OpenAPI): change them only with a note there.
 MAX_BATCH = 500
 MAX_COUNT = 1000
+MAX_VIDEO_SECONDS = 3600
 MAX_TEXT = 200
 MAX_SITE = 253
 MAX_BODY_BYTES = 256 * 1024
@@ -73,7 +74,7 @@ Text = Annotated[StrictStr, Field(min_length=1, max_length=MAX_TEXT)]
 
 
 class Event(BaseModel):
-    """One prompt or image generation (or several: `count`), never its text."""
+    """One prompt, image or video generation (or several: `count`), never its text."""
 
     # Unknown fields are ignored so an older daemon accepts a newer extension's events.
     model_config = ConfigDict(extra="ignore", frozen=True)
@@ -85,8 +86,10 @@ class Event(BaseModel):
         json_schema_extra={"format": "date-time"},
     )
     site: Site = Field(description="Host name of the AI site, e.g. chatgpt.com.")
-    kind: Literal["prompt", "image"]
+    kind: Literal["prompt", "image", "video"]
     count: StrictInt = Field(ge=1, le=MAX_COUNT)
+    seconds: float | None = Field(default=None, gt=0, le=MAX_VIDEO_SECONDS,
+                                  description="A video's length, where the site reveals it.")
     model: Text | None = None
     label: Text | None = Field(default=None, description="Activity label, e.g. homework.")
     regenerated: StrictBool = Field(default=False, description="A regeneration (still counted).")
@@ -122,6 +125,7 @@ def event_row(event: Event, received_at: datetime | str) -> dict:
         "label": event.label,
         "regenerated": int(event.regenerated),
         "received_at": received_at,
+        "seconds": event.seconds if event.kind == "video" else None,
     }
 
 

@@ -125,7 +125,18 @@ def _csv_items(text: str) -> list[dict]:
         "model": row.get("model") or None,
         "label": row.get("label") or None,
         "regenerated": (row.get("regenerated") or "false").lower() in ("true", "1"),
+        "seconds": _number(row.get("seconds")),
     } for row in reader]
+
+
+def _number(text: str | None) -> float | str | None:
+    """A CSV cell as a number; '' is none; anything else stays text for the Event to refuse."""
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return text
 
 
 def _received_at(item: object, default: datetime) -> datetime:

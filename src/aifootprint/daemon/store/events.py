@@ -32,8 +32,9 @@ from .migrations import MIGRATIONS
 
 EVENT_COLUMNS = (
     "id", "ts", "local_date", "site", "kind", "count", "model", "label", "regenerated",
-    "received_at",
+    "received_at", "seconds",
 )
+KIND_INDEX = "CASE kind WHEN 'prompt' THEN 0 WHEN 'image' THEN 1 ELSE 2 END"  # Counts' order
 INSERT_EVENTS = f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES "
 EVENT_MARKS = f"({', '.join('?' for _ in EVENT_COLUMNS)})"
 INSERT_CHUNK = 90  # rows per INSERT: 900 values, below the 999 of older SQLite versions
@@ -179,22 +180,22 @@ class Store:
 
     def _read_days(self, days: list[str]) -> dict[str, dict]:
         """The counts of the given days, from daily_counts (one row per day/site/label/kind)."""
-        # Rows are summed as they stream in, as plain [prompts, images] lists: a year can
+        # Rows are summed as they stream in, as plain [prompts, images, videos] lists: a year can
         # be ~20k rows, and fetching them all first left the daemon's heap 7 MB larger
         # for good (Python's small-object arenas, fragmented by the counts kept).
         sums: dict[str, tuple] = {}
         for start in range(0, len(days), ID_CHUNK):
             chunk = days[start:start + ID_CHUNK]
             rows = self.conn.execute(
-                "SELECT local_date, site, label, kind = 'image', count FROM daily_counts "
+                f"SELECT local_date, site, label, {KIND_INDEX}, count FROM daily_counts "
                 f"WHERE local_date IN ({', '.join('?' * len(chunk))})", chunk)
-            for day, site, label, is_image, total in rows:
+            for day, site, label, kind, total in rows:
                 entry = sums.get(day)
                 if entry is None:
-                    entry = sums[day] = ([0, 0], {}, {})
-                entry[0][is_image] += total
-                entry[1].setdefault(site, [0, 0])[is_image] += total
-                entry[2].setdefault(label, [0, 0])[is_image] += total
+                    entry = sums[day] = ([0, 0, 0], {}, {})
+                entry[0][kind] += total
+                entry[1].setdefault(site, [0, 0, 0])[kind] += total
+                entry[2].setdefault(label, [0, 0, 0])[kind] += total
         return {day: _day_counts(*parts) for day, parts in sums.items()}
 
     def event_count(self) -> int:
@@ -208,6 +209,8 @@ class Store:
         for row in cursor:
             event = dict(zip(EVENT_COLUMNS, row, strict=True))
             event["regenerated"] = bool(event["regenerated"])
+            if event["seconds"] is None:  # only a video has a length
+                del event["seconds"]
             yield event
 
     def get_settings(self) -> dict:
@@ -251,7 +254,7 @@ def _daily_totals(rows: list[dict]) -> list[tuple]:
 
 
 def _day_counts(total: list[int], sites: dict[str, list], labels: dict[str, list]) -> dict:
-    """One entry of Store.days, from [prompts, images] sums."""
+    """One entry of Store.days, from [prompts, images, videos] sums."""
     return {
         "total": Counts(*total),
         "sites": {name: Counts(*pair) for name, pair in sites.items()},
@@ -263,4 +266,5 @@ def _day_counts(total: list[int], sites: dict[str, list], labels: dict[str, list
 
 def _counts(rows: Iterable[tuple[str, int]]) -> Counts:
     totals = dict(rows)
-    return Counts(prompts=totals.get("prompt", 0) or 0, images=totals.get("image", 0) or 0)
+    return Counts(prompts=totals.get("prompt", 0) or 0, images=totals.get("image", 0) or 0,
+                  videos=totals.get("video", 0) or 0)

@@ -81,5 +81,42 @@ def m003_day_versions(db: sqlite3.Connection) -> None:
         """)
 
 
-MIGRATIONS = (m001_create_events, m002_settings, m003_day_versions)
+def m004_videos(db: sqlite3.Connection) -> None:
+    # Videos are a kind of their own, with the length where the site reveals it. SQLite
+    # cannot change a CHECK, so the events table is rebuilt (every event kept, in order),
+    # with its index and the trigger that keeps daily_counts in step.
+    db.execute("""
+        CREATE TABLE events_v4 (
+            id TEXT NOT NULL,
+            ts TEXT NOT NULL,
+            local_date TEXT NOT NULL,
+            site TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('prompt', 'image', 'video')),
+            count INTEGER NOT NULL CHECK (count >= 1),
+            model TEXT,
+            label TEXT,
+            regenerated INTEGER NOT NULL DEFAULT 0,
+            received_at TEXT NOT NULL,
+            seconds REAL CHECK (seconds IS NULL OR (kind = 'video' AND seconds > 0))
+        )
+    """)
+    db.execute("INSERT INTO events_v4 (id, ts, local_date, site, kind, count, model, label, "
+               "regenerated, received_at) SELECT id, ts, local_date, site, kind, count, model, "
+               "label, regenerated, received_at FROM events ORDER BY rowid")
+    db.execute("DROP TABLE events")  # drops its index and trigger too
+    db.execute("ALTER TABLE events_v4 RENAME TO events")
+    db.execute("CREATE UNIQUE INDEX events_id ON events (id)")
+    db.execute("""
+        CREATE TRIGGER events_count_delete AFTER DELETE ON events BEGIN
+            UPDATE daily_counts SET count = count - old.count
+            WHERE local_date = old.local_date AND site = old.site
+              AND label = coalesce(old.label, '') AND kind = old.kind;
+            DELETE FROM daily_counts
+            WHERE local_date = old.local_date AND site = old.site
+              AND label = coalesce(old.label, '') AND kind = old.kind AND count <= 0;
+        END
+    """)
+
+
+MIGRATIONS = (m001_create_events, m002_settings, m003_day_versions, m004_videos)
 LATEST = len(MIGRATIONS)
