@@ -323,3 +323,13 @@ def test_today_counts_videos_as_their_own_kind(home, lang, expected):
         assert text in result.output
     data = json.loads(invoke(home, "today", "--json").output)
     assert (data["videos"], data["images"], data["energy_wh"]) == (2, 0, 830)
+
+
+def test_report_has_a_videos_column_when_there_are_videos(home):
+    seed(home, now_event(kind="video", count=3, site="sora.chatgpt.com"), now_event())
+    today = datetime.now().astimezone().date().isoformat()
+    table = CliRunner().invoke(main, ["report", "--from", today, "--home", str(home),
+                                      "--lang", "nl"]).output
+    assert table.splitlines()[0].split()[:4] == ["datum", "vragen", "afbeeldingen", "video's"]
+    rows = invoke(home, "report", "--from", today, "--format", "csv").output.splitlines()
+    assert rows[0].endswith(",videos") and rows[1].endswith(",3")

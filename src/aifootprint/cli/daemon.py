@@ -161,11 +161,13 @@ def render_day(summary: dict, lang: str, table: FactorTable) -> str:
 
 
 def render_report(days: list[dict], lang: str) -> str:
-    header = [TEXT(k, lang) for k in ("date", "prompts", "images", "energy", "co2", "water")]
-    rows = [header] + [_report_row(day["date"], day, lang) for day in days]
+    kinds = ("prompts", "images", "videos") if any(d["videos"] for d in days) else (
+        "prompts", "images")  # a videos column only when there are videos
+    header = [TEXT(k, lang) for k in ("date", *kinds, "energy", "co2", "water")]
+    rows = [header] + [_report_row(day["date"], day, kinds, lang) for day in days]
     totals = {key: sum(day[key] for day in days)
-              for key in ("prompts", "images", "energy_wh", "co2_g", "water_ml")}
-    rows.append(_report_row(TEXT("total", lang), totals, lang))
+              for key in (*kinds, "energy_wh", "co2_g", "water_ml")}
+    rows.append(_report_row(TEXT("total", lang), totals, kinds, lang))
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = ["  ".join([row[0].ljust(widths[0])]
                        + [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)])
@@ -177,19 +179,21 @@ def render_report(days: list[dict], lang: str) -> str:
     return "\n".join(lines)
 
 
-def _report_row(label: str, figures: dict, lang: str) -> list[str]:
-    return [label, format_number(figures["prompts"], lang, 0),
-            format_number(figures["images"], lang, 0), format_energy(figures["energy_wh"], lang),
-            format_co2(figures["co2_g"], lang), format_water(figures["water_ml"], lang)]
+def _report_row(label: str, figures: dict, kinds: tuple[str, ...], lang: str) -> list[str]:
+    return [label, *(format_number(figures[kind], lang, 0) for kind in kinds),
+            format_energy(figures["energy_wh"], lang), format_co2(figures["co2_g"], lang),
+            format_water(figures["water_ml"], lang)]
 
 
 def render_csv(days: list[dict]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     metrics = ("energy_wh", "co2_g", "water_ml")
+    # videos last: the columns before it are as they were before videos were counted
     writer.writerow(["date", "prompts", "images", *metrics,
-                     *(f"{m}_{end}" for m in metrics for end in ("low", "high"))])
+                     *(f"{m}_{end}" for m in metrics for end in ("low", "high")), "videos"])
     for day in days:
         writer.writerow([day["date"], day["prompts"], day["images"], *(day[m] for m in metrics),
-                         *(day["range"][m][end] for m in metrics for end in ("low", "high"))])
+                         *(day["range"][m][end] for m in metrics for end in ("low", "high")),
+                         day["videos"]])
     return out.getvalue()
