@@ -634,3 +634,22 @@ def test_pair_page_speaks_the_browsers_language(browser, daemon, locale, expecte
 def catalogue_text(lang: str, key: str) -> str:
     locales = Path(__file__).parent.parent / "extension" / "_locales"
     return json.loads((locales / lang / "messages.json").read_text())[key]["message"]
+
+
+def test_dashboard_shows_videos_as_their_own_kind(browser, tmp_path):
+    """A video gets a count of its own, today and per site; it is never an image."""
+    own = start_daemon(tmp_path / "home")
+    try:
+        own.request("PUT", "/api/v1/settings", {"lang": "nl", "role": "student"})
+        status, _ = own.post("/api/v1/events", {"events": [
+            event(0, "sora.chatgpt.com", "video", 2), event(0, "chatgpt.com", "prompt", 1)]})
+        assert status == 200
+        page = browser.new_page(viewport=LAPTOP)
+        page.goto(own.url + "/")
+        expect(page.locator("#today-videos")).to_have_text("2")
+        expect(page.locator("#today-videos-count")).to_be_visible()
+        expect(page.locator("#today-images")).to_have_text("0")
+        assert "video's" in page.locator("#today-videos-count").inner_text()
+        page.close()
+    finally:
+        own.stop()

@@ -125,10 +125,13 @@ function renderToday() {
   const lang = state.lang;
   setFigure("today-prompts", today.prompts, formatNumber(today.prompts, lang, 0));
   setFigure("today-images", today.images, formatNumber(today.images, lang, 0));
+  setFigure("today-videos", today.videos || 0, formatNumber(today.videos || 0, lang, 0));
+  $("#today-videos-count").hidden = !today.videos; // a box of its own once a video is made
   for (const metric of METRICS) showImpact("today", metric, today, (e) => e.text[lang]);
   // Nothing stored on any day: the extension has not posted yet, so say how to pair it.
   $("#unpaired-note").hidden = today.any_counts !== false;
-  $("#today-lead").textContent = today.prompts + today.images === 0 ? t("dashboard_today_lead_none")
+  $("#today-lead").textContent = today.prompts + today.images + (today.videos || 0) === 0
+    ? t("dashboard_today_lead_none")
     : t("dashboard_today_lead", { prompts: promptCount(today.prompts), images: imageCount(today.images) });
   const table = state.factors?.table;
   if (table) {
@@ -198,7 +201,8 @@ function renderBreakdown(tableId, groups, nameHeading, nameOf) {
     name.textContent = nameOf(group.name);
     row.append(name);
     row.insertCell().textContent =
-      `${formatNumber(group.prompts, lang, 0)} / ${formatNumber(group.images, lang, 0)}`;
+      [group.prompts, group.images, ...(group.videos ? [group.videos] : [])]
+        .map((n) => formatNumber(n, lang, 0)).join(" / ");
     row.insertCell().textContent = formatEnergy(group.energy_wh, lang);
     for (const text of [formatCo2(group.co2_g, lang), formatWater(group.water_ml, lang)]) {
       const cell = row.insertCell();
