@@ -252,3 +252,29 @@ def test_daemon_refuses_a_database_from_the_future(home):
     assert result.returncode == 1 and "newer version" in result.stderr
     assert "Traceback" not in result.stderr
     assert db.read_bytes() == before
+
+
+def test_daemon_files_are_only_the_users(tmp_path):
+    """Folders 0700 and files 0600: created so, and fixed on start when an older version or
+    a copy left them readable by other accounts (school computers have several)."""
+    import stat
+
+    home = tmp_path / "home"
+    first = start_daemon(home)
+    first.post("/api/v1/events", {"events": []})
+    first.stop()
+    for path in [home / "data", *home.rglob("*")]:  # open them up, as an old version did
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    daemon = start_daemon(home)
+    try:
+        daemon.post("/api/v1/events", {"events": [{
+            "id": "018f6b7c-0000-7000-8000-000000000001", "ts": "2025-03-01T10:00:00Z",
+            "site": "chatgpt.com", "kind": "prompt", "count": 1}]})
+        paths = list(home.rglob("*"))
+        assert {"footprint.db", "footprint.db-wal", "token", "daemon.log", "daemon.json",
+                "daemon.lock"} <= {path.name for path in paths}
+        wrong = {str(path): oct(stat.S_IMODE(path.stat().st_mode)) for path in paths
+                 if stat.S_IMODE(path.stat().st_mode) != (0o700 if path.is_dir() else 0o600)}
+        assert wrong == {}
+    finally:
+        daemon.stop()

@@ -60,6 +60,9 @@ class FootprintGroup(click.Group):
     """Turns FootprintError into one sentence on stderr and exit status 1."""
 
     def invoke(self, ctx):
+        # Whatever a command creates (database, WAL, logs, exports) only this user can read:
+        # school computers have several accounts.
+        os.umask(0o077)
         try:
             return super().invoke(ctx)
         except FootprintError as error:

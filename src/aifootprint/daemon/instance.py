@@ -102,3 +102,17 @@ def claim(lock: InstanceLock, config: Config, wait_s: float) -> dict | None:
         time.sleep(POLL_S)
     state_path(config).unlink(missing_ok=True)  # no daemon runs: one killed left it behind
     return None
+
+
+PRIVATE_FOLDER, PRIVATE_FILE = 0o700, 0o600
+
+
+def make_private(config: Config) -> None:
+    """The user's folders 0700 and every file in them 0600: created so (the process umask
+    is 077, see cli), and fixed on start for files an older version or a copy left open to
+    other accounts of the computer. chmod opens no file, so SQLite's locks are untouched."""
+    for folder in (config.data_dir, config.config_dir, config.log_dir):
+        folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
+        folder.chmod(PRIVATE_FOLDER)
+        for path in folder.rglob("*"):
+            path.chmod(PRIVATE_FOLDER if path.is_dir() else PRIVATE_FILE)

@@ -21,7 +21,7 @@ from ..core.errors import ConfigError
 from ..core.i18n import Catalog
 from ..core.web import hide_client_details
 from .config import Config
-from .instance import InstanceLock, claim, state_path, write_state
+from .instance import InstanceLock, claim, make_private, state_path, write_state
 from .server.app import create_app
 
 log = logging.getLogger("aifootprint")
@@ -139,6 +139,7 @@ def run_daemon(config: Config, find_tray: TrayFinder | None = None,
     `find_tray` (desktop.find_tray) gives the tray's runner, or None and why not; without
     it (--no-tray) the daemon runs headless.
     """
+    make_private(config)
     lock = InstanceLock(config.lock_path)
     state = claim(lock, config, LOCK_WAIT_S)
     if state is not None:
