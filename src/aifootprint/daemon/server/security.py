@@ -1,13 +1,17 @@
 """Who may talk to the daemon: its middlewares (the token itself is in daemon/token.py).
 
-Threats: a web page in the user's browser (cross-site requests, DNS rebinding, framing
+Threats: another user of the same computer (their sockets are refused on Linux), a web
+page in the user's browser (cross-site requests, DNS rebinding, framing
 the /pair page) and other programs guessing at the API. Defences, outermost first:
-errors -> Host allowlist -> Origin rule -> token on /api/v1 -> JSON-only, bounded bodies.
+errors -> same user (Linux) -> Host allowlist -> Origin rule -> token on /api/v1 ->
+JSON-only, bounded bodies.
 """
 
 from __future__ import annotations
 
 import hmac
+import os
+import sys
 
 from aiohttp import web
 
@@ -21,6 +25,7 @@ from ...core.web import error_middleware
 from ...model.events import MAX_BODY_BYTES
 from ..services.exchange import MAX_IMPORT_BYTES
 from ..token import MIN_TOKEN_CHARS
+from .peers import peer_uid
 
 API_PREFIX = "/api/v1"
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
@@ -126,9 +131,28 @@ async def body_middleware(request: web.Request, handler):
     return await handler(request)
 
 
+def same_user_middleware(uid: int):
+    """Refuse a connection from another user's socket (Linux; see peers.py)."""
+
+    @web.middleware
+    async def only_this_user(request: web.Request, handler):
+        transport = request.transport
+        peer = transport.get_extra_info("peername") if transport else None
+        local = transport.get_extra_info("sockname") if transport else None
+        if peer and local and sys.platform.startswith("linux"):
+            owner = peer_uid(tuple(peer[:2]), tuple(local[:2]))
+            if owner is not None and owner != uid:
+                raise Forbidden("This AI Footprint belongs to another user of this computer; "
+                                "start your own with `aifootprint run`.")
+        return await handler(request)
+
+    return only_this_user
+
+
 def middlewares(token: str) -> list:
     return [
         error_middleware(MAX_BODY_BYTES, "the daemon"),
+        same_user_middleware(os.getuid() if hasattr(os, "getuid") else -1),
         host_middleware,
         origin_middleware,
         token_middleware(token),

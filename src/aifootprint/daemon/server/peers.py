@@ -1,0 +1,47 @@
+"""Who is on the other end of a loopback connection: the user id that owns the client's
+socket, which Linux publishes in /proc/net/tcp and /proc/net/tcp6.
+
+A computer-lab PC has several accounts logged in at once, and every one of them can reach
+127.0.0.1. On Linux the daemon refuses a connection whose socket belongs to another user id
+(security.same_user_middleware). macOS and Windows publish no such table to an ordinary
+process, so there the token alone stands between another account and the API
+(docs/security.md says what that leaves open).
+"""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+TABLES = (Path("/proc/net/tcp"), Path("/proc/net/tcp6"))
+UID_FIELD = 7  # sl, local_address, rem_address, st, queues, tr:when, retrnsmt, uid
+
+
+def address(text: str) -> tuple[str, int]:
+    """A /proc/net/tcp address (hex, the address in host byte order per 32-bit word) as
+    (ip, port): '0100007F:9E6F' is ('127.0.0.1', 40559)."""
+    host, port = text.split(":")
+    raw = bytes.fromhex(host)
+    words = b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))
+    family = socket.AF_INET if len(raw) == 4 else socket.AF_INET6
+    ip = socket.inet_ntop(family, words)
+    if ip.startswith("::ffff:"):  # an IPv4 client on an IPv6 socket
+        ip = ip.removeprefix("::ffff:")
+    return ip, int(port, 16)
+
+
+def peer_uid(peer: tuple[str, int], local: tuple[str, int],
+             tables: tuple[Path, ...] = TABLES) -> int | None:
+    """The uid owning the client's end of the connection peer -> local, or None when no
+    table tells (not Linux, or the entry is gone)."""
+    for table in tables:
+        try:
+            lines = table.read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if len(fields) > UID_FIELD and address(fields[1]) == peer \
+                    and address(fields[2]) == local:
+                return int(fields[UID_FIELD])
+    return None
