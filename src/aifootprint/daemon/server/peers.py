@@ -30,18 +30,27 @@ def address(text: str) -> tuple[str, int]:
     return ip, int(port, 16)
 
 
+def encoded(ip: str, port: int) -> tuple[str, ...]:
+    """The ways /proc/net/tcp{,6} writes this address (an IPv4 one also as IPv4-mapped)."""
+    family = socket.AF_INET6 if ":" in ip else socket.AF_INET
+    raw = socket.inet_pton(family, ip)
+    forms = [raw] if family == socket.AF_INET6 else [raw, b"\0" * 10 + b"\xff\xff" + raw]
+    words = (b"".join(form[i:i + 4][::-1] for i in range(0, len(form), 4)) for form in forms)
+    return tuple(f"{word.hex().upper()}:{port:04X}" for word in words)
+
+
 def peer_uid(peer: tuple[str, int], local: tuple[str, int],
              tables: tuple[Path, ...] = TABLES) -> int | None:
     """The uid owning the client's end of the connection peer -> local, or None when no
-    table tells (not Linux, or the entry is gone)."""
+    table tells (not Linux, or the entry is gone). Lines are matched as text first: a busy
+    machine's table has hundreds of sockets."""
+    pairs = [(f" {mine} {theirs} ") for mine in encoded(*peer) for theirs in encoded(*local)]
     for table in tables:
         try:
-            lines = table.read_text().splitlines()[1:]
+            text = table.read_text()
         except OSError:
             continue
-        for line in lines:
-            fields = line.split()
-            if len(fields) > UID_FIELD and address(fields[1]) == peer \
-                    and address(fields[2]) == local:
-                return int(fields[UID_FIELD])
+        for line in text.splitlines()[1:]:
+            if any(pair in line for pair in pairs):
+                return int(line.split()[UID_FIELD])
     return None

@@ -9,9 +9,11 @@ JSON-only, bounded bodies.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import os
 import sys
+import weakref
 
 from aiohttp import web
 
@@ -134,13 +136,19 @@ async def body_middleware(request: web.Request, handler):
 def same_user_middleware(uid: int):
     """Refuse a connection from another user's socket (Linux; see peers.py)."""
 
+    owners: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # transport -> uid
+
     @web.middleware
     async def only_this_user(request: web.Request, handler):
         transport = request.transport
-        peer = transport.get_extra_info("peername") if transport else None
-        local = transport.get_extra_info("sockname") if transport else None
-        if peer and local and sys.platform.startswith("linux"):
-            owner = peer_uid(tuple(peer[:2]), tuple(local[:2]))
+        if transport is not None and sys.platform.startswith("linux"):
+            if transport not in owners:  # once per connection: keep-alive requests reuse it
+                peer, local = (transport.get_extra_info(name) for name in ("peername",
+                                                                           "sockname"))
+                # A busy machine's table takes milliseconds to read: not on the event loop.
+                owners[transport] = await asyncio.to_thread(peer_uid, tuple(peer[:2]),
+                                                            tuple(local[:2]))
+            owner = owners[transport]
             if owner is not None and owner != uid:
                 raise Forbidden("This AI Footprint belongs to another user of this computer; "
                                 "start your own with `aifootprint run`.")
