@@ -356,3 +356,33 @@ async def test_events_a_video_is_its_own_kind_never_an_image(client, auth):
     response = await client.get("/api/v1/export", headers=auth)
     exported = [e for e in (await response.json())["events"] if e["kind"] == "video"]
     assert sorted(e.get("seconds") for e in exported if e.get("seconds")) == [8]
+
+
+async def test_api_a_5000_digit_count_is_422_not_500(client, auth):
+    body = json.dumps({"events": [event()]}).replace('"count": 1', '"count": ' + "9" * 5000)
+    response = await client.post("/api/v1/events", data=body, headers={
+        **auth, "Content-Type": "application/json"})
+    assert response.status == 422
+    assert (await get(client, auth, "/api/v1/summary?date=2025-03-01"))[1]["prompts"] == 0
+
+
+async def test_api_405_says_which_methods_are_allowed(client, auth):
+    response = await client.delete("/api/v1/summary", headers=auth)
+    assert response.status == 405 and set(response.headers["Allow"].split(",")) >= {"GET"}
+
+
+async def test_api_csv_export_neutralises_formulas_and_imports_them_back(client, auth, tmp_path):
+    from aifootprint.daemon.services.exchange import export_rows, load_export
+
+    sneaky = event(model='=HYPERLINK("http://x")', label="@SUM(1+1)")
+    await client.post("/api/v1/events", json={"events": [sneaky]}, headers=auth)
+    text = await (await client.get("/api/v1/export?format=csv", headers=auth)).text()
+    import csv
+    import io
+
+    (row,) = csv.DictReader(io.StringIO(text))
+    assert (row["model"], row["label"]) == ("'" + sneaky["model"], "'@SUM(1+1)")
+    path = tmp_path / "export.csv"
+    path.write_text(text)
+    (back,) = export_rows(load_export(path), "The file")
+    assert (back["model"], back["label"]) == (sneaky["model"], sneaky["label"])

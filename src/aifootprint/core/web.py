@@ -8,7 +8,7 @@ import logging
 
 from aiohttp import web
 
-from .errors import FootprintError, MalformedBody
+from .errors import FootprintError, InvalidInput, MalformedBody
 from .i18n import LANGS
 
 log = logging.getLogger("aifootprint")
@@ -56,7 +56,10 @@ def error_middleware(max_body_bytes: int, server: str):
         except web.HTTPException as error:
             if error.status < 400:
                 raise
-            return error_response(error.status, error.reason + ".")
+            answer = error_response(error.status, error.reason + ".")
+            if "Allow" in error.headers:  # a 405 says which methods the route takes
+                answer.headers["Allow"] = error.headers["Allow"]
+            return answer
         except Exception:
             log.exception("unexpected error on %s %s", request.method, request.path)
             return error_response(500, f"Something went wrong inside {server}; see its log.")
@@ -76,6 +79,8 @@ async def read_json(request: web.Request) -> object:
         return json.loads(await request.read())
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise MalformedBody("The body is not valid JSON.") from None
+    except ValueError:  # Python refuses integers of more than 4,300 digits
+        raise InvalidInput("The body holds a number too long to be a count.") from None
     except RecursionError:
         raise MalformedBody("The body's JSON is nested too deeply.") from None
 

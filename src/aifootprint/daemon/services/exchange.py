@@ -49,9 +49,26 @@ def export_csv(events: Iterable[dict], out: TextIO) -> int:
     writer.writeheader()
     written = 0
     for event in events:
-        writer.writerow({**event, "regenerated": "true" if event["regenerated"] else "false"})
+        writer.writerow({**event, "regenerated": "true" if event["regenerated"] else "false",
+                         **{field: _as_text(event[field]) for field in TEXT_FIELDS}})
         written += 1
     return written
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection):
+# such a model name or label is written with a leading apostrophe, and read back without.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+TEXT_FIELDS = ("model", "label")
+
+
+def _as_text(value: str | None) -> str | None:
+    return f"'{value}" if value and value.startswith(FORMULA_STARTS) else value
+
+
+def _from_text(value: str | None) -> str | None:
+    if value and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value or None
 
 
 def export_text(store: Store, fmt: str) -> str:
@@ -122,8 +139,8 @@ def _csv_items(text: str) -> list[dict]:
     return [{
         **row,
         "count": int(row["count"]) if (row.get("count") or "").isdigit() else row["count"],
-        "model": row.get("model") or None,
-        "label": row.get("label") or None,
+        "model": _from_text(row.get("model")),
+        "label": _from_text(row.get("label")),
         "regenerated": (row.get("regenerated") or "false").lower() in ("true", "1"),
         "seconds": _number(row.get("seconds")),
     } for row in reader]
