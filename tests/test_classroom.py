@@ -307,3 +307,20 @@ def test_dashboard_section_previews_joins_and_leaves_in_chromium(tmp_path):
     finally:
         student.stop()
         aggregator.stop()
+
+
+@pytest.mark.parametrize("server, ok", [
+    ("https://klas.school.example", True), ("http://127.0.0.1:47480", True),
+    ("http://localhost:8080/", True), ("http://[::1]:8080", True),
+    ("http://klas.school.example", False), ("http://10.0.0.5:8080", False),
+    ("ftp://klas.school.example", False), ("https://", False),
+])
+def test_students_refuse_a_class_server_over_plain_http_on_the_network(server, ok):
+    from aifootprint.core.errors import InvalidInput
+
+    if ok:
+        assert classroom.check_server(server) == server.rstrip("/")
+    else:
+        with pytest.raises(InvalidInput) as refused:
+            classroom.check_server(server)
+        assert refused.value.field == "server"

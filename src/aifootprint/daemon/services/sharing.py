@@ -24,6 +24,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 import aiohttp
 
@@ -204,10 +205,20 @@ def sharing_status(config: Config, now: datetime | None = None) -> dict:
 # -- talking to the aggregator -------------------------------------------------------
 
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
 def check_server(server: str) -> str:
+    """A class server's address: https://, or http:// only on this computer (a test or a
+    proxy beside it), since the pseudonym and counts would otherwise cross the network
+    unencrypted."""
     server = server.strip().rstrip("/")
-    if not server.startswith(("http://", "https://")) or len(server) > 200:
-        raise InvalidInput("The server must be an http:// or https:// address.", "server")
+    parts = urlsplit(server)
+    if parts.scheme not in ("http", "https") or not parts.hostname or len(server) > 200:
+        raise InvalidInput("The server must be an https:// address.", "server")
+    if parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
+        raise InvalidInput(f"The class server {parts.hostname} must be reached over https://: "
+                           "over http:// what is sent could be read on the way.", "server")
     return server
 
 
