@@ -372,3 +372,10 @@ def test_aggregator_cli_release_releases_once(tmp_path, agg_config, made_class):
     shown = run_cli("aggregator", "report", "--home", home, "--class", made_class["class_id"],
                     "--teacher-key", made_class["teacher_key"], "--lang", "en", clock=clock)
     assert f"{YESTERDAY}: 5-9 students" in shown.stdout and "95 %" in shown.stdout
+
+
+async def test_health_and_readiness_for_a_load_balancer(client, made_class):
+    assert (await client.get("/api/v1/health")).status == 200
+    reply = await client.get("/api/v1/ready")
+    assert reply.status == 200
+    assert await reply.json() == {"status": "ready", "classes": 1}

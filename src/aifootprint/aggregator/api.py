@@ -8,11 +8,14 @@ client's address.
 
 from __future__ import annotations
 
+import logging
+
 from aiohttp import web
 
 from .. import __version__
 from ..core.errors import (
     BodyTooLarge,
+    Busy,
     InvalidInput,
     TeacherKeyWrong,
     UnsupportedMediaType,
@@ -27,6 +30,9 @@ from .teacher_page import render_teacher_page
 MAX_BODY_BYTES = 4096
 
 
+log = logging.getLogger("aifootprint.aggregator")
+
+
 async def json_body(request: web.Request) -> dict:
     if request.content_type != "application/json":
         raise UnsupportedMediaType("The body must be JSON (Content-Type: application/json).")
@@ -36,6 +42,17 @@ async def json_body(request: web.Request) -> dict:
     if not isinstance(body, dict):
         raise InvalidInput("The body must be a JSON object.", "body")
     return body
+
+
+async def ready(request: web.Request) -> web.Response:
+    """Ready for students and teachers: the database answers (a load balancer's check);
+    503 while it cannot, with the error shape."""
+    try:
+        classes = await request.app[STORE].read(AggregatorStore.classes_count)
+    except Exception:  # any failure means not ready; the log has it
+        log.exception("readiness check failed")
+        raise Busy("The class server's database does not answer yet; try again soon.") from None
+    return web.json_response({"status": "ready", "classes": classes})
 
 
 async def health(request: web.Request) -> web.Response:

@@ -12,7 +12,8 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 
 def setup_routes(app: web.Application) -> None:
-    app.router.add_get("/api/v1/health", api.health)
+    app.router.add_get("/api/v1/health", api.health)  # the process is up
+    app.router.add_get("/api/v1/ready", api.ready)  # and its database answers
     app.router.add_post("/api/v1/lookup", api.lookup)
     app.router.add_post("/api/v1/join", api.join)
     app.router.add_post("/api/v1/submissions", api.submit)

@@ -166,6 +166,10 @@ class AggregatorStore:
     def close(self) -> None:
         self.db.conn.close()
 
+    def classes_count(self) -> int:
+        """How many classes the server holds (the readiness check reads the database)."""
+        return self.db.execute("SELECT COUNT(*) FROM classes").fetchone()[0]
+
     @contextmanager
     def _write(self) -> Iterator[sqlite_utils.Database]:
         """All or nothing (core.database.transaction): a savepoint inside the writer's group."""
