@@ -16,8 +16,8 @@
 // - All tabs together, per minute: 60 prompts, 160 images. A person works in one tab at a
 //   time; twice the per-tab cap leaves room for answers still streaming in another tab.
 // - Videos: 4 per message (a Midjourney video job makes at most 4, --bs 4; Sora and Firefly
-//   a few variants), 8 per tab and 16 in all tabs a minute: a clip takes a minute or more to
-//   make, so even these are beyond what a person starts.
+//   a few variants), 40 per tab and 80 in all tabs a minute: jobs are submitted in seconds
+//   and queued (Midjourney queues up to 10 jobs of 4), though each takes minutes to make.
 // Model names: 1 to 64 characters, a letter or digit first, then letters, digits and
 // . _ : / + - (gpt-5-mini, claude-sonnet-4-5, a Leonardo model UUID, Gemini's hash,
 // "relax"). Anything else is dropped and the event keeps no model.
@@ -31,8 +31,8 @@ import { serializer } from './serial.js';
 
 export const CAPS = Object.freeze({
   message: Object.freeze({ prompt: 1, image: 40, video: 4 }),
-  tab: Object.freeze({ prompt: 30, image: 80, video: 8 }),
-  all: Object.freeze({ prompt: 60, image: 160, video: 16 }),
+  tab: Object.freeze({ prompt: 30, image: 80, video: 40 }),
+  all: Object.freeze({ prompt: 60, image: 160, video: 80 }),
 });
 export const CAP_WINDOW_MS = 60 * 1000;
 export const CAPS_KEY = 'caps';

@@ -34,8 +34,8 @@ const images = (count, tab = 1) => ({ tab, site: 'www.midjourney.com', kind: 'im
 test('caps_the_numbers_are_what_docs_extension_md_says', () => {
   assert.deepEqual(CAPS, {
     message: { prompt: 1, image: 40, video: 4 },
-    tab: { prompt: 30, image: 80, video: 8 },
-    all: { prompt: 60, image: 160, video: 16 },
+    tab: { prompt: 30, image: 80, video: 40 },
+    all: { prompt: 60, image: 160, video: 80 },
   });
   const doc = fs.readFileSync(path.join(import.meta.dirname, '..', '..', 'docs', 'extension.md'), 'utf8');
   for (const scope of ['message', 'tab', 'all']) {
