@@ -58,6 +58,7 @@ def seed(db_path: Path, total: int) -> None:
                     "local_date": day.isoformat(), "site": rng.choice(SITES), "kind": kind,
                     "count": 4 if kind == "image" else 1, "model": None,
                     "label": rng.choice(LABELS), "regenerated": 0, "received_at": received,
+                    "seconds": None,
                 })
             store.add_events(rows)
 

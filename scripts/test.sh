@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-system_packages=(chromium firefox-esr xvfb trayer imagemagick xdotool openssl)
+system_packages=(chromium firefox-esr xvfb trayer imagemagick xdotool openssl strace)
 missing=()
 for package in "${system_packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -8,7 +8,7 @@ readers run beside the writer), so sqlite3 never blocks the event loop. Each Sto
 its own cache of day counts, so a reader re-reads only the days that changed.
 
 Durability: the API answers 200 only after COMMIT returned, so "acknowledged" means
-"committed" (WAL, synchronous=NORMAL: see core/database.py `connect`).
+"on disk" (WAL, synchronous=FULL: see core/database.py `connect`).
 
 Plain sqlite3 rather than sqlite-utils: importing sqlite-utils loads numpy, dateutil,
 pluggy and click (+23 MB resident, +0.3 s start-up), which alone breaks the daemon's
@@ -37,7 +37,7 @@ EVENT_COLUMNS = (
 KIND_INDEX = "CASE kind WHEN 'prompt' THEN 0 WHEN 'image' THEN 1 ELSE 2 END"  # Counts' order
 INSERT_EVENTS = f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES "
 EVENT_MARKS = f"({', '.join('?' for _ in EVENT_COLUMNS)})"
-INSERT_CHUNK = 90  # rows per INSERT: 900 values, below the 999 of older SQLite versions
+INSERT_CHUNK = 90  # rows per INSERT: 990 values (11 columns), below the 999 of older SQLites
 ADD_DAILY_COUNT = (
     "INSERT INTO daily_counts (local_date, site, label, kind, count) VALUES (?, ?, ?, ?, ?) "
     "ON CONFLICT DO UPDATE SET count = count + excluded.count"
