@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from aifootprint.daemon.server.peers import address, peer_uid
+from aifootprint.daemon.server.peers import encoded, peer_uid
 from daemon_process import start_daemon
 
 OTHER = "aifp-other"
@@ -35,9 +35,9 @@ except urllib.error.HTTPError as error:
 
 
 def test_proc_net_tcp_addresses_and_owners(tmp_path):
-    assert address("0100007F:9E6F") == ("127.0.0.1", 40559)
-    assert address("00000000000000000000000001000000:1F90") == ("::1", 8080)
-    assert address("0000000000000000FFFF00000100007F:0050") == ("127.0.0.1", 80)
+    assert encoded("127.0.0.1", 40559)[0] == "0100007F:9E6F"
+    assert encoded("::1", 8080) == ("00000000000000000000000001000000:1F90",)
+    assert encoded("127.0.0.1", 80)[1] == "0000000000000000FFFF00000100007F:0050"
     table = tmp_path / "tcp"
     table.write_text(
         "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid\n"

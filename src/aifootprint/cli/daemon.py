@@ -25,11 +25,11 @@ from ..daemon.store.events import Store
 from ..daemon.token import ensure_token
 from ..model.factors import FactorTable, load_factors
 from ..model.formatting import (
-    count_text,
     format_co2,
     format_energy,
     format_number,
     format_water,
+    uses_text,
 )
 from . import common_options
 
@@ -131,12 +131,6 @@ def between(low: str, high: str, lang: str) -> str:
     return TEXT("between", lang, low=low, high=high)
 
 
-def uses_of(figures: dict, lang: str) -> str:
-    """'3 vragen, 1 afbeelding', with the videos when there are any."""
-    kinds = ("prompts", "images", "videos") if figures.get("videos") else ("prompts", "images")
-    return ", ".join(count_text(kind, figures[kind], lang) for kind in kinds)
-
-
 def render_day(summary: dict, lang: str, table: FactorTable) -> str:
     rng = summary["range"]
     lines = [TEXT("day", lang, date=summary["date"],
@@ -152,7 +146,7 @@ def render_day(summary: dict, lang: str, table: FactorTable) -> str:
                  + "; ".join(e["text"][lang] for e in summary["equivalents"]))
     if summary["sites"]:
         lines.append(f"{TEXT('per_site', lang)}:")
-        lines += [f"  {site['name']}: {uses_of(site, lang)}, "
+        lines += [f"  {site['name']}: {uses_text(site, lang)}, "
                   f"{format_energy(site['energy_wh'], lang)}"
                   for site in summary["sites"]]
     lines.append(TEXT("range_note", lang))

@@ -29,7 +29,7 @@ from ..core.errors import DaemonNotRunning, FootprintError
 from ..core.i18n import Catalog
 from ..daemon.client import call_json
 from ..daemon.config import Config
-from ..model.formatting import count_text, format_co2, format_energy, format_water
+from ..model.formatting import format_co2, format_energy, format_water, uses_text
 from .autostart import autostart_for_platform, login_command
 
 log = logging.getLogger("aifootprint.tray")
@@ -96,14 +96,6 @@ def icon_title(summary: dict, lang: str, has_menu: bool = True) -> str:
     title = TEXT("title", lang, uses=uses_text(summary, lang),
                  energy=format_energy(summary["energy_wh"], lang))
     return title if has_menu else f"{title} ({TEXT('click_hint', lang)})"
-
-
-def uses_text(summary: dict, lang: str) -> str:
-    """'1 vraag, 3 afbeeldingen' (and the videos, when there are any)."""
-    uses = TEXT("uses", lang, prompts=count_text("prompts", summary["prompts"], lang),
-                images=count_text("images", summary["images"], lang))
-    videos = summary.get("videos")
-    return f"{uses}, {count_text('videos', videos, lang)}" if videos else uses
 
 
 # ---- the menu ----------------------------------------------------------------

@@ -64,6 +64,12 @@ def count_text(kind: str, count: float, lang: str) -> str:
     return COUNT_TEXTS.count(kind, lang, count, n=format_number(count, lang, 0))
 
 
+def uses_text(figures: dict, lang: str) -> str:
+    """'3 vragen, 1 afbeelding', with the videos when there are any (CLI and tray)."""
+    kinds = ("prompts", "images", "videos") if figures.get("videos") else ("prompts", "images")
+    return ", ".join(count_text(kind, figures[kind], lang) for kind in kinds)
+
+
 def format_quantity(value: float, units: tuple[tuple[float, str], ...], lang: str) -> str:
     divisor, unit = units[0]
     for candidate_divisor, candidate_unit in units:

@@ -17,19 +17,6 @@ TABLES = (Path("/proc/net/tcp"), Path("/proc/net/tcp6"))
 UID_FIELD = 7  # sl, local_address, rem_address, st, queues, tr:when, retrnsmt, uid
 
 
-def address(text: str) -> tuple[str, int]:
-    """A /proc/net/tcp address (hex, the address in host byte order per 32-bit word) as
-    (ip, port): '0100007F:9E6F' is ('127.0.0.1', 40559)."""
-    host, port = text.split(":")
-    raw = bytes.fromhex(host)
-    words = b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))
-    family = socket.AF_INET if len(raw) == 4 else socket.AF_INET6
-    ip = socket.inet_ntop(family, words)
-    if ip.startswith("::ffff:"):  # an IPv4 client on an IPv6 socket
-        ip = ip.removeprefix("::ffff:")
-    return ip, int(port, 16)
-
-
 def encoded(ip: str, port: int) -> tuple[str, ...]:
     """The ways /proc/net/tcp{,6} writes this address (an IPv4 one also as IPv4-mapped)."""
     family = socket.AF_INET6 if ":" in ip else socket.AF_INET
