@@ -19,7 +19,7 @@ from aggregator_process import create_class, run_cli, start_aggregator
 from aifootprint.aggregator.app import create_app
 from aifootprint.aggregator.config import load_aggregator_config
 from aifootprint.aggregator.migrations import LATEST, MIGRATIONS
-from aifootprint.aggregator.privacy import MIN_K, add_noise, error_bar, participant_band
+from aifootprint.aggregator.privacy import MIN_K, NoisyTotal, add_noise, participant_band
 from aifootprint.aggregator.store import (
     AggregatorStore,
     ClassSettings,
@@ -29,11 +29,15 @@ from aifootprint.aggregator.store import (
 from aifootprint.core.errors import DatabaseError, InvalidInput
 from aifootprint.core.migrations import migrate
 from aifootprint.model import periods
+from aifootprint.model.class_precision import energy_weights, half_width, tail_probability
+from aifootprint.model.factors import load_factors
 from test_extension_smoke import CHROMIUM
 
 NOW = datetime(2026, 11, 25, 10, 0)
 YESTERDAY = "2026-11-24"
 AFTER_WINDOW = datetime(2026, 11, 26, 0, 1)
+WEIGHTS = energy_weights(load_factors())  # 40, 85, 4150 tenths of a Wh
+DAY_BOUND = 20 * 40 + 10 * 85  # a day class's default energy bound, tenths of a Wh
 
 
 @pytest.fixture
@@ -52,7 +56,7 @@ def open_store(config) -> AggregatorStore:
 @pytest.fixture
 def made_class(agg_config):
     store = open_store(agg_config)
-    made = store.create_class(ClassSettings("3B", "day", max_students=8), NOW)
+    made = store.create_class(ClassSettings("3B", "day", max_students=8), WEIGHTS, NOW)
     store.close()
     return made
 
@@ -75,9 +79,9 @@ async def joined(client, made_class, count: int) -> list[str]:
     return names
 
 
-def body(made_class, name, prompts=3, images=1, period=YESTERDAY) -> dict:
+def body(made_class, name, prompts=3, images=1, period=YESTERDAY, **videos) -> dict:
     return {"class_id": made_class["class_id"], "period": period, "pseudonym": name,
-            "prompts": prompts, "images": images}
+            "prompts": prompts, "images": images, **videos}
 
 
 def sums(config) -> list[tuple]:
@@ -89,13 +93,28 @@ async def test_submission_counts_once_into_the_sums(client, made_class, agg_conf
     (name,) = await joined(client, made_class, 1)
     reply = await client.post("/api/v1/submissions", json=body(made_class, name))
     assert reply.status == 200 and await reply.json() == {"accepted": True}
-    assert sums(agg_config) == [(made_class["class_id"], YESTERDAY, 3, 1, 1)]
+    # prompts, images, participants, videos, energy (tenths of a Wh: 3 x 40 + 85)
+    assert sums(agg_config) == [(made_class["class_id"], YESTERDAY, 3, 1, 1, 0, 205)]
+
+
+async def test_a_students_energy_counts_up_to_the_class_bound(client, made_class, agg_config):
+    """Videos count inside the prompt and image bound: a student's energy is capped at it.
+    A video (415 Wh) is more than a day's bound (165 Wh), so each of these counts the bound."""
+    light, heavy = await joined(client, made_class, 2)
+    for name, use in ((light, {"prompts": 1, "images": 0, "videos": 1}),
+                      (heavy, {"prompts": 20, "images": 10, "videos": 0})):
+        reply = await client.post("/api/v1/submissions", json=body(made_class, name, **use))
+        assert reply.status == 200, await reply.text()
+    assert sums(agg_config) == [(made_class["class_id"], YESTERDAY, 21, 10, 2, 1,
+                                 2 * DAY_BOUND)]
 
 
 REFUSED = [
     # (what, change to the body, status, words in the message)
     ("duplicate", None, 409, "already submitted"),
-    ("prompts above the clip bound", {"prompts": 31}, 422, "between 0 and 30"),
+    ("prompts above the clip bound", {"prompts": 21}, 422, "between 0 and 20"),
+    ("videos above the clip bound", {"videos": 2}, 422, "between 0 and 1"),
+    ("videos as text", {"videos": "1"}, 422, "videos"),
     ("negative images", {"images": -1}, 422, "between 0 and 10"),
     ("prompts as a float", {"prompts": 2.5}, 422, "prompts"),
     ("prompts as text", {"prompts": "3"}, 422, "prompts"),
@@ -142,7 +161,7 @@ async def test_submissions_sent_together_each_get_their_own_answer(client, made_
     assert statuses[1] == 422  # above the bound: refused alone
     assert sorted(statuses[i] for i in (0, 4)) == [200, 409]  # the same pseudonym twice
     assert statuses[2] == statuses[3] == 200
-    assert sums(agg_config) == [(made_class["class_id"], YESTERDAY, 9, 3, 3)]
+    assert sums(agg_config) == [(made_class["class_id"], YESTERDAY, 9, 3, 3, 0, 615)]
 
 
 @pytest.mark.parametrize(("data", "headers", "status"), [
@@ -191,20 +210,49 @@ async def test_release_needs_k_students(client, made_class, agg_config):
     assert sums(agg_config) == []  # the exact sums are gone
 
 
-async def test_release_is_noisy_banded_once_and_final(client, made_class, agg_config):
-    names = await joined(client, made_class, 6)
-    for name in names[:5]:
-        await client.post("/api/v1/submissions", json=body(made_class, name, 10, 2))
-    report = await release_report(client, made_class, agg_config)
+async def test_release_is_one_noisy_total_with_its_interval_once_and_final(
+        client, agg_config):
+    """16 students at the day's bounds: the total (16 x 165 Wh) is 5 interval widths
+    above zero, so it is shown (P(too uncertain) = P(noise < -9 scales) < 1e-4)."""
+    store = open_store(agg_config)
+    made = store.create_class(ClassSettings("4C", "day", max_students=20), WEIGHTS, NOW)
+    store.close()
+    names = await joined(client, made, 17)
+    for name in names[:16]:
+        await client.post("/api/v1/submissions", json=body(made, name, 20, 10))
+    report = await release_report(client, made, agg_config)
     (period,) = report["periods"]
-    assert period["status"] == "released" and period["participants"] == "5-9"
-    scale = periods.RULES["day"].clip_prompts / 0.5  # epsilon 1, half for the prompts
-    assert abs(period["prompts_noisy"]["raw"] - 50) <= error_bar(scale, 1e-9)
-    assert period["prompts_noisy"]["low"] <= period["prompts_noisy"]["value"]
-    assert set(period["noise_range"]) == {"energy_wh", "co2_g", "water_ml"}
-    late = await client.post("/api/v1/submissions", json=body(made_class, names[5]))
+    assert period["status"] == "released" and period["participants"] == "10-19"
+    scale = DAY_BOUND / 1.0  # the whole epsilon of 1 on one sum
+    assert period["half_width_wh"] == half_width(scale) / 10 == pytest.approx(494.3)
+    assert abs(period["energy_wh"] - 16 * 165) <= half_width(scale, 1e-9) / 10
+    energy = period["noise_range"]["energy_wh"]
+    assert energy["high"] - energy["low"] == pytest.approx(2 * period["half_width_wh"])
+    assert period["co2_g"] > 0 and period["equivalents"]
+    assert "prompts" not in period  # counts are not released: the budget went to energy
+    late = await client.post("/api/v1/submissions", json=body(made, names[16]))
     assert late.status == 409 and "over" in (await late.json())["error"]["message"]
-    assert await release_report(client, made_class, agg_config) == report
+    assert await release_report(client, made, agg_config) == report
+    assert sums(agg_config) == []
+
+
+def zero_noise(total: int, sensitivity: int, epsilon: float) -> NoisyTotal:
+    """The release's rules with the noise left out, so a test can put the total anywhere."""
+    scale = sensitivity / epsilon
+    return NoisyTotal(total, scale, half_width(scale))
+
+
+def test_a_total_narrower_than_its_interval_is_too_uncertain_never_a_number(
+        agg_config, made_class):
+    store = open_store(agg_config)
+    for prompts in (20, 20, 20, 20, 19):  # 7,960 tenths of a Wh; the width is 9,886
+        name = pseudonym()
+        store.join(made_class["join_code"], name, NOW)
+        store.submit(body(made_class, name, prompts, 10), NOW)
+    (release,) = store.release_due(AFTER_WINDOW, zero_noise)
+    store.close()
+    assert release["status"] == "too_uncertain" and "energy_wh" not in release
+    assert release["half_width_wh"] == half_width(DAY_BOUND) / 10
 
 
 async def test_report_needs_the_teacher_key(client, made_class):
@@ -235,7 +283,8 @@ async def test_teacher_page_speaks_both_languages(client, lang):
 
 @pytest.mark.parametrize(("change", "field"), [
     ({"k": 4}, "k"), ({"epsilon": 0}, "epsilon"), ({"max_students": 3}, "max_students"),
-    ({"clip_prompts": 101}, "clip_prompts"), ({"period_kind": "month"}, "period"),
+    ({"clip_prompts": 101}, "clip_prompts"), ({"period_kind": "year"}, "period"),
+    ({"epsilon": 1.01}, "epsilon"), ({"clip_videos": 6}, "clip_videos"),
     ({"name": " "}, "name"),
 ])
 def test_class_settings_refuse_weaker_privacy(change, field):
@@ -244,12 +293,23 @@ def test_class_settings_refuse_weaker_privacy(change, field):
     assert refused.value.field == field
 
 
-def test_noise_comes_from_opendp_at_the_documented_scale():
-    noisy = add_noise(100, 10, clip_prompts=700, clip_images=200, epsilon=1.0)
-    assert (noisy.scale_prompts, noisy.scale_images) == (1400, 400)
-    draws = [add_noise(0, 0, 20, 5, 2.0).prompts for _ in range(400)]
-    assert len(set(draws)) > 20  # noise, not a constant
-    assert sum(abs(d) for d in draws) / len(draws) == pytest.approx(20, rel=0.25)  # E|X| ~ b
+def test_noise_comes_from_opendp_at_the_documented_scale_and_ceiling():
+    noisy = add_noise(1000, DAY_BOUND, epsilon=0.5)
+    assert noisy.scale == 2 * DAY_BOUND and noisy.half_width == half_width(2 * DAY_BOUND)
+    with pytest.raises(ValueError, match="ceiling"):
+        add_noise(1000, DAY_BOUND, epsilon=1.5)
+
+
+def test_the_stated_95_percent_interval_holds_the_truth_95_percent_of_the_time():
+    """4,000 real OpenDP draws: the interval's coverage within 4 standard deviations
+    (0.34 %) of the exact 95.0x %; the tail formula is checked against the draws too."""
+    scale = 20
+    h = half_width(scale)
+    assert tail_probability(scale, h) <= 0.05 < tail_probability(scale, h - 1)
+    draws = [add_noise(0, scale, 1.0).value for _ in range(4000)]
+    inside = sum(abs(d) <= h for d in draws) / len(draws)
+    assert abs(inside - (1 - tail_probability(scale, h))) < 4 * (0.05 * 0.95 / 4000) ** 0.5
+    assert sum(abs(d) for d in draws) / len(draws) == pytest.approx(scale, rel=0.1)  # E|X|
 
 
 def test_participants_shown_only_as_bands():
@@ -257,7 +317,19 @@ def test_participants_shown_only_as_bands():
         "5-9", "5-9", "10-19", "10-19", "20+", "20+"]
 
 
-def test_periods_week_and_day_ids():
+def test_periods_month_term_week_and_day_ids():
+    assert periods.period_of("month", datetime(2026, 12, 31).date()) == "2026-12"
+    december = periods.period_days("month", "2026-12")
+    assert (december[0].isoformat(), len(december)) == ("2026-12-01", 31)
+    assert periods.closes_at("month", "2026-12") == datetime(2027, 1, 1)
+    # The dashboard's three terms: August-December, January-March, April-July.
+    assert [periods.period_of("term", datetime(2026, m, 1).date()) for m in (1, 3, 4, 7, 8, 12)
+            ] == ["2026-T2", "2026-T2", "2026-T3", "2026-T3", "2026-T1", "2026-T1"]
+    first = periods.period_days("term", "2026-T1")
+    assert (first[0].isoformat(), first[-1].isoformat()) == ("2026-08-01", "2026-12-31")
+    assert periods.periods_in_window("term", datetime(2027, 1, 3)) == ["2026-T1"]
+    with pytest.raises(InvalidInput, match="not a term id"):
+        periods.period_days("term", "2026-T4")
     assert periods.period_days("week", "2026-W48")[0].isoformat() == "2026-11-23"
     assert periods.closes_at("day", "2026-11-24") == datetime(2026, 11, 25)
     assert periods.periods_in_window("day", NOW) == [YESTERDAY]
@@ -285,7 +357,28 @@ def test_aggregator_cli_creates_a_class_and_reports(tmp_path):
     assert "Traceback" not in wrong.stderr
     weak = run_cli("aggregator", "create-class", "--home", str(home), "--name", "x", "--k", "2")
     assert weak.returncode == 1 and "at least 5" in weak.stderr
+    spendthrift = run_cli("aggregator", "create-class", "--home", str(home), "--name", "x",
+                          "--epsilon", "2")
+    assert spendthrift.returncode == 1 and "between 0.05 and 1 per period" in spendthrift.stderr
 
+
+@pytest.mark.parametrize(("options", "lang", "said"), [
+    ((), "en", "Expected margin with 40 students who each make 10 prompts and 5 images "
+               "a school day (the report's school use): the class total ±15 % (95 % of the "
+               "time; epsilon 1 per month)."),
+    (("--max-students", "25"), "nl", "het klastotaal ±24 % (in 95 % van de gevallen; "
+                                     "epsilon 1 per maand)."),
+    (("--max-students", "12", "--period", "term"), "nl",
+     "±50 % (in 95 % van de gevallen; epsilon 1 per trimester).\nLet op: dat is ruimer dan "
+     "±25 %. Met deze instellingen zijn minstens 24 leerlingen nodig voor ±25 %"),
+    (("--max-students", "30", "--epsilon", "0.5"), "en",
+     "±40 % (95 % of the time; epsilon 0.5 per month).\nWarning: that is wider than ±25 %. "
+     "These settings need at least 48 students"),
+])
+def test_create_class_previews_the_expected_interval(tmp_path, options, lang, said):
+    done = run_cli("aggregator", "create-class", "--home", str(tmp_path), "--name", "3B",
+                   "--lang", lang, *options)
+    assert done.returncode == 0 and said in done.stdout, done.stdout
 
 def test_server_logs_no_client_address(tmp_path):
     server = start_aggregator(tmp_path / "aggregator")
@@ -323,13 +416,13 @@ def test_teacher_page_shows_released_periods_in_chromium(tmp_path):
     try:
         made = create_class(server.home, "--name", "3B", "--period", "day")
         yesterday = (datetime.now() - timedelta(days=1)).date().isoformat()
-        for _ in range(6):
+        for _ in range(16):  # at the bounds: far from too uncertain (see the release test)
             name = pseudonym()
             post_json(f"{server.url}/api/v1/join", {"code": made["join_code"],
                                                     "pseudonym": name})
             post_json(f"{server.url}/api/v1/submissions", {
                 "class_id": made["class_id"], "period": yesterday, "pseudonym": name,
-                "prompts": 20, "images": 4})
+                "prompts": 20, "images": 10})
         clock.write_text((datetime.now() + timedelta(days=1, hours=1)).isoformat())
         errors = []
         with playwright_api.sync_playwright() as driver:
@@ -346,8 +439,8 @@ def test_teacher_page_shows_released_periods_in_chromium(tmp_path):
             row = page.locator("#report tbody tr")
             row.wait_for()
             cells = row.locator("td").all_inner_texts()
-            assert cells[0] == yesterday and cells[1] == "5-9"
-            assert "Wh" in cells[4] and "–" in cells[4]  # a value with its error bar
+            assert cells[0] == yesterday and cells[1] == "10-19"
+            assert "kWh" in cells[2] and "–" in cells[2]  # a value with its 95 % interval
             assert "hypothetische klas" in page.locator("#compare").inner_text()
             assert made["teacher_key"] not in page.url
             browser.close()
@@ -379,3 +472,44 @@ async def test_health_and_readiness_for_a_load_balancer(client, made_class):
     reply = await client.get("/api/v1/ready")
     assert reply.status == 200
     assert await reply.json() == {"status": "ready", "classes": 1}
+
+
+def test_a_class_from_before_the_energy_total_is_migrated_and_keeps_working(agg_config):
+    """Version 3 held two noisy counts and allowed epsilon up to 10: the class keeps its
+    members, its period still collecting is released as one energy total at epsilon 1,
+    and its old release is shown as it was."""
+    import sqlite_utils
+
+    from aifootprint.aggregator.report import class_report
+    from aifootprint.aggregator.store import OPTIONS
+    from aifootprint.core.database import connect
+
+    db = sqlite_utils.Database(connect(agg_config.db_path, MIGRATIONS[:3], OPTIONS,
+                                       wrap=sqlite_utils.Database))
+    db.table("classes").insert({
+        "id": "0123456789abcdef", "name": "old", "period_kind": "day", "max_students": 30,
+        "k": 5, "epsilon": 4.0, "clip_prompts": 20, "clip_images": 10, "send_delay_max_s": 0,
+        "join_code_hash": "x", "join_expires": NOW.isoformat(), "teacher_key_hash": "y",
+        "created": "2026-11-01"})
+    db.table("sums").insert({"class_id": "0123456789abcdef", "period": YESTERDAY,
+                             "prompts": 200, "images": 100, "participants": 16})
+    db.table("releases").insert({
+        "class_id": "0123456789abcdef", "period": "2026-11-20", "status": "released",
+        "prompts": 88, "images": -3, "band": "5-9", "epsilon": 4.0, "scale_prompts": 10.0,
+        "scale_images": 5.0, "released_at": "2026-11-22T00:01:00", "test_clock": 0})
+    db.conn.close()
+
+    store = open_store(agg_config)
+    (release,) = store.release_due(AFTER_WINDOW, zero_noise)
+    row = store._class("0123456789abcdef")
+    report = class_report(load_factors(), row, store.releases(row["id"]))
+    store.close()
+    assert (row["epsilon"], row["clip_videos"]) == (1.0, 0)
+    assert release["status"] == "released" and release["epsilon"] == 1.0
+    assert release["energy_wh"] == (200 * 40 + 100 * 85) / 10  # from its sums, nothing lost
+    assert release["half_width_wh"] == half_width(DAY_BOUND) / 10
+    old, new = report["periods"]
+    assert old == {"period": "2026-11-20", "status": "earlier_method", "participants": "5-9",
+                   "epsilon": 4.0, "prompts": {"value": 88, "half_width": half_width(10.0)},
+                   "images": {"value": 0, "half_width": half_width(5.0)}}
+    assert new["energy_wh"] == 1650.0

@@ -355,19 +355,35 @@ def test_the_tray_and_the_day_say_1_vraag(factors, lang, n):
     assert f"{one}, {two}" in shown and screen_problems(shown, lang) == []
 
 
+EXPECTED = {"students": 25, "relative_half_width": 0.24}
+RELEASES = {
+    "released": {"status": "released", "energy_wh": 2145.0, "half_width_wh": 494.3},
+    "too_uncertain": {"status": "too_uncertain", "energy_wh": None, "half_width_wh": 4943.0},
+    # Before one energy total: two noisy counts, shown as they were.
+    "earlier_method": {"status": "released", "energy_wh": None, "prompts": 1, "images": 1,
+                       "scale_prompts": 0.0001, "scale_images": 0.0001},
+}
+SAID = {"released": {"nl": "2,1 kWh (1,7 kWh – 2,6 kWh)", "en": "2.1 kWh (1.7 kWh – 2.6 kWh)"},
+        "too_uncertain": {"nl": "te onzeker om te tonen (de marge zou ±4,9 kWh zijn)",
+                          "en": "too uncertain to show (the margin would be ±4.9 kWh)"},
+        "earlier_method": {"nl": "1 vraag (±0), 1 afbeelding (±0)",
+                           "en": "1 prompt (±0), 1 image (±0)"}}
+
+
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("period_kind, days", [("day", 1), ("week", 5)])
-def test_the_class_report_says_1_vraag_and_1_schooldag(factors, lang, period_kind, days):
-    release = {"period": "2026-11-25", "status": "released", "band": "5-9", "prompts": 1,
-               "images": 1, "scale_prompts": 0.0001, "scale_images": 0.0001, "epsilon": 1.0,
-               "test_clock": 0}
+@pytest.mark.parametrize("status", list(RELEASES))
+@pytest.mark.parametrize("period_kind, days", [("day", 1), ("week", 5), ("month", 20)])
+def test_the_class_report_says_each_status_and_1_schooldag(factors, lang, status,
+                                                           period_kind, days):
+    release = {"period": "2026-11-25", "band": "5-9", "epsilon": 1.0, "test_clock": 0,
+               **RELEASES[status]}
     answer = {"class": {"name": "3B", "id": "abc"}, "periods": [period_figures(factors, release)],
+              "expected_precision": EXPECTED,
               "hypothetical": hypothetical_class(factors, period_kind)}
     shown = render_class_report(answer, lang)
-    one = {kind: ONE_AND_TWO[lang][kind][0] for kind in ("prompts", "images")}
-    assert one["prompts"] in shown and one["images"] in shown
+    assert SAID[status][lang] in shown
     assert count_text("school_days", days, lang) in shown
-    assert screen_problems(shown, lang) == []
+    assert ("±24 %" in shown) and screen_problems(shown, lang) == []
 
 
 def page_text(page: str) -> str:

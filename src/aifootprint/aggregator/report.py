@@ -1,55 +1,68 @@
-"""The teacher's view of a class: released periods with error bars, equivalents and the
-report's hypothetical class day for comparison. Plain functions over stored releases.
+"""The teacher's view of a class: released periods with their 95 % intervals, equivalents
+and the report's hypothetical class for comparison. Plain functions over stored releases.
 
-A released sum is the true sum plus noise, so it can be negative; it is shown clamped at
-zero (post-processing costs no privacy) with the interval that holds the noise 95 % of
-the time, turned into Wh, g and ml with the factor table like any other count.
+A release is one energy total (Wh) with the interval its noise stays within 95 % of the
+time, stated by the release itself; CO2 and water follow from it with the factor table's
+location, interval and all (post-processing costs no privacy). A total whose interval is
+wider than itself is 'too_uncertain': a status, never a number.
 """
 
 from __future__ import annotations
 
+from ..model import periods
+from ..model.class_precision import ALPHA, half_width, wh
 from ..model.factors import FactorTable, load_factors
-from ..model.footprint import Counts, impact_of, summarize
+from ..model.footprint import Estimate, Impact, equivalents
 from ..model.scenario import run_scenario
 from .config import AggregatorConfig
-from .privacy import ERROR_BAR_ALPHA, add_noise, error_bar
-from .store import AggregatorStore
-
-# School days in a period, to set a period beside the report's class day.
-SCHOOL_DAYS = {"week": 5, "day": 1}
+from .privacy import add_noise
+from .store import AggregatorStore, class_weights, energy_bound, expected_precision
 
 
-def noisy_count(value: int, scale: float) -> dict:
-    half = error_bar(scale)
-    return {"value": max(0, value), "low": max(0, round(value - half)),
-            "high": max(0, round(value + half)), "raw": value}
+def energy_impact(table: FactorTable, energy_wh: float) -> Impact:
+    """CO2 and water of an energy total at the table's default location."""
+    place = table.location()
+    wh = Estimate(energy_wh, energy_wh, energy_wh)
+    return Impact(wh, wh.scaled(place.grid_g_per_kwh / 1000), wh.scaled(place.water_ml_per_wh))
 
 
 def period_figures(table: FactorTable, release: dict) -> dict:
-    if release["status"] != "released":
-        return {"period": release["period"], "status": release["status"]}
-    prompts = noisy_count(release["prompts"], release["scale_prompts"])
-    images = noisy_count(release["images"], release["scale_images"])
-    low = impact_of(table, Counts(prompts["low"], images["low"])).as_dict()
-    high = impact_of(table, Counts(prompts["high"], images["high"])).as_dict()
-    return {
-        "period": release["period"],
-        "status": "released",
-        "participants": release["band"],
-        "prompts_noisy": prompts,
-        "images_noisy": images,
-        **summarize(table, Counts(prompts["value"], images["value"])),
+    figures: dict = {"period": release["period"], "status": release["status"]}
+    if release["status"] == "not_enough":
+        return figures
+    if release["energy_wh"] is None and release["status"] == "released":
+        return earlier_method(release)
+    half = release["half_width_wh"]
+    figures |= {"participants": release["band"], "half_width_wh": half,
+                "confidence": 1 - ALPHA, "epsilon": release["epsilon"],
+                "test_clock": bool(release["test_clock"])}
+    if release["status"] == "too_uncertain":
+        return figures
+    value = release["energy_wh"]
+    central = energy_impact(table, value).as_dict()
+    low = energy_impact(table, value - half).as_dict()
+    high = energy_impact(table, value + half).as_dict()
+    return figures | {
+        **{metric: central[metric] for metric in ("energy_wh", "co2_g", "water_ml")},
         "noise_range": {metric: {"low": low[metric], "high": high[metric]}
                         for metric in ("energy_wh", "co2_g", "water_ml")},
-        "epsilon": release["epsilon"],
-        "test_clock": bool(release["test_clock"]),
+        "equivalents": [e.as_dict() for e in equivalents(table, energy_impact(table, value))],
     }
+
+
+def earlier_method(release: dict) -> dict:
+    """A period released before one energy total (two noisy counts): shown as it was."""
+    return {"period": release["period"], "status": "earlier_method",
+            "participants": release["band"], "epsilon": release["epsilon"],
+            **{kind: {"value": max(0, release[kind]),
+                      "half_width": half_width(release[f"scale_{kind}"])}
+               for kind in ("prompts", "images")}}
 
 
 def hypothetical_class(table: FactorTable, period_kind: str) -> dict:
     """The report's vo class day (25 students) scaled to the school days of one period."""
     day = run_scenario(table)["levels"]["vo"]["class_day"]
-    days = SCHOOL_DAYS[period_kind]
+    days = periods.RULES[period_kind].school_days
     return {
         "school_days": days,
         "class_day": {key: day[key] for key in ("prompts", "images", "energy_wh", "co2_g",
@@ -68,9 +81,15 @@ def class_report(table: FactorTable, row: dict, releases: list[dict]) -> dict:
             period["share_of_hypothetical"] = period["energy_wh"] / hypothetical["energy_wh"]
     return {
         "class": {"id": row["id"], "name": row["name"], "period": row["period_kind"],
-                  "k": row["k"], "epsilon": row["epsilon"],
-                  "clip_prompts": row["clip_prompts"], "clip_images": row["clip_images"]},
-        "error_bar_confidence": 1 - ERROR_BAR_ALPHA,
+                  "k": row["k"], "epsilon": row["epsilon"], "max_students": row["max_students"],
+                  "clip_prompts": row["clip_prompts"], "clip_images": row["clip_images"],
+                  "clip_videos": row["clip_videos"],
+                  # What one student can add to a total, and what each kind weighs in it;
+                  # the video weight is the table's, not the report's.
+                  "energy_bound_wh": wh(energy_bound(row)),
+                  "weights_wh": class_weights(row).as_wh()},
+        "expected_precision": expected_precision(row),
+        "error_bar_confidence": 1 - ALPHA,
         "periods": figures,
         "hypothetical": hypothetical,
     }

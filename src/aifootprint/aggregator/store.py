@@ -47,10 +47,11 @@ from ..core.errors import (
     SubmissionRefused,
     TeacherKeyWrong,
 )
-from ..model import periods
+from ..model import class_precision, periods
+from ..model.class_precision import EnergyWeights, wh
 from ..model.submission import CLASS_ID_PATTERN, PSEUDONYM_PATTERN, Submission
 from .migrations import MIGRATIONS
-from .privacy import MIN_K, NoisySums, participant_band
+from .privacy import MAX_EPSILON, MIN_K, NoisyTotal, participant_band
 
 CLASS_ID = re.compile(CLASS_ID_PATTERN)
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L, U: easy to read aloud
@@ -62,7 +63,7 @@ OPTIONS = Options(wal=False, readers=1)
 @dataclass(frozen=True)
 class ClassSettings:
     name: str
-    period_kind: str = "week"
+    period_kind: str = periods.DEFAULT_KIND
     max_students: int = 40
     k: int = MIN_K
     epsilon: float = 1.0
@@ -70,6 +71,7 @@ class ClassSettings:
     clip_prompts: int | None = None  # None: the period kind's documented bound
     clip_images: int | None = None
     send_delay_max_s: int | None = None
+    clip_videos: int | None = None
 
     def checked(self) -> ClassSettings:
         rules = periods.RULES[periods.check_kind(self.period_kind)]
@@ -78,7 +80,8 @@ class ClassSettings:
         _check(self.k >= MIN_K, f"k must be at least {MIN_K}.", "k")
         _check(self.k <= self.max_students <= 1000,
                "The class size must be at least k and at most 1000.", "max_students")
-        _check(0.05 <= self.epsilon <= 10, "epsilon must be between 0.05 and 10.", "epsilon")
+        _check(0.05 <= self.epsilon <= MAX_EPSILON,
+               f"epsilon must be between 0.05 and {MAX_EPSILON:g} per period.", "epsilon")
         _check(1 <= self.join_days <= 365, "The join code must last 1 to 365 days.", "join_days")
         clip_prompts = self.clip_prompts or rules.clip_prompts
         clip_images = self.clip_images or rules.clip_images
@@ -86,11 +89,15 @@ class ClassSettings:
                f"The prompt bound must be 1 to {rules.max_clip_prompts}.", "clip_prompts")
         _check(1 <= clip_images <= rules.max_clip_images,
                f"The image bound must be 1 to {rules.max_clip_images}.", "clip_images")
+        clip_videos = rules.clip_videos if self.clip_videos is None else self.clip_videos
+        _check(0 <= clip_videos <= rules.max_clip_videos,
+               f"The video bound must be 0 to {rules.max_clip_videos}.", "clip_videos")
         delay = rules.send_delay_max_s if self.send_delay_max_s is None else self.send_delay_max_s
         _check(0 <= delay <= rules.window.total_seconds() / 2,
                "The send delay must fit well inside the submission window.", "send_delay_max_s")
         return ClassSettings(self.name.strip(), self.period_kind, self.max_students, self.k,
-                             self.epsilon, self.join_days, clip_prompts, clip_images, delay)
+                             self.epsilon, self.join_days, clip_prompts, clip_images, delay,
+                             clip_videos)
 
 
 def _check(ok: bool, message: str, field: str) -> None:
@@ -117,9 +124,27 @@ def public_info(row: dict) -> dict:
         "class_id": row["id"], "name": row["name"], "period": row["period_kind"],
         "k": row["k"], "epsilon": row["epsilon"], "max_students": row["max_students"],
         "clip_prompts": row["clip_prompts"], "clip_images": row["clip_images"],
-        "send_delay_max_s": row["send_delay_max_s"],
+        "clip_videos": row["clip_videos"], "send_delay_max_s": row["send_delay_max_s"],
         "window_s": int(rules.window.total_seconds()),
+        "expected_precision": expected_precision(row),
     }
+
+
+def expected_precision(row: dict) -> dict:
+    """What the class's figures will look like at ordinary use with every seat taken."""
+    return class_precision.preview(class_weights(row), row["max_students"], row["period_kind"],
+                                   row["clip_prompts"], row["clip_images"],
+                                   row["epsilon"]).as_dict()
+
+
+def class_weights(row: dict) -> EnergyWeights:
+    """The weights fixed when the class was made (migrations.py for older classes)."""
+    return EnergyWeights(row["weight_prompt"], row["weight_image"], row["weight_video"])
+
+
+def energy_bound(row: dict) -> int:
+    return class_precision.energy_bound(class_weights(row), row["clip_prompts"],
+                                        row["clip_images"])
 
 
 def open_database(path: Path) -> sqlite_utils.Database:
@@ -182,8 +207,10 @@ class AggregatorStore:
 
     # Classes -------------------------------------------------------------------------
 
-    def create_class(self, settings: ClassSettings, now: datetime) -> dict:
-        """A new class; returns its id, join code and teacher key (shown once, never stored)."""
+    def create_class(self, settings: ClassSettings, weights: EnergyWeights,
+                     now: datetime) -> dict:
+        """A new class; returns its id, join code and teacher key (shown once, never stored).
+        `weights` (from the factor table) weigh every period of this class alike."""
         settings = settings.checked()
         class_id, code, key = secrets.token_hex(8), new_join_code(), secrets.token_urlsafe(24)
         expires = now + timedelta(days=settings.join_days)
@@ -192,7 +219,9 @@ class AggregatorStore:
                 "id": class_id, "name": settings.name, "period_kind": settings.period_kind,
                 "max_students": settings.max_students, "k": settings.k,
                 "epsilon": settings.epsilon, "clip_prompts": settings.clip_prompts,
-                "clip_images": settings.clip_images,
+                "clip_images": settings.clip_images, "clip_videos": settings.clip_videos,
+                "weight_prompt": weights.prompt, "weight_image": weights.image,
+                "weight_video": weights.video,
                 "send_delay_max_s": settings.send_delay_max_s,
                 "join_code_hash": self._hash("join", code),
                 "join_expires": expires.isoformat(timespec="seconds"),
@@ -262,12 +291,17 @@ class AggregatorStore:
             raise SubmissionRefused("This period was already submitted; it counts once.")
         db.execute("INSERT INTO submitted (submission_hash, class_id, period) VALUES (?, ?, ?)",
                    [done, row["id"], submission.period])
+        # The student's energy, capped at the class's bound (the sum's sensitivity).
+        energy = min(class_weights(row).of(submission.prompts, submission.images,
+                                           submission.videos), energy_bound(row))
         db.execute(
-            "INSERT INTO sums (class_id, period, prompts, images, participants) "
-            "VALUES (?, ?, ?, ?, 1) ON CONFLICT (class_id, period) DO UPDATE SET "
+            "INSERT INTO sums (class_id, period, prompts, images, videos, energy, participants)"
+            " VALUES (?, ?, ?, ?, ?, ?, 1) ON CONFLICT (class_id, period) DO UPDATE SET "
             "prompts = prompts + excluded.prompts, images = images + excluded.images, "
+            "videos = videos + excluded.videos, energy = energy + excluded.energy, "
             "participants = participants + 1",
-            [row["id"], submission.period, submission.prompts, submission.images],
+            [row["id"], submission.period, submission.prompts, submission.images,
+             submission.videos, energy],
         )
 
     def _check_period_open(self, row: dict, period: str, now: datetime) -> None:
@@ -287,7 +321,7 @@ class AggregatorStore:
 
     # Releases ------------------------------------------------------------------------
 
-    def release_due(self, now: datetime, noise: Callable[..., NoisySums],
+    def release_due(self, now: datetime, noise: Callable[..., NoisyTotal],
                     test_clock: bool = False) -> list[dict]:
         """Release every period whose submission window has ended; each only once."""
         made = []
@@ -301,7 +335,7 @@ class AggregatorStore:
         return made
 
     def _release(self, row: dict, period: str, now: datetime,
-                 noise: Callable[..., NoisySums], test_clock: bool) -> dict | None:
+                 noise: Callable[..., NoisyTotal], test_clock: bool) -> dict | None:
         with self._write() as db:
             key = [row["id"], period]
             found = list(db.table("sums").rows_where("class_id = ? AND period = ?", key))
@@ -312,11 +346,8 @@ class AggregatorStore:
                        "released_at": now.isoformat(timespec="seconds"),
                        "test_clock": int(test_clock), "status": "not_enough"}
             if sums["participants"] >= max(row["k"], MIN_K):
-                noisy = noise(sums["prompts"], sums["images"], row["clip_prompts"],
-                              row["clip_images"], row["epsilon"])
-                release.update(status="released", prompts=noisy.prompts, images=noisy.images,
-                               scale_prompts=noisy.scale_prompts,
-                               scale_images=noisy.scale_images,
+                release.update(released_energy(noise(sums["energy"], energy_bound(row),
+                                                      min(row["epsilon"], MAX_EPSILON))),
                                band=participant_band(sums["participants"]))
             db.table("releases").insert(release)
             # The exact sums and who-submitted hashes are no longer needed: drop them.
@@ -327,6 +358,15 @@ class AggregatorStore:
     def releases(self, class_id: str) -> list[dict]:
         return list(self.db.table("releases").rows_where(
             "class_id = ?", [class_id], order_by="period"))
+
+
+def released_energy(noisy: NoisyTotal) -> dict:
+    """The release's figures: the noisy total with its own 95 % interval, or only the
+    interval when that is wider than the total (a status, never a number)."""
+    figures = {"half_width_wh": wh(noisy.half_width), "scale_wh": wh(noisy.scale)}
+    if class_precision.too_uncertain(noisy.value, noisy.half_width):
+        return {"status": "too_uncertain", **figures}
+    return {"status": "released", "energy_wh": wh(noisy.value), **figures}
 
 
 def parse_submission(body: object) -> Submission:
@@ -340,7 +380,8 @@ def parse_submission(body: object) -> Submission:
 
 
 def _check_bounds(submission: Submission, row: dict) -> None:
-    for field, bound in (("prompts", row["clip_prompts"]), ("images", row["clip_images"])):
+    for field, bound in (("prompts", row["clip_prompts"]), ("images", row["clip_images"]),
+                         ("videos", row["clip_videos"])):
         value = getattr(submission, field)
         if not 0 <= value <= bound:
             raise InvalidInput(

@@ -33,7 +33,7 @@ PAGE = """<!doctype html>
 <p id="message" role="status"></p>
 <section id="report" hidden>
 <h2 id="class-name"></h2>
-<table><thead><tr><th>{period}</th><th>{students}</th><th>{prompts}</th><th>{images}</th>
+<table><thead><tr><th>{period}</th><th>{students}</th>
 <th>{energy}</th><th>{co2}</th><th>{water}</th></tr></thead><tbody></tbody></table>
 <p>{bars}</p>
 <p id="compare"></p>
@@ -44,7 +44,7 @@ PAGE = """<!doctype html>
 </body></html>
 """
 
-SCRIPT_TEXTS = ("not_enough", "none", "compare")
+SCRIPT_TEXTS = ("not_enough", "too_uncertain", "earlier_method", "none", "compare")
 
 
 def render_teacher_page(lang: str) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from ..aggregator.config import load_aggregator_config
-from ..aggregator.privacy import MIN_K, add_noise
+from ..aggregator.privacy import MAX_EPSILON, MIN_K, add_noise
 from ..core.i18n import Catalog
 from ..model.formatting import (
     count_text,
@@ -20,8 +20,10 @@ from ..model.formatting import (
     format_number,
     format_water,
 )
+from ..model.periods import DEFAULT_KIND, PERIOD_KINDS
 
 TEXT = Catalog("cli_aggregator")
+PERIOD_WORDS = Catalog("sharing")  # 'maand', 'trimester', 'week', 'dag'
 
 
 def aggregator_options(command):
@@ -89,37 +91,71 @@ def serve(config, cert, key):
                     epilog='Example: aifootprint aggregator create-class --name "3B" --k 5')
 @click.option("--name", required=True, help="The class name teachers and students see.")
 @click.option("--max-students", type=int, default=40, show_default=True)
-@click.option("--period", type=click.Choice(["week", "day"]), default="week", show_default=True)
+@click.option("--period", type=click.Choice(PERIOD_KINDS), default=DEFAULT_KIND,
+              show_default=True, help="A calendar month, a school term (Aug-Dec, Jan-Mar, "
+              "Apr-Jul), an ISO week or a day.")
 @click.option("--k", "k", type=int, default=MIN_K, show_default=True,
               help=f"Release only with at least this many students (never below {MIN_K}).")
-@click.option("--epsilon", type=float, default=1.0, show_default=True,
-              help="Privacy budget per period (smaller: more noise, more privacy).")
+@click.option("--epsilon", type=float, default=MAX_EPSILON, show_default=True,
+              help=f"Privacy budget per period, at most {MAX_EPSILON:g} (smaller: more noise, "
+                   "more privacy).")
 @click.option("--join-days", type=int, default=14, show_default=True,
               help="Days the join code stays valid.")
 @click.option("--clip-prompts", type=int, default=None,
-              help="Most prompts one student counts per period (default 150/week, 30/day; "
-                   "at most 700/week, 100/day). Higher: more noise.")
+              help="Most prompts one student counts per period (default 400/month, "
+                   "1300/term, 100/week, 20/day; docs/classroom.md has the maxima). "
+                   "Higher: more noise.")
 @click.option("--clip-images", type=int, default=None,
-              help="Most images one student counts per period (default 50/week, 10/day; "
-                   "at most 200/week, 30/day). Higher: more noise.")
+              help="Most images one student counts per period (default 200/month, "
+                   "650/term, 50/week, 10/day). Higher: more noise.")
+@click.option("--clip-videos", type=int, default=None,
+              help="Most videos one student counts per period (default 4/month, 10/term, "
+                   "2/week, 1/day; 0: none). They count inside the same energy bound.")
 @click.option("--send-delay", "send_delay", type=int, default=None,
               help="Students wait a random 0..this many seconds after a period closes.")
 @aggregator_options
 def create_class(config, name, max_students, period, k, epsilon, join_days, clip_prompts,
-                 clip_images, send_delay):
-    """Make a class; prints its join code (expiring) and the teacher key."""
+                 clip_images, clip_videos, send_delay):
+    """Make a class; prints its join code (expiring), the teacher key and the precision to
+    expect."""
     from ..aggregator.store import ClassSettings
+    from ..model import class_precision
+    from ..model.factors import load_factors
 
     settings = ClassSettings(name, period, max_students, k, epsilon, join_days, clip_prompts,
-                             clip_images, send_delay)
+                             clip_images, send_delay, clip_videos).checked()
+    weights = class_precision.energy_weights(load_factors(config.factors_path))
     store = open_store(config)
     try:
-        made = store.create_class(settings, config.now())
+        made = store.create_class(settings, weights, config.now())
     finally:
         store.close()
     click.echo(TEXT("created", config.lang, name=name, class_id=made["class_id"],
                     code=made["join_code"], expires=made["join_expires"],
                     teacher_key=made["teacher_key"]))
+    expected = class_precision.preview(weights, max_students, period, settings.clip_prompts,
+                                       settings.clip_images, settings.epsilon)
+    click.echo(preview_text(expected, config.lang))
+
+
+def preview_text(expected, lang: str) -> str:
+    """'Expected ... +-24 %' (a class_precision.Preview), and a warning when wider than the
+    target (create-class)."""
+    from ..model.class_precision import TARGET
+    from ..model.scenario import ScenarioInputs
+
+    day = ScenarioInputs().vo
+    lines = [TEXT("preview", lang, students=expected.students,
+                  percent=format_number(100 * expected.relative, lang, 0),
+                  epsilon=format_number(expected.epsilon, lang, 2),
+                  period_word=PERIOD_WORDS(expected.period_kind, lang),
+                  prompts=format_number(day.prompts_per_student, lang, 0),
+                  images=format_number(day.images_per_student, lang, 0))]
+    if not expected.within_target:
+        lines.append(TEXT("preview_wide", lang,
+                          target=format_number(100 * TARGET, lang, 0),
+                          needed=expected.students_for_target))
+    return "\n".join(lines)
 
 
 @aggregator.command(epilog="Example: aifootprint aggregator release --home /srv/aggregator")
@@ -157,25 +193,14 @@ def report(config, class_id, teacher_key, as_json):
 def render_report(answer: dict, lang: str) -> str:
     lines = [f"{answer['class']['name']} ({answer['class']['id']})"]
     for period in answer["periods"]:
-        if period["status"] != "released":
-            lines.append(TEXT("not_enough", lang, period=period["period"]))
-            continue
-        prompts, images = period["prompts_noisy"], period["images_noisy"]
-        energy = period["noise_range"]["energy_wh"]
-        lines.append(TEXT(
-            "period", lang, period=period["period"], band=period["participants"],
-            prompts=count_text("prompts", prompts["value"], lang),
-            pl=format_number(prompts["low"], lang, 0), ph=format_number(prompts["high"], lang, 0),
-            images=count_text("images", images["value"], lang),
-            il=format_number(images["low"], lang, 0), ih=format_number(images["high"], lang, 0),
-            energy=format_energy(period["energy_wh"], lang),
-            el=format_energy(energy["low"], lang), eh=format_energy(energy["high"], lang),
-            co2=format_co2(period["co2_g"], lang), water=format_water(period["water_ml"], lang)))
-        lines.append("  " + "; ".join(e["text"][lang] for e in period["equivalents"]))
+        lines += period_lines(period, lang)
     if not answer["periods"]:
         lines.append(TEXT("none", lang))
     else:
         lines.append(TEXT("bars", lang))
+    expected = answer["expected_precision"]
+    lines.append(TEXT("expected", lang, students=expected["students"],
+                      percent=format_number(100 * expected["relative_half_width"], lang, 0)))
     hypothetical = answer["hypothetical"]
     lines.append(TEXT("compare", lang,
                       days=count_text("school_days", hypothetical["school_days"], lang),
@@ -183,3 +208,28 @@ def render_report(answer: dict, lang: str) -> str:
                       co2=format_co2(hypothetical["co2_g"], lang),
                       water=format_water(hypothetical["water_ml"], lang)))
     return "\n".join(lines)
+
+
+def period_lines(period: dict, lang: str) -> list[str]:
+    """One released period: its total and interval, 'too uncertain', or 'not enough'."""
+    status, name = period["status"], period["period"]
+    if status == "not_enough":
+        return [TEXT("not_enough", lang, period=name)]
+    band = period["participants"]
+    if status == "too_uncertain":
+        return [TEXT("too_uncertain", lang, period=name, band=band,
+                     half=format_energy(period["half_width_wh"], lang))]
+    if status == "earlier_method":
+        prompts, images = period["prompts"], period["images"]
+        return [TEXT("earlier_method", lang, period=name, band=band,
+                     prompts=count_text("prompts", prompts["value"], lang),
+                     ph=format_number(prompts["half_width"], lang, 0),
+                     images=count_text("images", images["value"], lang),
+                     ih=format_number(images["half_width"], lang, 0))]
+    energy = period["noise_range"]["energy_wh"]
+    return [TEXT("period", lang, period=name, band=band,
+                 energy=format_energy(period["energy_wh"], lang),
+                 el=format_energy(energy["low"], lang), eh=format_energy(energy["high"], lang),
+                 co2=format_co2(period["co2_g"], lang),
+                 water=format_water(period["water_ml"], lang)),
+            "  " + "; ".join(e["text"][lang] for e in period["equivalents"])]

@@ -19,3 +19,5 @@ class Submission(BaseModel):
     pseudonym: str = Field(pattern=PSEUDONYM_PATTERN)
     prompts: StrictInt
     images: StrictInt
+    # Daemons from before videos were counted send none: 0, which adds nothing.
+    videos: StrictInt = 0

@@ -8,14 +8,13 @@ const lang = main.dataset.lang;
 const texts = JSON.parse(main.dataset.texts);
 const count = (value) => formatNumber(value, lang, 0);
 
-// A figure and, in brackets, the margin of the noise: '120 (90–150)', '4,8 kWh (3,6 kWh – 6 kWh)'.
+// A figure and, in brackets, its 95 % interval: '4,8 kWh (3,6 kWh – 6 kWh)'.
 function cell(value, low, high, format) {
   const td = document.createElement("td");
   td.textContent = `${format(value, lang)} `;
   const bar = document.createElement("span");
   bar.className = "bar";
-  bar.textContent = format === count ? `(${count(low)}–${count(high)})`
-    : `(${format(low, lang)} – ${format(high, lang)})`;
+  bar.textContent = `(${format(low, lang)} – ${format(high, lang)})`;
   td.append(bar);
   return td;
 }
@@ -26,9 +25,10 @@ function row(period) {
   name.textContent = period.period;
   tr.append(name);
   if (period.status !== "released") {
+    // A status, never a number: too few students, too uncertain, or released the earlier way.
     const td = document.createElement("td");
-    td.colSpan = 6;
-    td.textContent = texts.not_enough;
+    td.colSpan = 4;
+    td.textContent = texts[period.status] ?? texts.not_enough;
     tr.append(td);
     return tr;
   }
@@ -36,8 +36,6 @@ function row(period) {
   band.textContent = period.participants;
   const range = period.noise_range;
   tr.append(band,
-    cell(period.prompts_noisy.value, period.prompts_noisy.low, period.prompts_noisy.high, count),
-    cell(period.images_noisy.value, period.images_noisy.low, period.images_noisy.high, count),
     cell(period.energy_wh, range.energy_wh.low, range.energy_wh.high, formatEnergy),
     cell(period.co2_g, range.co2_g.low, range.co2_g.high, formatCo2),
     cell(period.water_ml, range.water_ml.low, range.water_ml.high, formatWater));

@@ -8,7 +8,7 @@ the core's Database (`ClassSharing`) and is the only one to write it while it ru
 CLI's join and leave go through its API then; the CLI's reads open the file directly.
 
 Per closed period the daemon sends exactly: class id, period id, pseudonym, and the
-prompt and image counts of that period clipped to the class's bounds. It waits a
+prompt, image and video counts of that period clipped to the class's bounds. It waits a
 random 0..send_delay_max_s after the close, and retries (with back-off) until the
 aggregator answers; a definite refusal (duplicate, period over) is recorded, not
 retried. See docs/classroom.md.
@@ -55,7 +55,7 @@ def explanation(info: dict, server: str, lang: str) -> str:
     """The plain explanation shown before joining (CLI and dashboard)."""
     return TEXT("explanation", lang, name=info["name"], server=server, k=info["k"],
                 period_word=TEXT(info["period"], lang), clip_prompts=info["clip_prompts"],
-                clip_images=info["clip_images"])
+                clip_images=info["clip_images"], clip_videos=info.get("clip_videos", 0))
 
 
 def state_path(config: Config) -> Path:
@@ -256,6 +256,8 @@ def membership_row(info: dict, server: str, pseudonym: str, now: datetime) -> di
         # The first period shared is the one the preview showed at joining.
         "first_period": in_window[-1] if in_window else periods.period_of(kind, now.date()),
         "clip_prompts": info["clip_prompts"], "clip_images": info["clip_images"],
+        # A class server from before videos were shared names no video bound: send none.
+        "clip_videos": info.get("clip_videos", 0),
         "send_delay_max_s": info["send_delay_max_s"], "joined": now.date().isoformat(),
     }
 
@@ -264,12 +266,16 @@ def membership_row(info: dict, server: str, pseudonym: str, now: datetime) -> di
 
 
 def submission(member: dict, period: str, counts: Counts) -> dict:
-    """Exactly the body sent for one period: nothing else leaves the computer."""
-    return {
+    """Exactly the body sent for one period: nothing else leaves the computer. Videos only
+    for a class with a video bound: a class server from before videos refuses the field."""
+    body = {
         "class_id": member["class_id"], "period": period, "pseudonym": member["pseudonym"],
         "prompts": min(counts.prompts, member["clip_prompts"]),
         "images": min(counts.images, member["clip_images"]),
     }
+    if member["clip_videos"]:
+        body["videos"] = min(counts.videos, member["clip_videos"])
+    return body
 
 
 def due_periods(member: dict, done: set[str], now: datetime) -> list[str]:

@@ -28,7 +28,8 @@ STATE_FILE = "class_sharing.db"
 # A few rows, written every few seconds at most: one reader, nothing else to tune.
 OPTIONS = Options(wal=False, readers=1)
 MEMBERSHIP_COLUMNS = ("class_id", "server", "name", "period_kind", "pseudonym", "first_period",
-                      "clip_prompts", "clip_images", "send_delay_max_s", "joined")
+                      "clip_prompts", "clip_images", "send_delay_max_s", "joined",
+                      "clip_videos")
 
 
 def m001_create_membership_and_periods(db: sqlite3.Connection) -> None:
@@ -43,7 +44,12 @@ def m001_create_membership_and_periods(db: sqlite3.Connection) -> None:
                "send_after TEXT, state TEXT, attempts INTEGER, message TEXT)")
 
 
-MIGRATIONS = (m001_create_membership_and_periods,)
+def m002_add_clip_videos(db: sqlite3.Connection) -> None:
+    # A membership from before videos were shared sends none until the student rejoins.
+    db.execute("ALTER TABLE membership ADD COLUMN clip_videos INTEGER NOT NULL DEFAULT 0")
+
+
+MIGRATIONS = (m001_create_membership_and_periods, m002_add_clip_videos)
 
 
 class SharingStore:
