@@ -12,7 +12,8 @@ const t = (key, params) => translate(lang(), key, params);
 // The texts of the states and periods the API answers with.
 const stateTexts = () => ({ sent: t("class_sent"), waiting: t("class_waiting"),
   refused: t("class_refused") });
-const periodTexts = () => ({ week: t("class_week"), day: t("class_day") });
+const periodTexts = () => ({ month: t("class_month"), term: t("class_term"), week: t("class_week"),
+  day: t("class_day") });
 
 async function call(path, body) {
   const options = { headers: { Authorization: `Bearer ${token}` } };
