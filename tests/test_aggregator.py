@@ -513,3 +513,12 @@ def test_a_class_from_before_the_energy_total_is_migrated_and_keeps_working(agg_
                    "epsilon": 4.0, "prompts": {"value": 88, "half_width": half_width(10.0)},
                    "images": {"value": 0, "half_width": half_width(5.0)}}
     assert new["energy_wh"] == 1650.0
+
+
+async def test_lookup_tells_a_student_epsilon_and_the_margin_to_expect(client, made_class):
+    reply = await client.post("/api/v1/lookup", json={"code": made_class["join_code"]})
+    info = await reply.json()
+    assert reply.status == 200 and info["epsilon"] == 1.0 and info["clip_videos"] == 1
+    expected = info["expected_precision"]  # 8 seats: far from +-25 %, 24 would reach it
+    assert expected["relative_half_width"] == pytest.approx(0.749, abs=0.001)
+    assert (expected["within_target"], expected["students_for_target"]) == (False, 24)

@@ -274,7 +274,7 @@ async def test_submission_waits_its_random_delay_and_is_retried_until_accepted(t
     closed_at = datetime.combine(date.today(), clock_time())
 
     async def counts_for(days):
-        return Counts(prompts=250, images=3)  # 250 is above the bound: 20 is sent
+        return Counts(prompts=250, images=3, videos=4)  # above the bounds: 20 and 1 are sent
 
     async with aiohttp.ClientSession() as session, state:
         await state.share_due(session, counts_for, closed_at)
@@ -295,8 +295,8 @@ async def test_submission_waits_its_random_delay_and_is_retried_until_accepted(t
         finally:
             aggregator.stop()
     with sqlite3.connect(aggregator.home / "data" / "aggregator.db") as conn:
-        assert conn.execute("SELECT prompts, images, participants FROM sums").fetchall() == [
-            (20, 3, 1)]
+        assert conn.execute("SELECT prompts, images, videos, participants FROM sums"
+                            ).fetchall() == [(20, 3, 1, 1)]
 
 
 def period_state_of(config, period: str) -> str | None:
@@ -356,3 +356,15 @@ def test_students_refuse_a_class_server_over_plain_http_on_the_network(server, o
         with pytest.raises(InvalidInput) as refused:
             classroom.check_server(server)
         assert refused.value.field == "server"
+
+
+def test_a_class_without_a_video_bound_is_sent_no_video_field():
+    """A class server from before videos refuses unknown fields; one with a bound gets them."""
+    from aifootprint.model.footprint import Counts
+
+    member = {"class_id": "c" * 16, "pseudonym": "p" * 43, "clip_prompts": 20,
+              "clip_images": 10, "clip_videos": 0}
+    counts = Counts(prompts=3, images=1, videos=2)
+    assert "videos" not in classroom.submission(member, "2026-11", counts)
+    sent = classroom.submission({**member, "clip_videos": 1}, "2026-11", counts)
+    assert sent["videos"] == 1
