@@ -380,6 +380,13 @@ def test_create_class_previews_the_expected_interval(tmp_path, options, lang, sa
                    "--lang", lang, *options)
     assert done.returncode == 0 and said in done.stdout, done.stdout
 
+
+def test_create_class_preview_alone_makes_no_class(tmp_path):
+    done = run_cli("aggregator", "create-class", "--home", str(tmp_path), "--name", "3B",
+                   "--max-students", "25", "--preview", "--lang", "en")
+    assert done.returncode == 0 and done.stdout.startswith("Expected margin with 25 students")
+    assert "Join code" not in done.stdout and not (tmp_path / "data").exists()
+
 def test_server_logs_no_client_address(tmp_path):
     server = start_aggregator(tmp_path / "aggregator")
     try:

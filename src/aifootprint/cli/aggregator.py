@@ -113,9 +113,11 @@ def serve(config, cert, key):
                    "2/week, 1/day; 0: none). They count inside the same energy bound.")
 @click.option("--send-delay", "send_delay", type=int, default=None,
               help="Students wait a random 0..this many seconds after a period closes.")
+@click.option("--preview", "preview_only", is_flag=True,
+              help="Only print the margin to expect with these settings; make no class.")
 @aggregator_options
 def create_class(config, name, max_students, period, k, epsilon, join_days, clip_prompts,
-                 clip_images, clip_videos, send_delay):
+                 clip_images, clip_videos, send_delay, preview_only):
     """Make a class; prints its join code (expiring), the teacher key and the precision to
     expect."""
     from ..aggregator.store import ClassSettings
@@ -125,6 +127,11 @@ def create_class(config, name, max_students, period, k, epsilon, join_days, clip
     settings = ClassSettings(name, period, max_students, k, epsilon, join_days, clip_prompts,
                              clip_images, send_delay, clip_videos).checked()
     weights = class_precision.energy_weights(load_factors(config.factors_path))
+    expected = class_precision.preview(weights, max_students, period, settings.clip_prompts,
+                                       settings.clip_images, settings.epsilon)
+    if preview_only:
+        click.echo(preview_text(expected, config.lang))
+        return
     store = open_store(config)
     try:
         made = store.create_class(settings, weights, config.now())
@@ -133,8 +140,6 @@ def create_class(config, name, max_students, period, k, epsilon, join_days, clip
     click.echo(TEXT("created", config.lang, name=name, class_id=made["class_id"],
                     code=made["join_code"], expires=made["join_expires"],
                     teacher_key=made["teacher_key"]))
-    expected = class_precision.preview(weights, max_students, period, settings.clip_prompts,
-                                       settings.clip_images, settings.epsilon)
     click.echo(preview_text(expected, config.lang))
 
 
