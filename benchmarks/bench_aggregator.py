@@ -50,7 +50,9 @@ async def bench(server: str, classes: list[dict], students: int, concurrency: in
     joins = [{"code": c["join_code"], "pseudonym": p} for c, p in members]
     join_s = await post_all(f"{server}/api/v1/join", joins, concurrency)
     submissions = [{"class_id": c["class_id"], "period": period, "pseudonym": p,
-                    "prompts": secrets.randbelow(31), "images": secrets.randbelow(11)}
+                    # within a day class's default bounds (20, 10, 1)
+                    "prompts": secrets.randbelow(21), "images": secrets.randbelow(11),
+                    "videos": secrets.randbelow(2)}
                    for c, p in members]
     submit_s = await post_all(f"{server}/api/v1/submissions", submissions, concurrency)
     return {"students": students, "concurrency": concurrency,
