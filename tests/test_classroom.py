@@ -151,7 +151,7 @@ def test_a_class_of_25_gets_a_total_within_25_percent_and_small_groups_get_a_sta
     assert period["half_width_wh"] <= 0.25 * truth
     assert report["expected_precision"]["within_target"] is True  # 40 seats at ordinary use
     # The released total is within its stated interval 95 % of the time (the coverage
-    # test in test_aggregator.py checks that over 4,000 draws); here, where one failure
+    # test in test_aggregator.py checks that over 2,000 draws); here, where one failure
     # in 20 runs would be a false alarm, within the one-in-a-billion interval.
     assert abs(period["energy_wh"] - truth) <= half_width(scale, FAILURE_PROBABILITY) / 10
     low, high = (period["noise_range"]["energy_wh"][e] for e in ("low", "high"))
