@@ -369,7 +369,7 @@ def test_aggregator_cli_creates_a_class_and_reports(tmp_path):
     (("--max-students", "25"), "nl", "het klastotaal ±24 % (in 95 % van de gevallen; "
                                      "epsilon 1 per maand)."),
     (("--max-students", "12", "--period", "term"), "nl",
-     "±50 % (in 95 % van de gevallen; epsilon 1 per trimester).\nLet op: dat is ruimer dan "
+     "±50 % (in 95 % van de gevallen; epsilon 1 per periode).\nLet op: dat is ruimer dan "
      "±25 %. Met deze instellingen zijn minstens 24 leerlingen nodig voor ±25 %"),
     (("--max-students", "30", "--epsilon", "0.5"), "en",
      "±40 % (95 % of the time; epsilon 0.5 per month).\nWarning: that is wider than ±25 %. "

@@ -23,7 +23,8 @@ from ..model.formatting import (
 from ..model.periods import DEFAULT_KIND, PERIOD_KINDS
 
 TEXT = Catalog("cli_aggregator")
-PERIOD_WORDS = Catalog("sharing")  # 'maand', 'trimester', 'week', 'dag'
+# 'maand', 'periode' (a term: a school's 'periode', as on the dashboard), 'week', 'dag'
+PERIOD_WORDS = Catalog("sharing")
 
 
 def aggregator_options(command):
