@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model.class_precision import half_width, noise_scale
+from ..model import class_precision
+from ..model.class_precision import EnergyWeights, half_width, noise_scale, wh
 
 MIN_K = 5  # never release a period with fewer contributors, whatever a class says
 # The most one release may spend: the server refuses classes above it and never spends more.
@@ -48,3 +49,33 @@ def participant_band(count: int) -> str:
         if count >= lowest:
             return band
     raise ValueError("a band is only given from 5 participants up")
+
+
+# The release computation over a class's row (the store keeps the rows, this the rules).
+
+
+def class_weights(row: dict) -> EnergyWeights:
+    """The weights fixed when the class was made (migrations.py for older classes)."""
+    return EnergyWeights(row["weight_prompt"], row["weight_image"], row["weight_video"])
+
+
+def energy_bound(row: dict) -> int:
+    """The most one student adds to the class's total: the sum's sensitivity."""
+    return class_precision.energy_bound(class_weights(row), row["clip_prompts"],
+                                        row["clip_images"])
+
+
+def expected_precision(row: dict) -> dict:
+    """What the class's figures will look like at ordinary use with every seat taken."""
+    return class_precision.preview(class_weights(row), row["max_students"], row["period_kind"],
+                                   row["clip_prompts"], row["clip_images"],
+                                   row["epsilon"]).as_dict()
+
+
+def released_energy(noisy: NoisyTotal) -> dict:
+    """The release's figures: the noisy total with its own 95 % interval, or only the
+    interval when that is wider than the total (a status, never a number)."""
+    figures = {"half_width_wh": wh(noisy.half_width), "scale_wh": wh(noisy.scale)}
+    if class_precision.too_uncertain(noisy.value, noisy.half_width):
+        return {"status": "too_uncertain", **figures}
+    return {"status": "released", "energy_wh": wh(noisy.value), **figures}

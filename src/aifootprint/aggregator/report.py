@@ -15,8 +15,8 @@ from ..model.factors import FactorTable, load_factors
 from ..model.footprint import Estimate, Impact, equivalents
 from ..model.scenario import run_scenario
 from .config import AggregatorConfig
-from .privacy import add_noise
-from .store import AggregatorStore, class_weights, energy_bound, expected_precision
+from .privacy import add_noise, class_weights, energy_bound, expected_precision
+from .store import AggregatorStore
 
 
 def energy_impact(table: FactorTable, energy_wh: float) -> Impact:

@@ -47,11 +47,20 @@ from ..core.errors import (
     SubmissionRefused,
     TeacherKeyWrong,
 )
-from ..model import class_precision, periods
-from ..model.class_precision import EnergyWeights, wh
+from ..model import periods
+from ..model.class_precision import EnergyWeights
 from ..model.submission import CLASS_ID_PATTERN, PSEUDONYM_PATTERN, Submission
 from .migrations import MIGRATIONS
-from .privacy import MAX_EPSILON, MIN_K, NoisyTotal, participant_band
+from .privacy import (
+    MAX_EPSILON,
+    MIN_K,
+    NoisyTotal,
+    class_weights,
+    energy_bound,
+    expected_precision,
+    participant_band,
+    released_energy,
+)
 
 CLASS_ID = re.compile(CLASS_ID_PATTERN)
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L, U: easy to read aloud
@@ -128,23 +137,6 @@ def public_info(row: dict) -> dict:
         "window_s": int(rules.window.total_seconds()),
         "expected_precision": expected_precision(row),
     }
-
-
-def expected_precision(row: dict) -> dict:
-    """What the class's figures will look like at ordinary use with every seat taken."""
-    return class_precision.preview(class_weights(row), row["max_students"], row["period_kind"],
-                                   row["clip_prompts"], row["clip_images"],
-                                   row["epsilon"]).as_dict()
-
-
-def class_weights(row: dict) -> EnergyWeights:
-    """The weights fixed when the class was made (migrations.py for older classes)."""
-    return EnergyWeights(row["weight_prompt"], row["weight_image"], row["weight_video"])
-
-
-def energy_bound(row: dict) -> int:
-    return class_precision.energy_bound(class_weights(row), row["clip_prompts"],
-                                        row["clip_images"])
 
 
 def open_database(path: Path) -> sqlite_utils.Database:
@@ -358,15 +350,6 @@ class AggregatorStore:
     def releases(self, class_id: str) -> list[dict]:
         return list(self.db.table("releases").rows_where(
             "class_id = ?", [class_id], order_by="period"))
-
-
-def released_energy(noisy: NoisyTotal) -> dict:
-    """The release's figures: the noisy total with its own 95 % interval, or only the
-    interval when that is wider than the total (a status, never a number)."""
-    figures = {"half_width_wh": wh(noisy.half_width), "scale_wh": wh(noisy.scale)}
-    if class_precision.too_uncertain(noisy.value, noisy.half_width):
-        return {"status": "too_uncertain", **figures}
-    return {"status": "released", "energy_wh": wh(noisy.value), **figures}
 
 
 def parse_submission(body: object) -> Submission:
