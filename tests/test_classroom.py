@@ -96,10 +96,11 @@ def classroom_world(tmp_path_factory):
     aggregator = start_aggregator(home / "aggregator", clock)
     students = []
     try:
-        # Six at a time: each start is about a second of CPU (imports), and all 25 at once
-        # on two cores would each wait longer than start_daemon allows.
+        # Four at a time: each start is about a second of CPU (imports), so four keep two
+        # cores busy, while all 25 at once (or six on a loaded machine) would each wait
+        # longer than start_daemon allows.
         students += in_parallel(start_daemon, [home / f"student{n}" for n in range(STUDENTS)],
-                                at_once=6)
+                                at_once=4)
         yield aggregator, students, clock
     finally:
         in_parallel(DaemonProcess.stop, students)
