@@ -1,5 +1,6 @@
-// The background: the only part that writes to the daemon (the popup only listens to GET /live). A service worker in Chromium
-// ("service_worker", type module) and an event page in Firefox ("scripts"); either may be
+// The background: the only part that writes to the daemon (the popup only listens to GET
+// /live). A service worker in Chromium ("service_worker", type module) and an event page
+// in Firefox ("scripts"); either may be
 // stopped at any time, so every listener is registered at top level and every piece of
 // state that matters lives in extension storage (queue.js, ledger.js, settings.js).
 import './engine.js';

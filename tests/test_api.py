@@ -162,6 +162,15 @@ async def test_events_counted_before_the_pause_are_stored_when_delivered_during_
     assert await day_prompts(client, auth) == 1
 
 
+async def test_an_event_in_the_pauses_own_second_is_not_stored(client, auth):
+    """The extension's timestamps are whole seconds: 10:00:05 may be 10:00:05.9."""
+    response = await client.put("/api/v1/settings", json={"paused": True}, headers=auth)
+    paused_at = datetime.fromisoformat((await response.json())["paused_changed_at"])
+    same_second = paused_at.replace(microsecond=0).isoformat()
+    status, body = await post(client, auth, [event(ts=same_second)])
+    assert (status, body["accepted"]) == (200, 0)
+
+
 async def test_settings_say_when_pause_and_label_last_changed(client, auth):
     _, settings = await get(client, auth, "/api/v1/settings")
     assert (settings["paused_changed_at"], settings["label_changed_at"]) == (None, None)

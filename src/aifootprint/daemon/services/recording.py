@@ -12,7 +12,10 @@ def counted_before(row: dict, paused_at: str | None) -> bool:
     With no time of the pause known (set by an older version), nothing counts."""
     if paused_at is None:
         return False
-    return parse_timestamp_unchecked(row["ts"]) < parse_timestamp_unchecked(paused_at)
+    # The extension's timestamps are whole seconds: one in the pause's own second may
+    # have come after it, and is not counted.
+    began = parse_timestamp_unchecked(paused_at).replace(microsecond=0)
+    return parse_timestamp_unchecked(row["ts"]) < began
 
 
 def add_events_unless_paused(store: Store, rows: list[dict]) -> dict:
