@@ -116,6 +116,12 @@ const labelTexts = () => ({
   other: t("dashboard_label_other"),
 });
 
+// A host or label as text with a line-break opportunity (<wbr>) after each dot: on a phone
+// "www.midjourney.com" may wrap as "www.midjourney.|com", never inside a word.
+function breakableName(text) {
+  return text.split(/(?<=\.)/).flatMap((part, index) => (index ? [document.createElement("wbr"), part] : [part]));
+}
+
 function labelName(name) {
   if (!name) return t("dashboard_no_label");
   return Object.hasOwn(labelTexts(), name) ? labelTexts()[name] : name;
@@ -201,7 +207,7 @@ function renderBreakdown(tableId, groups, nameHeading, nameOf) {
     const row = body.insertRow();
     const name = document.createElement("th");
     name.scope = "row";
-    name.textContent = nameOf(group.name);
+    name.append(...breakableName(nameOf(group.name)));
     row.append(name);
     row.insertCell().textContent =
       [group.prompts, group.images, ...(group.videos ? [group.videos] : [])]
