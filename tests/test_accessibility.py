@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pytest
 
+from aggregator_process import create_class, start_aggregator
 from daemon_process import REPO, start_daemon
 from e2e.browser import ChromiumSession, missing_browser, popup_path
 
@@ -127,3 +128,29 @@ def test_extension_pages_and_pair_pass_axe_and_fit_a_phone(tab, browser, daemon,
     assert violations(page) == []
     for width in PHONES:
         assert_fits(page, width)
+
+
+def test_class_consent_and_member_views_pass_axe_and_fit_a_phone(tab, daemon, tmp_path):
+    """The join form's preview (what would be sent, before the student's yes) and the
+    member's view, with a real class server on this computer."""
+    aggregator = start_aggregator(tmp_path / "aggregator")
+    try:
+        klass = create_class(aggregator.home, "--name", "4A")
+        page = open_dashboard(tab, daemon, "nl", 390, welcome=False)
+        page.fill("#class-sharing input[name=code]", klass["join_code"])
+        page.fill("#class-sharing input[name=server]", aggregator.url)
+        page.click("#class-sharing form button[type=submit]")
+        page.wait_for_selector("#class-sharing .class-preview")
+        found = {"consent": violations(page)}
+        for width in PHONES:
+            assert_fits(page, width)
+        page.locator("#class-sharing .buttons button").first.click()  # Join
+        page.wait_for_selector("#class-sharing button.danger")  # Leave: a member now
+        found["member"] = violations(page)
+        for width in PHONES:
+            assert_fits(page, width)
+        page.click("#class-sharing button.danger")
+        page.wait_for_selector("#class-sharing form")
+        assert found == {"consent": [], "member": []}
+    finally:
+        aggregator.stop()
