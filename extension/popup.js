@@ -78,7 +78,9 @@ function showTotals(catalog, summary) {
   for (const [id, metric, formatter] of rows) {
     $(id).textContent = formatter(summary[metric], lang);
     const { low, high } = summary.range[metric];
-    $(`${id}-range`).textContent = catalog.t('rangeLabel', { low: formatter(low, lang), high: formatter(high, lang) });
+    // A value never wraps inside ('66 / Wh'); the line breaks between the words around it.
+    const whole = (value) => formatter(value, lang).replace(/ /g, '\u00a0');
+    $(`${id}-range`).textContent = catalog.t('rangeLabel', { low: whole(low), high: whole(high) });
   }
   const energy = summary.equivalents.find((e) => e.metric === 'energy_wh');
   const used = summary.prompts + summary.images + summary.videos > 0;

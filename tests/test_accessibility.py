@@ -10,6 +10,9 @@ axe's rules and impacts: https://github.com/dequelabs/axe-core/blob/develop/doc/
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, datetime
+
 import pytest
 
 from aggregator_process import create_class, start_aggregator
@@ -115,8 +118,19 @@ def test_dashboard_fits_a_phone(tab, daemon, lang):
         assert_fits(page, width)
 
 
-@pytest.mark.parametrize("name", ["popup", "options", "pair"])
+def long_names_used_today(daemon) -> None:
+    """Today's counts on the longest host names the sites have, so wide rows are drawn."""
+    now = datetime.now(UTC).isoformat()
+    events = [{"id": str(uuid.uuid4()), "ts": now, "site": site, "kind": "image", "count": 4}
+              for site in ("www.midjourney.com", "copilot.microsoft.com", "gemini.google.com")]
+    assert daemon.post("/api/v1/events", {"events": events})[0] == 200
+
+
+# /pair first: it pairs the extension, so the popup then shows the daemon's today.
+@pytest.mark.parametrize("name", ["pair", "popup", "options"])
 def test_extension_pages_and_pair_pass_axe_and_fit_a_phone(tab, browser, daemon, name):
+    if name == "popup":
+        long_names_used_today(daemon)
     url = {"popup": f"{browser.extension_origin}/{popup_path()}",
            "options": f"{browser.extension_origin}/options.html",
            "pair": f"{daemon.url}/pair"}[name]
@@ -125,6 +139,8 @@ def test_extension_pages_and_pair_pass_axe_and_fit_a_phone(tab, browser, daemon,
     page.goto(url)
     tab.wait_for_function("document.body.dataset.ready === 'true'" if name != "pair"
                           else "document.readyState === 'complete'")
+    if name == "popup":
+        tab.wait_for_function("document.body.dataset.source === 'daemon'")
     assert violations(page) == []
     for width in PHONES:
         assert_fits(page, width)
