@@ -1,8 +1,8 @@
 // The background: the only part that writes to the daemon (the popup only listens to GET
 // /live). A service worker in Chromium ("service_worker", type module) and an event page
-// in Firefox ("scripts"); either may be
-// stopped at any time, so every listener is registered at top level and every piece of
-// state that matters lives in extension storage (queue.js, ledger.js, settings.js).
+// in Firefox ("scripts"); either may be stopped at any time, so every listener is
+// registered at top level and every piece of state that matters lives in extension
+// storage (queue.js, ledger.js, settings.js).
 import './engine.js';
 import { createCaps, validModel } from './caps.js';
 import { checkDaemon } from './daemon.js';
