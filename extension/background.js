@@ -1,7 +1,8 @@
-// The background: the only part that talks to the daemon. A service worker in Chromium
-// ("service_worker", type module) and an event page in Firefox ("scripts"); either may be
-// stopped at any time, so every listener is registered at top level and every piece of
-// state that matters lives in extension storage (queue.js, ledger.js, settings.js).
+// The background: the only part that writes to the daemon (the popup only listens to GET
+// /live). A service worker in Chromium ("service_worker", type module) and an event page
+// in Firefox ("scripts"); either may be stopped at any time, so every listener is
+// registered at top level and every piece of state that matters lives in extension
+// storage (queue.js, ledger.js, settings.js).
 import './engine.js';
 import { createCaps, validModel } from './caps.js';
 import { checkDaemon } from './daemon.js';
@@ -9,7 +10,8 @@ import { createLedger, localTimestamp } from './ledger.js';
 import { createQueue } from './queue.js';
 import { ADAPTERS, adapterById, adapterForHost, requestHosts } from './registry.js';
 import { readSettings } from './managed.js'; // the user's settings with the school's policy on top
-import { CONNECTION_KEY, writeSettings } from './settings.js';
+import { CONNECTION_KEY, LABELS, writeSettings } from './settings.js';
+import { changeShared, syncShared } from './shared_settings.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 const engine = globalThis.AIFootprintEngine;
@@ -52,6 +54,7 @@ function validSignal(signal) {
 // Stores one counted generation from tab `tabId`: queue first (for the daemon), then the
 // local counts. What is over the caps (caps.js) is dropped here, whichever signal sent it.
 async function record(adapter, site, signal, tabId) {
+  await syncShared({ storage, fetch }); // the daemon's pause and label, when it answers
   const settings = await readSettings(storage);
   if (settings.paused || settings.disabledSites.includes(adapter.id) || !validSignal(signal)) return;
   if (signal.dedupe !== undefined && (await ledger.seenBefore(`${adapter.id}:${signal.dedupe}`))) return;
@@ -62,6 +65,7 @@ async function record(adapter, site, signal, tabId) {
   await ledger.count(event);
   await ledger.noteMatch(adapter.id);
   await deliver();
+  await showBadge();
 }
 
 async function deliver({ force = false } = {}) {
@@ -172,6 +176,26 @@ async function rememberCheck(check) {
   return connection;
 }
 
+// ---- the toolbar badge: today's uses, the daemon's (every browser) when it answers -------
+
+// A day summary as docs/api.md gives it; anything else (a stand-in) leaves our own counts.
+const daySummary = (check) => check.state === 'connected' && Array.isArray(check.summary?.sites);
+const usesOf = (counts) => (counts.prompts || 0) + (counts.images || 0) + (counts.videos || 0);
+
+async function todayOf(settings) {
+  const check = await checkDaemon(fetch, settings.daemonUrl, settings.token);
+  if (daySummary(check)) return { check, uses: usesOf(check.summary) };
+  const own = Object.values(await ledger.countsOf()).reduce((sum, counts) => sum + usesOf(counts), 0);
+  return { check, uses: own };
+}
+
+async function showBadge(known) {
+  const { check, uses } = known || (await todayOf(await readSettings(storage)));
+  await api.action.setBadgeText({ text: uses ? (uses > 999 ? '999+' : String(uses)) : '' });
+  await api.action.setBadgeBackgroundColor({ color: check.state === 'connected' ? '#2e7d5b' : '#6b7280' });
+  return check;
+}
+
 async function connect(url, token) {
   const result = await checkDaemon(fetch, url, token);
   if (result.state === 'connected') {
@@ -183,12 +207,17 @@ async function connect(url, token) {
 }
 
 async function status() {
-  const settings = await readSettings(storage);
   await deliver({ force: true });
-  const connection = await rememberCheck(await checkDaemon(fetch, settings.daemonUrl, settings.token));
+  await syncShared({ storage, fetch });
+  const settings = await readSettings(storage);
+  const today = await todayOf(settings);
+  await showBadge(today);
+  const connection = await rememberCheck(today.check);
   return {
     settings,
     connection,
+    // The daemon's today (every browser on this computer) while it answers.
+    daemonToday: daySummary(today.check) ? today.check.summary : null,
     queue: await queue.stats(),
     today: await ledger.countsOf(),
     broken: (await ledger.brokenAdapters()).filter((id) => !settings.disabledSites.includes(id)),
@@ -210,8 +239,15 @@ function fromPairPage(sender) {
 function allowed(type, sender) {
   if (sender.id !== api.runtime.id) return false;
   if (type === 'pair') return fromPairPage(sender);
-  if (type === 'connect' || type === 'status') return fromExtensionPage(sender);
+  if (['connect', 'status', 'shared'].includes(type)) return fromExtensionPage(sender);
   return Boolean(sender.tab); // rules, generation, observed: the site content scripts
+}
+
+function sharedChanges(changes) {
+  const valid = {};
+  if (changes && typeof changes.paused === 'boolean') valid.paused = changes.paused;
+  if (changes && (changes.label === '' || LABELS.includes(changes.label))) valid.label = changes.label;
+  return valid;
 }
 
 function onMessage(message, sender) {
@@ -231,6 +267,8 @@ function onMessage(message, sender) {
       return connect(String(message.url), String(message.token));
     case 'status':
       return status();
+    case 'shared': // the popup's pause switch or label: one setting with the daemon's
+      return changeShared({ storage, fetch }, sharedChanges(message.changes)).then(status);
     default:
       return undefined;
   }
@@ -252,6 +290,8 @@ api.alarms.onAlarm.addListener(async (alarm) => {
   if (alarm.name !== TICK_ALARM) return;
   await countUnclaimedBackups();
   await deliver();
+  await syncShared({ storage, fetch });
+  await showBadge(); // other browsers' counts, and a new day
 });
 api.runtime.onMessage.addListener((message, sender, sendResponse) => {
   const reply = onMessage(message, sender);

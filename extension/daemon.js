@@ -1,7 +1,7 @@
 // Checks a daemon URL and token the way the queue will use them: GET /api/v1/summary with
 // the Bearer token. Returns {state: 'connected' | 'unauthorized' | 'offline' | 'invalid'};
-// when connected also the profile and location the daemon computes with, so the popup's
-// own figures match the dashboard's.
+// when connected also today's summary (every browser's) and the profile and location the
+// daemon computes with, so the popup's own figures match the dashboard's.
 import { normalizeDaemonUrl } from './settings.js';
 
 export async function checkDaemon(fetch, url, token) {
@@ -14,7 +14,7 @@ export async function checkDaemon(fetch, url, token) {
     });
     if (response.ok) {
       const summary = await response.json().catch(() => ({}));
-      return { state: 'connected', url: origin, profile: summary.profile, location: summary.location };
+      return { state: 'connected', url: origin, profile: summary.profile, location: summary.location, summary };
     }
     if (response.status === 401 || response.status === 403) return { state: 'unauthorized' };
     return { state: 'offline', error: `HTTP ${response.status}` };

@@ -1,12 +1,15 @@
-// The popup: today's footprint from the extension's own counts (right while the daemon is
-// down), the connection state and what to do about it, pause and the activity label.
+// The popup: today's footprint, the daemon's (every browser on this computer) while it
+// answers and the extension's own counts while it does not, saying which; the connection
+// state and what to do about it; pause and the activity label, shared with the daemon
+// (shared_settings.js); the dashboard. Follows the daemon's changes while open (live.js).
 import { summarize } from './footprint.js';
 import { equivalentNumber, exactNumber, formatCo2, formatEnergy, formatNumber, formatWater } from './format.js';
 import { countText, loadCatalog, translatePage } from './i18n.js';
 import { adapterById } from './registry.js';
 import { readSettings } from './managed.js';
 import { showSchool } from './managed_ui.js';
-import { writeSettings } from './settings.js';
+import { followChanges } from './live.js';
+import { dashboardUrl } from './settings.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 const $ = (id) => document.getElementById(id);
@@ -43,9 +46,26 @@ function choiceOf(factors, connection) {
   return { profile, location };
 }
 
-function showTotals(catalog, factors, today, choice) {
+// The daemon's summary when connected, else one computed from our own ledger: one shape.
+function todaySummary(factors, status, choice) {
+  return status.daemonToday || summarize(factors, totalsOf(status.today), choice.profile, choice.location);
+}
+
+function siteRows(factors, status, choice) {
+  if (status.daemonToday) return status.daemonToday.sites.map((site) => ({ site: site.name, counts: site, wh: site.energy_wh }));
+  return Object.entries(status.today)
+    .map(([site, counts]) => ({ site, counts, wh: summarize(factors, counts, choice.profile, choice.location).energy_wh }))
+    .sort((a, b) => b.wh - a.wh || a.site.localeCompare(b.site));
+}
+
+function showSource(catalog, status) {
+  const box = $('source');
+  box.dataset.source = status.daemonToday ? 'daemon' : 'browser';
+  box.textContent = status.daemonToday ? catalog.t('todaySourceDaemon') : catalog.t('todaySourceBrowser');
+}
+
+function showTotals(catalog, summary) {
   const { lang } = catalog;
-  const summary = summarize(factors, totalsOf(today), choice.profile, choice.location);
   $('prompts').textContent = formatNumber(summary.prompts, lang, 0);
   $('prompts-label').textContent = summary.prompts === 1 ? catalog.t('prompts_one') : catalog.t('prompts');
   $('images').textContent = formatNumber(summary.images, lang, 0);
@@ -58,7 +78,9 @@ function showTotals(catalog, factors, today, choice) {
   for (const [id, metric, formatter] of rows) {
     $(id).textContent = formatter(summary[metric], lang);
     const { low, high } = summary.range[metric];
-    $(`${id}-range`).textContent = catalog.t('rangeLabel', { low: formatter(low, lang), high: formatter(high, lang) });
+    // A value never wraps inside ('66 / Wh'); the line breaks between the words around it.
+    const whole = (value) => formatter(value, lang).replace(/ /g, '\u00a0');
+    $(`${id}-range`).textContent = catalog.t('rangeLabel', { low: whole(low), high: whole(high) });
   }
   const energy = summary.equivalents.find((e) => e.metric === 'energy_wh');
   const used = summary.prompts + summary.images + summary.videos > 0;
@@ -66,18 +88,18 @@ function showTotals(catalog, factors, today, choice) {
   $('equivalent').title = used ? catalog.t('equivalentExact', { n: exactNumber(energy.amount, lang) }) : '';
 }
 
-function showSites(catalog, factors, today, choice) {
+function showSites(catalog, rows) {
   const list = $('sites');
   list.replaceChildren();
-  const rows = Object.entries(today)
-    .map(([site, counts]) => ({ site, counts, wh: summarize(factors, counts, choice.profile, choice.location).energy_wh }))
-    .sort((a, b) => b.wh - a.wh || a.site.localeCompare(b.site));
   for (const { site, counts, wh } of rows) {
     const item = document.createElement('li');
     const name = document.createElement('span');
+    const host = document.createElement('span');
+    host.className = 'name'; // a host name breaks at its dots, never inside a word
+    host.textContent = site;
     const parts = [promptCount(catalog, counts.prompts), imageCount(catalog, counts.images)];
     if (counts.videos) parts.push(videoCount(catalog, counts.videos));
-    name.textContent = `${site}: ${parts.join(', ')}`;
+    name.append(host, `: ${parts.join(', ')}`);
     const energy = document.createElement('span');
     energy.className = 'site-energy';
     energy.textContent = formatEnergy(wh, catalog.lang);
@@ -156,43 +178,72 @@ async function showPermissions() {
   };
 }
 
-function bindControls(settings) {
+function showShared(settings) {
   $('pause').checked = settings.paused;
   $('paused-note').classList.toggle('hidden', !settings.paused);
-  $('pause').addEventListener('change', async (event) => {
-    await writeSettings(api.storage.local, { paused: event.target.checked });
-    $('paused-note').classList.toggle('hidden', !event.target.checked);
-  });
   $('label').value = settings.label;
-  $('label').addEventListener('change', (event) => writeSettings(api.storage.local, { label: event.target.value }));
-  $('options').addEventListener('click', () => api.runtime.openOptionsPage());
 }
 
-async function main() {
-  const settings = await readSettings(api.storage.local);
-  // Without an answer from the background (it failed to start), still show the page.
-  const fallback = { settings, connection: { state: 'offline' }, queue: {}, today: {}, broken: [] };
-  const [catalog, factors, status] = await Promise.all([
-    loadCatalog(api, settings.lang),
-    loadFactors(),
-    api.runtime.sendMessage({ type: 'status' }).then((reply) => (reply && reply.today ? reply : fallback), () => fallback),
-  ]);
-  translatePage(document, catalog);
-  bindControls(settings);
-  const choice = choiceOf(factors, status.connection);
-  showTotals(catalog, factors, status.today, choice);
-  showSites(catalog, factors, status.today, choice);
+// The dashboard in a new tab. For now its plain address; where opening it needs a login
+// link, that is made here.
+function openDashboard(settings) {
+  return api.tabs.create({ url: dashboardUrl(settings) });
+}
+
+// Asks the background; without an answer (it failed to start) the page still shows.
+async function askStatus(message, settings) {
+  const fallback = { settings, connection: { state: 'offline' }, queue: {}, today: {}, broken: [], daemonToday: null };
+  return api.runtime.sendMessage(message).then((reply) => (reply && reply.today ? reply : fallback), () => fallback);
+}
+
+function show(catalog, factors, status) {
+  const choice = choiceOf(factors, status.daemonToday || status.connection);
+  showShared(status.settings);
+  showSource(catalog, status);
+  showTotals(catalog, todaySummary(factors, status, choice));
+  showSites(catalog, siteRows(factors, status, choice));
   $('scope').textContent = catalog.t('scopeNote', {
     profile: factors.profiles[choice.profile].label[catalog.lang],
     location: factors.locations[choice.location].label[catalog.lang],
   });
   showConnection(catalog, status);
-  showSchool($('school'), catalog, settings, { compact: true }); // the school's class server, if set
   showQueue(catalog, status.queue);
   showBroken(catalog, status.broken);
   showCapped(catalog, status.capped);
+  document.body.dataset.source = status.daemonToday ? 'daemon' : 'browser';
+}
+
+function bindControls(catalog, factors, settings) {
+  const change = async (changes) => show(catalog, factors, await askStatus({ type: 'shared', changes }, settings));
+  $('pause').addEventListener('change', (event) => change({ paused: event.target.checked }));
+  $('label').addEventListener('change', (event) => change({ label: event.target.value }));
+  $('options').addEventListener('click', () => api.runtime.openOptionsPage());
+  $('open-dashboard').addEventListener('click', async () => openDashboard(await readSettings(api.storage.local)));
+}
+
+async function main() {
+  const settings = await readSettings(api.storage.local);
+  const [catalog, factors, status] = await Promise.all([
+    loadCatalog(api, settings.lang), loadFactors(), askStatus({ type: 'status' }, settings),
+  ]);
+  translatePage(document, catalog);
+  bindControls(catalog, factors, settings);
+  show(catalog, factors, status);
+  showSchool($('school'), catalog, settings, { compact: true }); // the school's class server, if set
   await showPermissions();
   document.body.dataset.ready = 'true';
+  // While open: a change anywhere (a count in another browser, pause in the tray) shows
+  // here within a second. The daemon's first event comes as the stream opens.
+  let shown = 0;
+  if (status.settings.token) followChanges({
+    url: status.settings.daemonUrl,
+    token: status.settings.token,
+    onChange: async () => {
+      const fresh = await askStatus({ type: 'status' }, settings);
+      show(catalog, factors, fresh);
+      document.body.dataset.updates = String(++shown);
+    },
+  });
 }
 
 main();

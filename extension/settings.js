@@ -2,6 +2,11 @@
 export const SETTINGS_KEY = 'settings';
 export const CONNECTION_KEY = 'connection';
 export const DEFAULT_DAEMON_URL = 'http://127.0.0.1:47474';
+
+// The dashboard's address. One place to change when opening it needs a login link.
+export function dashboardUrl(settings) {
+  return `${normalizeDaemonUrl(settings.daemonUrl) ?? DEFAULT_DAEMON_URL}/`;
+}
 export const LABELS = ['homework', 'lesson-prep', 'study', 'other']; // the tray's and dashboard's too
 
 export const DEFAULT_SETTINGS = Object.freeze({
@@ -11,6 +16,7 @@ export const DEFAULT_SETTINGS = Object.freeze({
   label: '', // '' = no label; else one of LABELS
   lang: 'auto', // auto (from the browser), nl or en
   disabledSites: [], // adapter ids the user does not want tracked
+  changedAt: {}, // when pause and label last changed here (ms): shared_settings.js
 });
 
 export async function readSettings(storage) {

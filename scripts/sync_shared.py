@@ -30,6 +30,8 @@ COPIES = {
     # The popup's footprint arithmetic: the dashboard picks a period total's everyday
     # comparison with it (the same thresholds as the daemon's footprint.py).
     EXTENSION / "footprint.js": DASHBOARD_STATIC / "footprint.js",
+    # Following the daemon's GET /api/v1/live: the popup's and the dashboard's one reader.
+    EXTENSION / "live.js": DASHBOARD_STATIC / "live.js",
     **CATALOGUE,
 }
 

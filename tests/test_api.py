@@ -145,9 +145,45 @@ async def test_events_site_is_stored_in_lower_case(client, auth):
 
 async def test_events_while_paused_are_not_stored(client, auth):
     await client.put("/api/v1/settings", json={"paused": True}, headers=auth)
-    status, body = await post(client, auth, [event()])
+    status, body = await post(client, auth, [event(ts=datetime.now(UTC).isoformat())])
     assert (status, body) == (200, {"accepted": 0, "duplicates": 0, "paused": True})
-    assert await day_prompts(client, auth) == 0
+    _, summary = await get(client, auth, "/api/v1/summary")
+    assert summary["prompts"] == 0
+
+
+async def test_events_counted_before_the_pause_are_stored_when_delivered_during_it(
+        client, auth):
+    """An extension that was offline delivers its queue late: use before the pause counts."""
+    before = event(ts="2025-03-01T10:00:00Z")
+    await client.put("/api/v1/settings", json={"paused": True}, headers=auth)
+    during = event(ts=datetime.now(UTC).isoformat())
+    status, body = await post(client, auth, [before, during])
+    assert (status, body) == (200, {"accepted": 1, "duplicates": 0, "paused": True})
+    assert await day_prompts(client, auth) == 1
+
+
+async def test_an_event_in_the_pauses_own_second_is_not_stored(client, auth):
+    """The extension's timestamps are whole seconds: 10:00:05 may be 10:00:05.9."""
+    response = await client.put("/api/v1/settings", json={"paused": True}, headers=auth)
+    paused_at = datetime.fromisoformat((await response.json())["paused_changed_at"])
+    same_second = paused_at.replace(microsecond=0).isoformat()
+    status, body = await post(client, auth, [event(ts=same_second)])
+    assert (status, body["accepted"]) == (200, 0)
+
+
+async def test_settings_say_when_pause_and_label_last_changed(client, auth):
+    _, settings = await get(client, auth, "/api/v1/settings")
+    assert (settings["paused_changed_at"], settings["label_changed_at"]) == (None, None)
+    assert settings["labels"] == ["homework", "lesson-prep", "study", "other"]
+    response = await client.put("/api/v1/settings", json={"paused": True}, headers=auth)
+    paused_at = (await response.json())["paused_changed_at"]
+    assert datetime.fromisoformat(paused_at) <= datetime.now(UTC)
+    # Repeating the value (a client writing back what it read) is not a newer change.
+    response = await client.put("/api/v1/settings", json={"paused": True, "label": "study"},
+                                headers=auth)
+    settings = await response.json()
+    assert settings["paused_changed_at"] == paused_at
+    assert settings["label_changed_at"] >= paused_at and settings["label"] == "study"
 
 
 async def test_summary_defaults_to_today(client, auth):
@@ -238,22 +274,27 @@ async def test_factors_show_table_and_choice_in_force(client, auth):
 
 async def test_settings_get_and_put(client, auth):
     status, settings = await get(client, auth, "/api/v1/settings")
+    shared = {"paused_changed_at": None, "label_changed_at": None,
+              "labels": ["homework", "lesson-prep", "study", "other"]}
     assert settings == {"profile": "report", "location": "NL", "lang": "en", "lang_saved": False,
-                        "role": None, "paused": False, "label": None}
+                        "role": None, "paused": False, "label": None, **shared}
     response = await client.put("/api/v1/settings", headers=auth, json={
         "profile": "google-2025", "location": "us", "lang": "nl", "role": "teacher",
         "label": "lesson-prep"})
     assert response.status == 200
-    assert await response.json() == {"profile": "google-2025", "location": "US", "lang": "nl",
-                                     "lang_saved": True, "role": "teacher", "paused": False,
-                                     "label": "lesson-prep"}
+    answer = await response.json()
+    assert answer.pop("label_changed_at") is not None
+    assert answer == {"profile": "google-2025", "location": "US", "lang": "nl",
+                      "lang_saved": True, "role": "teacher", "paused": False,
+                      "label": "lesson-prep", "paused_changed_at": None,
+                      "labels": shared["labels"]}
     _, summary = await get(client, auth, "/api/v1/summary")
     assert (summary["profile"], summary["location"]) == ("google-2025", "US")
 
 
 @pytest.mark.parametrize("body,field", [
     ({"profile": "nope"}, "profile"), ({"role": "parent"}, "role"), ({"paused": "yes"}, "paused"),
-    ({"colour": "red"}, "colour"), ({"lang": "de"}, "lang"),
+    ({"colour": "red"}, "colour"), ({"lang": "de"}, "lang"), ({"label": "huiswerk"}, "label"),
 ])
 async def test_settings_invalid_put_is_422_and_changes_nothing(client, auth, body, field):
     response = await client.put("/api/v1/settings", json=body, headers=auth)

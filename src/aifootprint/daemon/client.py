@@ -7,6 +7,7 @@ lock (`daemon_or_lock`), so no daemon starts in the middle.
 
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.error
 import urllib.request
@@ -22,6 +23,9 @@ TIMEOUT_S = 5
 WRITE_TIMEOUT_S = 300  # an import of years of events is validated and stored in one go
 # How long a command waits for a starting daemon's address (or for another command's lock).
 CLAIM_WAIT_S = 10
+# Silence on GET /live for longer than this means the daemon is gone: it sends a comment
+# line every 20 s (server/live.py HEARTBEAT_S).
+LIVE_TIMEOUT_S = 60
 
 
 def daemon_url(config: Config) -> str:
@@ -55,16 +59,50 @@ def call_json(config: Config, method: str, path: str, body: object = None,
 
 
 def _call(config: Config, request: urllib.request.Request, timeout: float) -> object:
+    try:
+        with _open(config, request, timeout) as response:
+            return json.load(response)
+    except ValueError as error:
+        raise _not_answering(error) from None
+
+
+def _open(config: Config, request: urllib.request.Request,
+          timeout: float) -> http.client.HTTPResponse:
     if not request.full_url.endswith("/api/v1/health"):
         request.add_header("Authorization", f"Bearer {read_token(config.token_path)}")
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return json.load(response)
+        return urllib.request.urlopen(request, timeout=timeout)
     except urllib.error.HTTPError as error:
-        raise _refusal(error) from None
-    except (urllib.error.URLError, OSError, ValueError) as error:
-        raise DaemonNotRunning(f"The daemon does not answer ({error}); restart it with "
-                               "`aifootprint run`.") from None
+        with error:  # its connection is closed once the message is read
+            raise _refusal(error) from None
+    except (urllib.error.URLError, OSError) as error:
+        raise _not_answering(error) from None
+
+
+def _not_answering(error: Exception) -> DaemonNotRunning:
+    return DaemonNotRunning(f"The daemon does not answer ({error}); restart it with "
+                            "`aifootprint run`.")
+
+
+def changes(config: Config, url: str | None = None) -> Iterator[int]:
+    """Follow GET /api/v1/live: the version of each `changed` event (the first one as the
+    stream opens), until the stream ends or falls silent; DaemonNotRunning or
+    DaemonRefused when it cannot be opened."""
+    request = urllib.request.Request(f"{url or daemon_url(config)}/api/v1/live",
+                                     headers={"Accept": "text/event-stream"})
+    with _open(config, request, LIVE_TIMEOUT_S) as response:
+        name = ""
+        try:
+            for raw in response:
+                line = raw.decode("utf-8").rstrip("\r\n")
+                if line.startswith("event:"):
+                    name = line[len("event:"):].strip()
+                elif line.startswith("data:") and name == "changed":
+                    yield json.loads(line[len("data:"):])["version"]
+                elif not line:
+                    name = ""  # a blank line ends an event
+        except (OSError, http.client.HTTPException, ValueError, KeyError):
+            return  # the daemon stopped or went silent: the caller reconnects
 
 
 def _refusal(error: urllib.error.HTTPError) -> DaemonRefused:

@@ -27,18 +27,19 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ..core.errors import DaemonNotRunning, FootprintError
 from ..core.i18n import Catalog
-from ..daemon.client import call_json
+from ..daemon.client import call_json, changes
 from ..daemon.config import Config
+from ..model.events import ACTIVITY_LABELS as LABELS
 from ..model.formatting import format_co2, format_energy, format_water, uses_text
 from .autostart import autostart_for_platform, login_command
 
 log = logging.getLogger("aifootprint.tray")
 
-# How often the tray asks the daemon for today's figures: one small summary query
-# (aggregated daily counts), so the icon follows new events within seconds.
-POLL_SECONDS = 2.0
+# The tray re-reads the daemon when GET /live says something changed (a thread follows
+# the stream); also every REFRESH_SECONDS, for the day changing at midnight.
+REFRESH_SECONDS = 60.0
+RECONNECT_SECONDS = 2.0  # after the stream ended (the daemon busy or restarting)
 ICON_SIZE = 64
-LABELS = ("homework", "lesson-prep", "study", "other")
 
 # (energy in Wh up to which a level applies, colour): calm colours, not alarms.
 LEVELS = (
@@ -283,14 +284,33 @@ class Tray:
         is requested here too.
         """
         icon.visible = True
-        while not self.handle.stopped.is_set():
-            if select.select([signals], [], [], POLL_SECONDS)[0] and signals.recv(64):
-                self.handle.request_stop()
-                self.handle.stopped.wait(POLL_SECONDS)
-            else:
+        woken, wake = socket.socketpair()
+        threading.Thread(target=self.follow, args=(wake,), daemon=True,
+                         name="tray-live").start()
+        with woken, wake:
+            while not self.handle.stopped.is_set():
+                ready = select.select([signals, woken], [], [], REFRESH_SECONDS)[0]
+                if signals in ready and signals.recv(64):
+                    self.handle.request_stop()
+                    self.handle.stopped.wait(RECONNECT_SECONDS)
+                    continue
+                if woken in ready:
+                    woken.recv(4096)  # several changes at once: one refresh
                 self.refresh()
         icon.stop()
         self.nudge_x11_loop(icon)
+
+    def follow(self, wake: socket.socket) -> None:
+        """The live thread: a byte on `wake` for each change the daemon announces."""
+        while not self.handle.stopped.is_set():
+            try:
+                for _version in changes(self.config, self.handle.url):
+                    wake.send(b".")
+            except FootprintError as error:
+                log.info("tray live stream: %s", error)
+            except OSError:
+                return  # the watch loop ended and closed `wake`
+            self.handle.stopped.wait(RECONNECT_SECONDS)
 
     def nudge_x11_loop(self, icon) -> None:
         """pystray's X11 loop sometimes keeps waiting after its window is gone: the

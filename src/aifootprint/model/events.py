@@ -35,6 +35,10 @@ MAX_SITE = 253
 MAX_BODY_BYTES = 256 * 1024
 MAX_FUTURE = timedelta(hours=24)
 EARLIEST = datetime(2020, 1, 1, tzinfo=UTC)
+# The activity labels a user can choose, the same in the tray, dashboard and extension
+# (extension/settings.js keeps a copy; tests/test_activity_labels.py compares them). An
+# event may carry another label (an import, a script); it is shown as it is.
+ACTIVITY_LABELS = ("homework", "lesson-prep", "study", "other")
 
 # RFC 3339 date-time with a required offset; 'T' or space, fractions up to microseconds.
 RFC3339 = re.compile(

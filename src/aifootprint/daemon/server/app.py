@@ -15,7 +15,9 @@ from ..config import Config
 from ..services.sharing import ClassSharing, share_forever
 from ..store.events import Store, events_database
 from ..token import ensure_token
-from .keys import CONFIG, FACTORS, OPENAPI, SHARING, STORE, TOKEN
+from .changes import Changes
+from .keys import CHANGES, CONFIG, FACTORS, OPENAPI, SHARING, STORE, TOKEN
+from .live import close_streams
 from .openapi import openapi_description
 from .routes import setup_routes
 from .security import middlewares
@@ -29,6 +31,8 @@ def create_app(config: Config) -> web.Application:
     app[TOKEN] = token
     app[FACTORS] = load_factors(config.factors_path)
     app[OPENAPI] = openapi_description()
+    app[CHANGES] = Changes()
+    app.on_shutdown.append(close_streams)
     app.cleanup_ctx.append(open_store)
     app.cleanup_ctx.append(class_sharing)
     setup_routes(app)

@@ -8,6 +8,7 @@ from ...core.database import Database
 from ...model.factors import FactorTable
 from ..config import Config
 from ..services.sharing import ClassSharing
+from .changes import Changes
 
 CONFIG = web.AppKey("config", Config)
 FACTORS = web.AppKey("factors", FactorTable)
@@ -15,3 +16,4 @@ STORE = web.AppKey("store", Database)  # the events database (store/events.py)
 SHARING = web.AppKey("sharing", ClassSharing)
 TOKEN = web.AppKey("token", str)
 OPENAPI = web.AppKey("openapi", dict)  # the description, built from the routes table
+CHANGES = web.AppKey("changes", Changes)  # what /live listeners wait on (live.py)

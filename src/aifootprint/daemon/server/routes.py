@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from ...model.events import EventBatch
 from ...model.scenario import ScenarioInputs
 from ..services.settings import Settings
-from . import api, dashboard, schemas, sharing
+from . import api, dashboard, live, schemas, sharing
 
 API = "/api/v1"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -41,6 +41,7 @@ class Route:
     api: bool = True
     token: bool = True
     download: tuple[str, ...] = ()  # media types of a file answer instead of `answer`
+    changes: bool = False  # a write: a success tells GET /live's listeners (live.py)
 
     @property
     def url(self) -> str:
@@ -53,12 +54,12 @@ ROUTES = (
     Route("GET", "/openapi.json", api.openapi, "This description."),
     Route("POST", "/events", api.post_events,
           "Store a batch of events, all or nothing; an id already stored is a duplicate.",
-          body=EventBatch, answer=schemas.Stored, errors=(503,)),
+          body=EventBatch, answer=schemas.Stored, errors=(503,), changes=True),
     Route("POST", "/import", api.post_import,
           "An export document (what GET /export gives), validated whole and stored in one "
           "transaction; events already stored are skipped (what `aifootprint import` sends "
           "while the daemon runs).", body=schemas.ExportDocument, answer=schemas.Imported,
-          errors=(503,)),
+          errors=(503,), changes=True),
     Route("GET", "/summary", api.summary, "One local calendar day (default today), and "
           "`any_counts`: whether any count is stored at all (false: not paired yet, or all "
           "deleted).",
@@ -73,7 +74,12 @@ ROUTES = (
     Route("GET", "/settings", api.get_settings, "Every setting with the value in force.",
           answer=schemas.SettingsInForce),
     Route("PUT", "/settings", api.put_settings, "Change the settings named; null clears one.",
-          body=Settings, answer=schemas.SettingsInForce, errors=(503,)),
+          body=Settings, answer=schemas.SettingsInForce, errors=(503,), changes=True),
+    Route("GET", "/live", live.live, "Server-sent events (text/event-stream): `changed` "
+          "with the data {\"version\": n} when the stream opens and after each stored "
+          "change (events, settings, import, deletion, class sharing); a comment line "
+          f"every {live.HEARTBEAT_S:.0f} s. At most {live.MAX_LISTENERS} listeners (503 "
+          "past that).", errors=(503,), download=("text/event-stream",)),
     Route("POST", "/scenario", dashboard.run_scenario_handler,
           "The school-day scenario (the model of `aifootprint scenario`); every input "
           "optional, {} gives the report's.", body=ScenarioInputs,
@@ -83,7 +89,7 @@ ROUTES = (
           query=(("format", {"enum": ["json", "csv"], "default": "json"}, "json or csv."),),
           download=("application/json", "text/csv")),
     Route("POST", "/forget", dashboard.forget_handler, "Delete stored events.",
-          body=schemas.ForgetRequest, answer=schemas.Forgotten, errors=(503,)),
+          body=schemas.ForgetRequest, answer=schemas.Forgotten, errors=(503,), changes=True),
     Route("GET", "/class/status", sharing.status, "Whether and with which class this computer "
           "shares, and what was sent.", answer=schemas.ClassStatus),
     Route("GET", "/class/preview", sharing.member_preview, "Exactly what the next submission "
@@ -92,9 +98,10 @@ ROUTES = (
           "explanation and the exact submission.", body=schemas.ClassAsk,
           answer=schemas.ClassPreview, errors=(502,)),
     Route("POST", "/class/join", sharing.join, "Join a class after the student's explicit "
-          "confirmation.", body=schemas.ClassJoin, answer=schemas.ClassStatus, errors=(502,)),
+          "confirmation.", body=schemas.ClassJoin, answer=schemas.ClassStatus, errors=(502,),
+          changes=True),
     Route("POST", "/class/leave", sharing.leave, "Stop sharing and delete the pseudonym.",
-          answer=schemas.ClassStatus),
+          answer=schemas.ClassStatus, changes=True),
     Route("GET", "/", dashboard.dashboard_page, "The dashboard.", api=False, token=False),
     Route("GET", "/pair", api.pair, "Pairs the browser extension with this daemon.", api=False,
           token=False),
@@ -103,8 +110,9 @@ ROUTES = (
 
 def setup_routes(app: web.Application) -> None:
     for route in ROUTES:
+        handler = live.announcing(route.handler) if route.changes else route.handler
         if route.method == "GET":  # answers HEAD too
-            app.router.add_get(route.url, route.handler)
+            app.router.add_get(route.url, handler)
         else:
-            app.router.add_route(route.method, route.url, route.handler)
+            app.router.add_route(route.method, route.url, handler)
     app.router.add_static("/static/", dashboard.STATIC_DIR, name="static")

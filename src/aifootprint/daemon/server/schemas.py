@@ -141,6 +141,11 @@ class SettingsInForce(Answer):
     role: Literal["student", "teacher"] | None
     paused: bool
     label: str | None
+    paused_changed_at: dt.datetime | None = Field(
+        description="When pause last changed (UTC); null if never.")
+    label_changed_at: dt.datetime | None = Field(
+        description="When the label last changed (UTC); null if never.")
+    labels: list[str] = Field(description="The activity labels a user can choose.")
 
 
 class ScenarioResult(Answer):

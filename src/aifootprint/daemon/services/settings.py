@@ -6,13 +6,14 @@ selector), then the stored settings, then the config file, then the table's defa
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationError
+from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr, ValidationError
 
 from ...core.errors import InvalidInput, invalid_input
 from ...core.i18n import LANGS
-from ...model.events import MAX_TEXT
+from ...model.events import ACTIVITY_LABELS
 from ...model.factors import FactorTable
 from ..config import Config
 from ..store.events import Store
@@ -28,7 +29,18 @@ class Settings(BaseModel):
     lang: Literal["nl", "en"] | None = None
     role: Literal["student", "teacher"] | None = None
     paused: StrictBool | None = None
-    label: StrictStr | None = Field(default=None, max_length=MAX_TEXT)
+    label: Literal[ACTIVITY_LABELS] | None = None  # type: ignore[valid-type]
+
+
+# The settings every client (popup, tray, dashboard) reads and changes: the daemon keeps
+# when each last changed, so an extension that changed one while the daemon was down can
+# tell whose change is later when it reconnects (docs/extension.md, "One pause").
+SHARED = ("paused", "label")
+
+
+def changed_now() -> str:
+    """The time of a change as the API gives it: UTC, to the millisecond."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def parse_settings(body: object, table: FactorTable) -> dict:
@@ -83,12 +95,21 @@ def settings_in_force(store: Store, table: FactorTable, config: Config) -> dict:
         "role": stored.get("role"),
         "paused": bool(stored.get("paused")),
         "label": stored.get("label"),
+        **{f"{name}_changed_at": stored.get(f"{name}_changed_at") for name in SHARED},
+        "labels": list(ACTIVITY_LABELS),
     }
 
 
 def change_settings(store: Store, table: FactorTable, config: Config, values: dict) -> dict:
-    """Store the settings a PUT names (parse_settings); every setting in force after it."""
-    store.put_settings(values)
+    """Store the settings a PUT names (parse_settings); every setting in force after it.
+
+    A shared setting's change time moves only when its value does, so a client repeating
+    the value it read does not make its copy look newer than another client's change.
+    """
+    stored, now = store.get_settings(), changed_now()
+    times = {f"{name}_changed_at": now for name in SHARED
+             if name in values and (values[name] or None) != (stored.get(name) or None)}
+    store.put_settings({**values, **times})
     return settings_in_force(store, table, config)
 
 

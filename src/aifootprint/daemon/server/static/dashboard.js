@@ -8,13 +8,16 @@ import { equivalents } from "./footprint.js";
 import { equivalentNumber, exactNumber, formatCo2, formatEnergy, formatNumber, formatWater,
   METRIC_FORMATTERS } from "./format.js";
 import { countText, translatePage } from "./i18n.js";
+import { followChanges } from "./live.js";
 import { addDays, bars, barUnit, comparedSpan, customPeriod, daysOf, isIsoDate, KINDS, minDay,
   periodAfter, periodBefore, periodOf, shownSpan, weekNumber } from "./periods.js";
 import { catalog, translate } from "./strings.js";
 
 const METRICS = ["energy_wh", "co2_g", "water_ml"];
 const DEFAULT_LABEL = { student: "homework", teacher: "lesson-prep" };
-const REFRESH_MS = 30000;
+// New counts and settings arrive over GET /api/v1/live (followChanges); this slow refresh
+// is only for the day changing at midnight.
+const REFRESH_MS = 5 * 60 * 1000;
 
 const state = {
   lang: "en", role: "student", label: "", paused: false, settings: {},
@@ -113,6 +116,12 @@ const labelTexts = () => ({
   other: t("dashboard_label_other"),
 });
 
+// A host or label as text with a line-break opportunity (<wbr>) after each dot: on a phone
+// "www.midjourney.com" may wrap as "www.midjourney.|com", never inside a word.
+function breakableName(text) {
+  return text.split(/(?<=\.)/).flatMap((part, index) => (index ? [document.createElement("wbr"), part] : [part]));
+}
+
 function labelName(name) {
   if (!name) return t("dashboard_no_label");
   return Object.hasOwn(labelTexts(), name) ? labelTexts()[name] : name;
@@ -198,7 +207,7 @@ function renderBreakdown(tableId, groups, nameHeading, nameOf) {
     const row = body.insertRow();
     const name = document.createElement("th");
     name.scope = "row";
-    name.textContent = nameOf(group.name);
+    name.append(...breakableName(nameOf(group.name)));
     row.append(name);
     row.insertCell().textContent =
       [group.prompts, group.images, ...(group.videos ? [group.videos] : [])]
@@ -715,6 +724,13 @@ function welcome() {
   dialog.showModal();
 }
 
+// Pause and the activity label as the daemon has them (shared with the popup and the tray).
+function showShared(settings) {
+  setPaused(Boolean(settings.paused));
+  state.label = settings.label || "";
+  $("#label-select").value = state.label;
+}
+
 function setPaused(paused) {
   state.paused = paused;
   $("#paused-note").hidden = !paused;
@@ -856,7 +872,7 @@ function wireControls() {
   $("#retry").addEventListener("click", () => loadEverything().catch(showLoadError));
   $("#label-select").addEventListener("change", (event) => {
     state.label = event.target.value;
-    saveSettings({ label: state.label });
+    saveSettings({ label: state.label || null }); // "" is no label
   });
   for (const select of [$("#profile-select"), $("#location-select")]) {
     select.addEventListener("change", async () => {
@@ -928,8 +944,7 @@ async function start() {
   state.lang = settings.lang_saved ? settings.lang : browserLang(settings.lang);
   setRole(settings.role);
   setPaused(Boolean(settings.paused));
-  state.label = settings.label || DEFAULT_LABEL[state.role];
-  $("#label-select").value = state.label;
+  showShared(settings);
   state.view = viewFromUrl();
   state.period = periodOfView(state.view, isoDate(new Date()));
   syncViewControls();
@@ -944,12 +959,21 @@ async function start() {
   }
   if (!settings.role && document.body.dataset.state !== "offline") welcome();
   setInterval(() => {
-    if (document.visibilityState !== "visible") return;
-    refreshFigures().catch(showLoadError);
-    loadSettings().then((current) => {
-      if ("paused" in current) setPaused(Boolean(current.paused));
-    });
+    if (document.visibilityState === "visible") refreshFigures().catch(showLoadError);
   }, REFRESH_MS);
+  // A count from any browser, or pause and label changed in the popup or the tray: shown
+  // within a second. The stream's first event comes as it (re)opens: a restarted daemon
+  // is re-read too. data-live counts the updates (the tests wait on it).
+  let updates = 0;
+  followChanges({
+    url: "", token,
+    onChange: async () => {
+      await refreshFigures().catch(showLoadError);
+      const current = await loadSettings();
+      if ("paused" in current) showShared(current);
+      document.body.dataset.live = String(++updates);
+    },
+  });
 }
 
 start();
