@@ -84,7 +84,7 @@ def main():
 
 
 def register_commands():
-    from . import aggregator, classroom, daemon, data, scenario
+    from . import aggregator, classroom, daemon, data, restore, scenario
 
     main.add_command(scenario.scenario)
     main.add_command(daemon.run)
@@ -95,6 +95,7 @@ def register_commands():
     main.add_command(data.export)
     main.add_command(data.import_)
     main.add_command(data.forget)
+    main.add_command(restore.restore)
     main.add_command(aggregator.aggregator)
     main.add_command(classroom.class_group)
 

@@ -17,12 +17,20 @@ from logging.handlers import RotatingFileHandler
 
 from aiohttp import web
 
-from ..core.errors import ConfigError
+from ..core.errors import ConfigError, DatabaseError
 from ..core.i18n import Catalog
 from ..core.web import hide_client_details
 from .config import Config
-from .instance import InstanceLock, claim, make_private, state_path, write_state
+from .instance import (
+    InstanceLock,
+    check_writable,
+    claim,
+    make_private,
+    state_path,
+    write_state,
+)
 from .server.app import create_app
+from .store.integrity import check_at_start
 
 log = logging.getLogger("aifootprint")
 
@@ -139,6 +147,7 @@ def run_daemon(config: Config, find_tray: TrayFinder | None = None,
     `find_tray` (desktop.find_tray) gives the tray's runner, or None and why not; without
     it (--no-tray) the daemon runs headless.
     """
+    check_writable(config)
     make_private(config)
     lock = InstanceLock(config.lock_path)
     state = claim(lock, config, LOCK_WAIT_S)
@@ -151,6 +160,11 @@ def run_daemon(config: Config, find_tray: TrayFinder | None = None,
         return
     try:
         setup_logging(config)
+        try:
+            check_at_start(config.db_path, config.lang)  # before anything opens the database
+        except DatabaseError as error:
+            log.error("%s", error)  # also for a daemon started at login, without a terminal
+            raise
         handle = start_server_thread(config)
         try:
             write_state(config, handle.port)

@@ -1,0 +1,101 @@
+"""`restore`: put one of the daily backups back in the database's place.
+
+Lists the backups, asks which (or takes it as an argument: its number or its date),
+asks to confirm, stops a running daemon after asking (SIGTERM, which it handles like
+Ctrl+C; on Windows os.kill ends the process, and SQLite's transactions keep the file
+whole), then restores while holding the instance lock, so no daemon starts meanwhile.
+The database it replaces is kept beside it, never deleted.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from datetime import datetime
+
+import click
+
+from ..core import database
+from ..core.errors import DaemonNotRunning, InvalidInput
+from ..core.i18n import Catalog
+from ..daemon.client import daemon_or_lock
+from ..daemon.instance import running_daemon
+from ..daemon.store.backups import Backup, backups, folder_of, put_back
+from ..model.formatting import format_number
+from . import common_options, confirm
+
+TEXT = Catalog("cli_restore")
+STOP_WAIT_S = 30
+
+
+@click.command(epilog="\b\nExamples:\n  aifootprint restore\n  aifootprint restore 2\n"
+                      "  aifootprint restore 2026-11-30")
+@click.argument("choice", required=False)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@common_options
+def restore(config, choice, yes):
+    """List the daily backups of your counts and put a chosen one back."""
+    lang = config.lang
+    found = backups(config.db_path)
+    if not found:
+        click.echo(TEXT("none", lang, folder=folder_of(config.db_path)))
+        return
+    click.echo(TEXT("heading", lang))
+    for number, backup in enumerate(found, 1):
+        click.echo("  " + _row(number, backup, lang))
+    if choice is None:
+        try:
+            choice = click.prompt(TEXT("which", lang), default="", show_default=False, err=True)
+        except click.Abort:  # end of input
+            choice = ""
+        if not choice.strip():
+            click.echo(TEXT("unchanged", lang))
+            return
+    chosen = _chosen(found, choice.strip(), lang)
+    problem = database.quick_check(chosen.path)
+    if problem or chosen.events is None:
+        raise InvalidInput(TEXT("unreadable", lang, path=chosen.path,
+                                problem=problem or "no table of counts"))
+    events = format_number(chosen.events, lang, 0)
+    question = TEXT.count("confirm", lang, chosen.events, day=chosen.day, n=events)
+    if not yes and not confirm(question, lang):
+        click.echo(TEXT("unchanged", lang))
+        return
+    state = running_daemon(config)
+    if state and "pid" in state:
+        if not yes and not confirm(TEXT("confirm_stop", lang, pid=state["pid"]), lang):
+            click.echo(TEXT("unchanged", lang))
+            return
+        _stop(config, state["pid"])
+    with daemon_or_lock(config) as daemon_runs:
+        if daemon_runs:  # started again in the meantime
+            raise DaemonNotRunning(TEXT("still_running", lang))
+        kept = put_back(chosen, config.db_path, datetime.now())
+    click.echo(TEXT.count("restored", lang, chosen.events, day=chosen.day, n=events, kept=kept))
+
+
+def _row(number: int, backup: Backup, lang: str) -> str:
+    if backup.events is None:
+        return TEXT("row_unreadable", lang, number=number, day=backup.day)
+    return TEXT.count("row", lang, backup.events, number=number, day=backup.day,
+                      n=format_number(backup.events, lang, 0),
+                      size=format_number(backup.size / 1e6, lang))
+
+
+def _chosen(found: list[Backup], choice: str, lang: str) -> Backup:
+    """The backup a number from the list or a date names, else InvalidInput."""
+    for number, backup in enumerate(found, 1):
+        if choice in (str(number), backup.day.isoformat()):
+            return backup
+    raise InvalidInput(TEXT("no_such", lang, choice=choice, example=found[0].day))
+
+
+def _stop(config, pid: int) -> None:
+    """Ask the running daemon to stop, and wait until it has let go of its lock."""
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + STOP_WAIT_S
+    while running_daemon(config) is not None:
+        if time.monotonic() > deadline:
+            raise DaemonNotRunning(TEXT("not_stopped", config.lang, seconds=STOP_WAIT_S))
+        time.sleep(0.1)
