@@ -30,6 +30,7 @@ from .instance import (
     write_state,
 )
 from .server.app import create_app
+from .server.connections import KEEPALIVE_TIMEOUT_S, listen
 from .store.integrity import check_at_start
 
 log = logging.getLogger("aifootprint")
@@ -103,19 +104,22 @@ async def _serve(handle: ServerHandle) -> None:
     handle._loop = asyncio.get_running_loop()
     handle._stop = asyncio.Event()
     # No access log: it would hold client addresses and URLs.
-    runner = web.AppRunner(create_app(config), access_log=None, handle_signals=False)
+    runner = web.AppRunner(create_app(config), access_log=None, handle_signals=False,
+                           keepalive_timeout=KEEPALIVE_TIMEOUT_S)
     await runner.setup()
+    listening: asyncio.Server | None = None
     try:
-        site = web.TCPSite(runner, "127.0.0.1", config.port, backlog=1024)
         try:
-            await site.start()
+            listening = await listen(runner, "127.0.0.1", config.port)
         except OSError:
             raise ConfigError(TEXT("port_in_use", config.lang, port=config.port)) from None
-        handle.port = runner.addresses[0][1]
+        handle.port = listening.sockets[0].getsockname()[1]
         log.info("listening on 127.0.0.1:%s", handle.port)
         handle.started.set()
         await handle._stop.wait()
     finally:
+        if listening:
+            listening.close()  # no new connections while the open ones finish
         await runner.cleanup()
         log.info("stopped")
 
