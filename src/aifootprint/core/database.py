@@ -162,15 +162,11 @@ def backup(source: Path, target: Path) -> None:
     temporary.unlink(missing_ok=True)
     os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     try:
-        reader = sqlite3.connect(f"{source.absolute().as_uri()}?mode=ro", uri=True,
-                                 timeout=BUSY_TIMEOUT_S)
-        copy = sqlite3.connect(temporary, isolation_level=None)
-        try:
+        with contextlib.closing(sqlite3.connect(f"{source.absolute().as_uri()}?mode=ro",
+                                                uri=True, timeout=BUSY_TIMEOUT_S)) as reader, \
+                contextlib.closing(sqlite3.connect(temporary, isolation_level=None)) as copy:
             reader.backup(copy)
             copy.execute("PRAGMA journal_mode = DELETE")  # one file, no -wal beside it
-        finally:
-            copy.close()
-            reader.close()
         descriptor = os.open(temporary, os.O_RDONLY)
         try:
             os.fsync(descriptor)
