@@ -7,6 +7,7 @@ import hashlib
 import stat
 import subprocess
 import sys
+import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
@@ -96,8 +97,11 @@ def test_restore_stops_the_running_daemon_and_puts_the_backup_back(home):
     db = home / "data" / "footprint.db"
     seed(db, 5)
     take_daily_backup(db, date.today() - timedelta(days=1))
-    daemon = start_daemon(home)  # also makes today's backup (5 counts)
+    daemon = start_daemon(home)  # also makes today's backup (5 counts), on its own thread
     try:
+        deadline = time.monotonic() + 20
+        while len(backups(db)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert daemon.post("/api/v1/events", {"events": [{
             "id": str(uuid.uuid4()), "ts": datetime.now(UTC).isoformat(),
             "site": "claude.ai", "kind": "prompt", "count": 1}]})[0] == 200

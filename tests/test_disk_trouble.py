@@ -21,7 +21,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from aifootprint.cli import main
 from daemon_process import daemon_env, free_port, start_daemon
 
 BATCH = 500
@@ -124,6 +126,21 @@ def test_a_full_disk_answers_503_and_acknowledges_only_what_it_stored(home, moun
         daemon.stop()
     log = (home / "logs" / "daemon.log").read_text()
     assert "unexpected error" not in log and "Traceback" not in "".join(daemon.output)
+
+    # With the daemon stopped, `import` writes itself: on a full disk, one sentence too.
+    export = home.parent / "export.json"
+    assert invoke(home, "export", "-o", str(export)).exit_code == 0
+    document = json.loads(export.read_text())
+    document["events"] = [{**e, "id": str(uuid.uuid4())} for e in document["events"]]
+    export.write_text(json.dumps(document))
+    fill(data)
+    imported = invoke(home, "import", str(export))
+    assert imported.exit_code == 1 and imported.exception.__class__ is SystemExit
+    assert imported.output.startswith("Error: The disk is full, so nothing of it was stored")
+
+
+def invoke(home: Path, *args: str):
+    return CliRunner().invoke(main, [*args, "--home", str(home), "--lang", "en"])
 
 
 def run(home: Path) -> subprocess.CompletedProcess:

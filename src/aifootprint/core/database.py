@@ -370,8 +370,8 @@ def storage_error(error: Exception) -> Exception:
     full = (isinstance(error, sqlite3.Error) and error.sqlite_errorname == "SQLITE_FULL") or (
         isinstance(error, OSError) and error.errno == errno.ENOSPC)
     if full:
-        return DiskFull("The disk is full, so nothing of this request was stored; free some "
-                        "space and it is sent again.")
+        return DiskFull("The disk is full, so nothing of it was stored; free some space and "
+                        "try again (the extension does so by itself).")
     return error
 
 

@@ -86,14 +86,17 @@ def put_back(backup: Backup, db_path: Path, now: datetime) -> Path:
     """Put `backup` in the database's place; the database it replaces (with its -wal and
     -shm) is kept beside it as footprint.db.replaced-<time>. Returns that kept path.
 
-    The caller holds the instance lock: no daemon or command has the database open.
+    The caller holds the instance lock: no daemon or command has the database open. The
+    copy is made first, so a full disk stops the restore before anything is moved.
     """
     kept = db_path.with_name(f"{db_path.name}.replaced-{now:%Y%m%d-%H%M%S}")
+    staged = db_path.with_name(f"{db_path.name}.restoring")
+    database.backup(backup.path, staged)
     for suffix in COMPANIONS:
         current = Path(f"{db_path}{suffix}")
         if current.exists():
             current.replace(Path(f"{kept}{suffix}"))
-    database.backup(backup.path, db_path)
+    staged.replace(db_path)
     _sync_folder(db_path.parent)
     return kept
 
