@@ -44,14 +44,10 @@ def restore(config, choice, yes):
     click.echo(TEXT("heading", lang))
     for number, backup in enumerate(found, 1):
         click.echo("  " + _row(number, backup, lang))
-    if choice is None:
-        try:
-            choice = click.prompt(TEXT("which", lang), default="", show_default=False, err=True)
-        except click.Abort:  # end of input
-            choice = ""
-        if not choice.strip():
-            click.echo(TEXT("unchanged", lang))
-            return
+    choice = choice if choice is not None else _ask_which(lang)
+    if not choice:
+        click.echo(TEXT("unchanged", lang))
+        return
     chosen = _chosen(found, choice.strip(), lang)
     problem = database.quick_check(chosen.path)
     if problem or chosen.events is None:
@@ -59,20 +55,40 @@ def restore(config, choice, yes):
                                 problem=problem or "no table of counts"))
     events = format_number(chosen.events, lang, 0)
     question = TEXT.count("confirm", lang, chosen.events, day=chosen.day, n=events)
-    if not yes and not confirm(question, lang):
+    if (not yes and not confirm(question, lang)) or not _daemon_stopped(config, yes):
         click.echo(TEXT("unchanged", lang))
         return
-    state = running_daemon(config)
-    if state and "pid" in state:
-        if not yes and not confirm(TEXT("confirm_stop", lang, pid=state["pid"]), lang):
-            click.echo(TEXT("unchanged", lang))
-            return
-        _stop(config, state["pid"])
     with daemon_or_lock(config) as daemon_runs:
         if daemon_runs:  # started again in the meantime
             raise DaemonNotRunning(TEXT("still_running", lang))
         kept = put_back(chosen, config.db_path, datetime.now())
     click.echo(TEXT.count("restored", lang, chosen.events, day=chosen.day, n=events, kept=kept))
+
+
+def _ask_which(lang: str) -> str:
+    """The user's choice, "" for none (Enter, or end of input)."""
+    try:
+        return click.prompt(TEXT("which", lang), default="", show_default=False,
+                            err=True).strip()
+    except click.Abort:
+        return ""
+
+
+def _daemon_stopped(config, yes: bool) -> bool:
+    """True once no daemon runs: stopped after asking (SIGTERM), or none was running."""
+    state = running_daemon(config)
+    if not state or "pid" not in state:
+        return True
+    if not yes and not confirm(TEXT("confirm_stop", config.lang, pid=state["pid"]),
+                               config.lang):
+        return False
+    os.kill(state["pid"], signal.SIGTERM)
+    deadline = time.monotonic() + STOP_WAIT_S
+    while running_daemon(config) is not None:  # until it has let go of its lock
+        if time.monotonic() > deadline:
+            raise DaemonNotRunning(TEXT("not_stopped", config.lang, seconds=STOP_WAIT_S))
+        time.sleep(0.1)
+    return True
 
 
 def _row(number: int, backup: Backup, lang: str) -> str:
@@ -89,13 +105,3 @@ def _chosen(found: list[Backup], choice: str, lang: str) -> Backup:
         if choice in (str(number), backup.day.isoformat()):
             return backup
     raise InvalidInput(TEXT("no_such", lang, choice=choice, example=found[0].day))
-
-
-def _stop(config, pid: int) -> None:
-    """Ask the running daemon to stop, and wait until it has let go of its lock."""
-    os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + STOP_WAIT_S
-    while running_daemon(config) is not None:
-        if time.monotonic() > deadline:
-            raise DaemonNotRunning(TEXT("not_stopped", config.lang, seconds=STOP_WAIT_S))
-        time.sleep(0.1)
