@@ -74,6 +74,11 @@ def test_an_empty_or_missing_database_is_refused_while_a_backup_holds_counts(hom
     assert started.returncode == 1 and "is gone" in started.stderr and "3 counts" in \
         started.stderr, started.stderr
     assert not db.exists()
+    restored = CliRunner().invoke(main, ["restore", "1", "--yes", "--home", str(home),
+                                         "--lang", "en"])
+    assert f"The backup of {yesterday} is back (3 counts). Start" in restored.output
+    with Store(db) as store:
+        assert store.event_count() == 3
 
 
 def test_one_backup_a_day_the_last_seven_kept_private_and_forgetting_deletes_them(home):

@@ -62,7 +62,8 @@ def restore(config, choice, yes):
         if daemon_runs:  # started again in the meantime
             raise DaemonNotRunning(TEXT("still_running", lang))
         kept = put_back(chosen, config.db_path, datetime.now())
-    click.echo(TEXT.count("restored", lang, chosen.events, day=chosen.day, n=events, kept=kept))
+    click.echo(TEXT.count("restored" if kept else "restored_alone", lang, chosen.events,
+                          day=chosen.day, n=events, kept=kept))
 
 
 def _ask_which(lang: str) -> str:

@@ -82,9 +82,10 @@ def forget_backups(db_path: Path) -> None:
         backup.path.unlink(missing_ok=True)
 
 
-def put_back(backup: Backup, db_path: Path, now: datetime) -> Path:
+def put_back(backup: Backup, db_path: Path, now: datetime) -> Path | None:
     """Put `backup` in the database's place; the database it replaces (with its -wal and
-    -shm) is kept beside it as footprint.db.replaced-<time>. Returns that kept path.
+    -shm) is kept beside it as footprint.db.replaced-<time>. Returns that kept path, or
+    None if there was no database to replace.
 
     The caller holds the instance lock: no daemon or command has the database open. The
     copy is made first, so a full disk stops the restore before anything is moved.
@@ -92,13 +93,14 @@ def put_back(backup: Backup, db_path: Path, now: datetime) -> Path:
     kept = db_path.with_name(f"{db_path.name}.replaced-{now:%Y%m%d-%H%M%S}")
     staged = db_path.with_name(f"{db_path.name}.restoring")
     database.backup(backup.path, staged)
+    replaced = db_path.exists()
     for suffix in COMPANIONS:
         current = Path(f"{db_path}{suffix}")
         if current.exists():
             current.replace(Path(f"{kept}{suffix}"))
     staged.replace(db_path)
     _sync_folder(db_path.parent)
-    return kept
+    return kept if replaced else None
 
 
 def _sync_folder(folder: Path) -> None:
