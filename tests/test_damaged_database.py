@@ -93,9 +93,11 @@ def test_one_backup_a_day_the_last_seven_kept_private_and_forgetting_deletes_the
     assert all(b.events == 2 for b in kept)
     assert stat.S_IMODE(kept[0].path.parent.stat().st_mode) == 0o700
     assert {stat.S_IMODE(b.path.stat().st_mode) for b in kept} == {0o600}
+    replaced = db.with_name("footprint.db.replaced-20261130-101500")  # what restore keeps
+    replaced.write_bytes(db.read_bytes())
     with Store(db) as store:
         forget_events(store, None)
-    assert backups(db) == []
+    assert backups(db) == [] and not replaced.exists()  # no copy keeps what was deleted
 
 
 def test_restore_stops_the_running_daemon_and_puts_the_backup_back(home):

@@ -4,7 +4,8 @@ Backups live in `data/backups/` (0700, in the 0700 data folder), one file a loca
 `footprint-YYYY-MM-DD.db` (0600), each a complete SQLite database made with SQLite's
 backup API (core/database.py `backup`). They are what `aifootprint restore` offers, and
 what tells the daemon at start that an empty database has lost data (integrity.py).
-Forgetting events deletes the backups too: they would still hold what was forgotten.
+Forgetting events deletes the backups too, and the databases a restore replaced: they
+would still hold what was forgotten.
 """
 
 from __future__ import annotations
@@ -77,9 +78,12 @@ def take_daily_backup(db_path: Path, today: date, keep: int = KEEP) -> Path | No
 
 
 def forget_backups(db_path: Path) -> None:
-    """Delete every backup (after events were forgotten: no copy may keep them)."""
+    """Delete every backup, and every database a restore replaced (after events were
+    forgotten: no copy may keep them)."""
     for backup in backups(db_path):
         backup.path.unlink(missing_ok=True)
+    for replaced in db_path.parent.glob(f"{db_path.name}.replaced-*"):
+        replaced.unlink(missing_ok=True)
 
 
 def put_back(backup: Backup, db_path: Path, now: datetime) -> Path | None:
