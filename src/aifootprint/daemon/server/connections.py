@@ -40,7 +40,8 @@ class CappedConnections:
 
     Open means connected and not yet closed: in aiohttp's list of connections (in the
     order they were made) with a transport. asyncio accepts up to `backlog` sockets at
-    once and calls this factory for each before it connects any of them, so during such
+    once (asyncio/selector_events.py, `_accept_connection`) and calls this factory for
+    each before it connects any of them, so during such
     a burst the count lags: at most `limit` + BACKLOG connections are open for a moment,
     and the next connection trims them back to `limit`.
     """
