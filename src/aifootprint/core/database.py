@@ -114,6 +114,8 @@ def connect(path: Path, migrations: tuple, options: Options, create: bool = True
         migrate(wrap(conn) if wrap else conn, path, migrations)
     except sqlite3.DatabaseError as error:
         conn.close()
+        if isinstance(full := storage_error(error), DiskFull):
+            raise full from None
         raise DatabaseError(f"The database {path} cannot be used: {error}.") from None
     except BaseException:
         conn.close()
@@ -364,11 +366,17 @@ def _commit_group(conn: sqlite3.Connection, handle: Any, group: list) -> list[tu
     return outcomes
 
 
+# SQLITE_IOERR_SHMSIZE: the WAL's -shm file could not be enlarged, which "may indicate that
+# the underlying filesystem volume is out of space" (https://www.sqlite.org/rescode.html);
+# on a full tmpfs it is what opening a connection answers.
+FULL_DISK_ERRORS = ("SQLITE_FULL", "SQLITE_IOERR_SHMSIZE")
+
+
 def storage_error(error: Exception) -> Exception:
     """A full disk as DiskFull (503 with Retry-After: nothing was stored, retry later);
     any other error as it is."""
-    full = (isinstance(error, sqlite3.Error) and error.sqlite_errorname == "SQLITE_FULL") or (
-        isinstance(error, OSError) and error.errno == errno.ENOSPC)
+    full = (isinstance(error, sqlite3.Error) and error.sqlite_errorname in FULL_DISK_ERRORS) \
+        or (isinstance(error, OSError) and error.errno == errno.ENOSPC)
     if full:
         return DiskFull("The disk is full, so nothing of it was stored; free some space and "
                         "try again (the extension does so by itself).")
