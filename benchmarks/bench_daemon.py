@@ -10,6 +10,10 @@
 4. Ingestion: --ingest more events POSTed in batches of 100 by 4 concurrent clients.
 5. RSS right after the load and once idle, latencies again, RSS after those reads,
    database bytes per event.
+6. Storage safety on the seeded year: PRAGMA quick_check (what `run` does before it
+   starts), the start-up to the first /health, a backup with SQLite's backup API (what
+   the daemon makes once a day), and POST latency while such a backup runs beside the
+   daemon's writer.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import random
 import statistics
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
@@ -32,6 +37,7 @@ import aiohttp
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO / "src"), str(REPO / "tests")]
 
+from aifootprint.core import database  # noqa: E402
 from aifootprint.daemon.store.events import Store  # noqa: E402
 from daemon_process import start_daemon  # noqa: E402
 
@@ -132,6 +138,57 @@ async def ingest(url: str, token: str, total: int, clients: int = 4, batch: int 
     return per_client * clients * batch / (time.perf_counter() - started)
 
 
+def time_storage_checks(db: Path) -> None:
+    """quick_check and a backup of the seeded database, in this process, three times each."""
+    size = sum(p.stat().st_size for p in db.parent.glob("footprint.db*")) / 1e6
+    checks, copies = [], []
+    for _ in range(3):
+        started = time.perf_counter()
+        assert database.quick_check(db) is None
+        checks.append(time.perf_counter() - started)
+        target = db.parent / "bench-backup.db"
+        started = time.perf_counter()
+        database.backup(db, target)
+        copies.append(time.perf_counter() - started)
+        target.unlink()
+    print(f"quick_check of {size:.0f} MB: {min(checks):.2f}-{max(checks):.2f} s; "
+          f"backup (SQLite backup API, synced): {min(copies):.2f}-{max(copies):.2f} s")
+
+
+async def post_latencies(url: str, token: str, seconds: float) -> list[float]:
+    """ms per single-event POST, one after another, for `seconds`."""
+    headers = {"Authorization": f"Bearer {token}"}
+    samples = []
+    async with aiohttp.ClientSession(headers=headers) as session:
+        deadline = time.perf_counter() + seconds
+        while time.perf_counter() < deadline:
+            event = {"id": time_ordered_uuid(), "ts": datetime.now(UTC).isoformat(),
+                     "site": "chatgpt.com", "kind": "prompt", "count": 1}
+            started = time.perf_counter()
+            async with session.post(url + "/api/v1/events", json={"events": [event]}) as r:
+                assert r.status == 200, await r.text()
+            samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def report_writes_beside_a_backup(daemon, db: Path) -> None:
+    """POST latency without, then with, a backup of the database running beside it."""
+    quiet = asyncio.run(post_latencies(daemon.url, daemon.token, 3))
+    target = db.parent / "bench-backup.db"
+    copy = threading.Thread(target=database.backup, args=(db, target))
+    started = time.perf_counter()
+    copy.start()
+    beside: list[float] = []
+    while copy.is_alive():
+        beside += asyncio.run(post_latencies(daemon.url, daemon.token, 0.5))
+    took = time.perf_counter() - started
+    target.unlink()
+    for label, samples in (("alone", quiet), (f"beside a {took:.1f} s backup", beside)):
+        print(f"single-event POST {label}: p50 {statistics.median(samples):.1f} ms, "
+              f"p95 {percentile(samples, 95):.1f} ms, max {max(samples):.1f} ms "
+              f"({len(samples)} POSTs)")
+
+
 def report_latency(daemon, label: str) -> None:
     today = date.today()
     first = today - timedelta(days=364)
@@ -160,13 +217,19 @@ def main() -> None:
         started = time.perf_counter()
         seed(home / "data" / "footprint.db", args.events)
         print(f"seeded {args.events:,} events in {time.perf_counter() - started:.1f} s")
+        db = home / "data" / "footprint.db"
+        time_storage_checks(db)
+        started = time.perf_counter()
         daemon = start_daemon(home, env=dict(item.split("=", 1) for item in args.env))
+        print(f"start-up to the first /health (quick_check included): "
+              f"{time.perf_counter() - started:.2f} s")
         try:
             time.sleep(1)
             print(f"idle RSS: {rss_mb(daemon.process.pid):.1f} MB")
             cpu_before = cpu_seconds(daemon.process.pid)
             time.sleep(5)
             print(f"idle CPU: {cpu_seconds(daemon.process.pid) - cpu_before:.2f} s in 5 s")
+            report_writes_beside_a_backup(daemon, db)
             report_latency(daemon, f"{args.events:,} stored")
             ids = {"time-ordered UUIDv7 ids, as the extension sends": time_ordered_uuid,
                    "random UUIDv4 ids": lambda: str(uuid.uuid4())}
@@ -185,7 +248,6 @@ def main() -> None:
             print(f"RSS after reads, 2 s idle: {rss_mb(daemon.process.pid):.1f} MB")
         finally:
             daemon.stop()
-        db = home / "data" / "footprint.db"
         with Store(db) as store:
             count = store.event_count()
         size = sum(p.stat().st_size for p in db.parent.glob("footprint.db*"))

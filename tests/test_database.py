@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from aifootprint.core.database import Database, Options, connect
-from aifootprint.core.errors import Busy
+from aifootprint.core.errors import Busy, DiskFull
 
 
 def m001_create_notes(db: sqlite3.Connection) -> None:
@@ -49,6 +49,25 @@ async def test_database_writes_together_each_get_their_own_answer(database):
     assert isinstance(answers[1], ValueError) and "refused b" in str(answers[1])
     assert isinstance(answers[2], sqlite3.IntegrityError)  # "a" twice: the second alone fails
     assert await database.read(notes) == ["a", "c"]  # what failed left nothing behind
+
+
+def cap_pages(conn: sqlite3.Connection, pages: int) -> None:
+    # SQLite itself then answers SQLITE_FULL, as on a full disk (tests/test_disk_trouble.py
+    # fills a real one, as root).
+    conn.execute(f"PRAGMA max_page_count = {pages}")
+
+
+async def test_database_a_full_database_acknowledges_only_what_it_stored(database):
+    pages = (await database.read(lambda conn: conn.execute("PRAGMA page_count").fetchone()))[0]
+    await database.write(cap_pages, pages + 2)
+    calls = [database.write(add, "small"), database.write(add, "x" * 100_000),
+             database.write(add, "after")]
+    answers = await asyncio.gather(*calls, return_exceptions=True)
+    assert isinstance(answers[1], DiskFull) and DiskFull.status == 503
+    stored = await database.read(notes)
+    assert "x" * 100_000 not in stored
+    for text, answer in zip(("small", "after"), (answers[0], answers[2]), strict=True):
+        assert (answer == text) == (text in stored)  # a success only for what is stored
 
 
 async def test_database_reads_see_every_acknowledged_write(database):

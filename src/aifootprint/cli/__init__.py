@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import functools
 import os
+import sqlite3
 import sys
 
 import click
 
 from .. import __version__
 from ..core.configuration import system_lang
+from ..core.database import storage_error
 from ..core.errors import FootprintError
 from ..core.i18n import Catalog
 from ..daemon.config import load_config
@@ -65,10 +67,18 @@ class FootprintGroup(click.Group):
         os.umask(0o077)
         try:
             return super().invoke(ctx)
+        except (sqlite3.Error, OSError) as error:  # a full disk, in a command writing itself
+            if not isinstance(problem := storage_error(error), FootprintError):
+                raise
+            self._refuse(ctx, problem)
         except FootprintError as error:
-            lang = ctx.meta.get("lang") or system_lang(os.environ)
-            click.echo(f"{TEXT('error', lang)}: {error}", err=True)
-            sys.exit(1)
+            self._refuse(ctx, error)
+
+    @staticmethod
+    def _refuse(ctx, error: FootprintError) -> None:
+        lang = ctx.meta.get("lang") or system_lang(os.environ)
+        click.echo(f"{TEXT('error', lang)}: {error}", err=True)
+        sys.exit(1)
 
 
 @click.group(cls=FootprintGroup)
@@ -84,7 +94,7 @@ def main():
 
 
 def register_commands():
-    from . import aggregator, classroom, daemon, data, scenario
+    from . import aggregator, classroom, daemon, data, restore, scenario
 
     main.add_command(scenario.scenario)
     main.add_command(daemon.run)
@@ -95,6 +105,7 @@ def register_commands():
     main.add_command(data.export)
     main.add_command(data.import_)
     main.add_command(data.forget)
+    main.add_command(restore.restore)
     main.add_command(aggregator.aggregator)
     main.add_command(classroom.class_group)
 

@@ -21,6 +21,7 @@ from ..daemon.services.exchange import (
     MAX_IMPORT_BYTES,
     export_csv,
     export_json,
+    forget_events,
     import_file,
     load_export,
 )
@@ -103,7 +104,7 @@ def forget(config, everything, before, yes):
             removed = post_json(config, "/forget", body)["deleted"]
         else:
             with Store(config.db_path) as store:
-                removed = store.forget(day)
+                removed = forget_events(store, day)
     click.echo(TEXT.count("forgotten", lang, removed, n=number(removed, lang)))
 
 

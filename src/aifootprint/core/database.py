@@ -25,6 +25,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import errno
+import logging
 import os
 import queue
 import sqlite3
@@ -36,8 +38,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from .errors import Busy, DatabaseError
+from .errors import Busy, DatabaseError, DiskFull
 from .migrations import check_version, migrate
+
+log = logging.getLogger("aifootprint")
 
 T = TypeVar("T")
 H = TypeVar("H")
@@ -110,11 +114,70 @@ def connect(path: Path, migrations: tuple, options: Options, create: bool = True
         migrate(wrap(conn) if wrap else conn, path, migrations)
     except sqlite3.DatabaseError as error:
         conn.close()
+        if isinstance(full := storage_error(error), DiskFull):
+            raise full from None
         raise DatabaseError(f"The database {path} cannot be used: {error}.") from None
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+def quick_check(path: Path) -> str | None:
+    """None if SQLite's `PRAGMA quick_check` finds the file sound, else what it found (or
+    the error that stopped it: a file that is no database at all). Writes nothing itself;
+    opened read-write (never created) so that SQLite can recover a WAL left by a killed
+    process, as any connection would, instead of refusing it as read-only.
+
+    quick_check is integrity_check without the index-content cross-checks: every page is
+    read and every b-tree's structure verified, in time linear in the file's size
+    (https://www.sqlite.org/pragma.html#pragma_quick_check); benchmarks/bench_daemon.py
+    times it on a year of events.
+    """
+    try:
+        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=rw", uri=True,
+                               timeout=BUSY_TIMEOUT_S)
+    except sqlite3.Error as error:
+        return str(error)
+    try:
+        found = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+    except sqlite3.Error as error:
+        return str(error)
+    finally:
+        conn.close()
+    # One line for a one-sentence message: "*** in database main ***\nPage 3: ..." as
+    # "Page 3: ...".
+    found = " ".join(found.replace("*** in database main ***", "").split())
+    return None if found == "ok" else found
+
+
+def backup(source: Path, target: Path) -> None:
+    """Copy the database `source` into `target` (mode 0600), or leave `target` untouched.
+
+    SQLite's online backup API (Python's Connection.backup) in one step: one read
+    transaction, so one consistent snapshot even while the daemon writes; in WAL mode a
+    reader never blocks the writer (https://www.sqlite.org/wal.html). Written to a
+    temporary file, synced, then renamed into place, so a crash or a full disk never
+    leaves half a backup under the target's name.
+    """
+    temporary = target.with_name(target.name + ".part")
+    temporary.unlink(missing_ok=True)
+    os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    try:
+        with contextlib.closing(sqlite3.connect(f"{source.absolute().as_uri()}?mode=ro",
+                                                uri=True, timeout=BUSY_TIMEOUT_S)) as reader, \
+                contextlib.closing(sqlite3.connect(temporary, isolation_level=None)) as copy:
+            reader.backup(copy)
+            copy.execute("PRAGMA journal_mode = DELETE")  # one file, no -wal beside it
+        descriptor = os.open(temporary, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+        temporary.replace(target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 @contextmanager
@@ -132,8 +195,12 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     try:
         yield conn
     except BaseException:
-        for statement in rollback.split("; "):
-            conn.execute(statement)
+        # On SQLITE_FULL or an I/O error SQLite may have rolled the whole transaction back
+        # itself (https://www.sqlite.org/lang_transaction.html, "Response To Errors Within
+        # A Transaction"): then there is nothing left to roll back, and the error stands.
+        if conn.in_transaction:
+            for statement in rollback.split("; "):
+                conn.execute(statement)
         raise
     conn.execute(commit)
 
@@ -258,7 +325,10 @@ class Database(Generic[H]):
             if self._closing.is_set():
                 return
             self._wrote.clear()
-            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            try:
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            except sqlite3.Error as error:  # a full disk: the WAL keeps the pages meanwhile
+                log.warning("checkpoint postponed: %s", error)
             if self._closing.wait(CHECKPOINT_INTERVAL_S):
                 return
 
@@ -288,10 +358,29 @@ def _commit_group(conn: sqlite3.Connection, handle: Any, group: list) -> list[tu
                     with transaction(conn):  # this write alone is rolled back if it fails
                         outcomes.append((True, function(handle, *args)))
                 except Exception as error:
-                    outcomes.append((False, error))
-    except Exception as error:  # COMMIT failed: nothing of the group is stored
-        return [(False, error)] * len(group)
+                    if not conn.in_transaction:  # SQLite rolled the group back (disk full)
+                        raise
+                    outcomes.append((False, storage_error(error)))
+    except Exception as error:  # nothing of the group is stored
+        return [(False, storage_error(error))] * len(group)
     return outcomes
+
+
+# SQLITE_IOERR_SHMSIZE: the WAL's -shm file could not be enlarged, which "may indicate that
+# the underlying filesystem volume is out of space" (https://www.sqlite.org/rescode.html);
+# on a full tmpfs it is what opening a connection answers.
+FULL_DISK_ERRORS = ("SQLITE_FULL", "SQLITE_IOERR_SHMSIZE")
+
+
+def storage_error(error: Exception) -> Exception:
+    """A full disk as DiskFull (503 with Retry-After: nothing was stored, retry later);
+    any other error as it is."""
+    full = (isinstance(error, sqlite3.Error) and error.sqlite_errorname in FULL_DISK_ERRORS) \
+        or (isinstance(error, OSError) and error.errno == errno.ENOSPC)
+    if full:
+        return DiskFull("The disk is full, so nothing of it was stored; free some space and "
+                        "try again (the extension does so by itself).")
+    return error
 
 
 def _settle(future: asyncio.Future, outcome: tuple[bool, Any]) -> None:

@@ -89,6 +89,13 @@ class Busy(FootprintError):
     """Too many writes waiting: the client should retry a little later."""
 
     status = 503
+    retry_after_s = 1
+
+
+class DiskFull(Busy):
+    """SQLite answered SQLITE_FULL: nothing of the write was stored; retry once there is room."""
+
+    retry_after_s = 60
 # Class sharing (aggregator and student side). Each message says what happened and what to do.
 
 

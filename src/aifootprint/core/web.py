@@ -50,7 +50,8 @@ def error_middleware(max_body_bytes: int, server: str):
         try:
             return await handler(request)
         except FootprintError as error:
-            return error_response(error.status, str(error), getattr(error, "field", ""))
+            return error_response(error.status, str(error), getattr(error, "field", ""),
+                                  getattr(error, "retry_after_s", 1))
         except web.HTTPRequestEntityTooLarge:
             return error_response(413, f"The body is larger than {max_body_bytes} bytes.")
         except web.HTTPException as error:
@@ -67,10 +68,11 @@ def error_middleware(max_body_bytes: int, server: str):
     return errors_as_json
 
 
-def error_response(status: int, message: str, field: str = "") -> web.Response:
+def error_response(status: int, message: str, field: str = "",
+                   retry_after_s: int = 1) -> web.Response:
     response = web.json_response({"error": {"message": message, "field": field}}, status=status)
     if status == 503:
-        response.headers["Retry-After"] = "1"
+        response.headers["Retry-After"] = str(retry_after_s)
     return response
 
 

@@ -16,7 +16,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..core.errors import ConfigError
+from ..core.i18n import Catalog
 from .config import Config
+
+TEXT = Catalog("storage")
 
 POLL_S = 0.05
 
@@ -105,6 +108,21 @@ def claim(lock: InstanceLock, config: Config, wait_s: float) -> dict | None:
 
 
 PRIVATE_FOLDER, PRIVATE_FILE = 0o700, 0o600
+
+
+def check_writable(config: Config) -> None:
+    """ConfigError, one sentence in the user's language, unless every folder the daemon
+    writes in (data, config, logs) can be written: a read-only home, a full or
+    write-protected drive, another account's folder."""
+    for folder in (config.data_dir, config.config_dir, config.log_dir):
+        probe = folder / f".write-test-{os.getpid()}"
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
+            os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE))
+            probe.unlink()
+        except OSError as error:
+            raise ConfigError(TEXT("not_writable", config.lang, folder=folder,
+                                   reason=error.strerror or error)) from None
 
 
 def make_private(config: Config) -> None:

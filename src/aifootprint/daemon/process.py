@@ -17,12 +17,21 @@ from logging.handlers import RotatingFileHandler
 
 from aiohttp import web
 
-from ..core.errors import ConfigError
+from ..core.errors import ConfigError, DatabaseError
 from ..core.i18n import Catalog
 from ..core.web import hide_client_details
 from .config import Config
-from .instance import InstanceLock, claim, make_private, state_path, write_state
+from .instance import (
+    InstanceLock,
+    check_writable,
+    claim,
+    make_private,
+    state_path,
+    write_state,
+)
 from .server.app import create_app
+from .server.connections import KEEPALIVE_TIMEOUT_S, listen
+from .store.integrity import check_at_start
 
 log = logging.getLogger("aifootprint")
 
@@ -95,19 +104,22 @@ async def _serve(handle: ServerHandle) -> None:
     handle._loop = asyncio.get_running_loop()
     handle._stop = asyncio.Event()
     # No access log: it would hold client addresses and URLs.
-    runner = web.AppRunner(create_app(config), access_log=None, handle_signals=False)
+    runner = web.AppRunner(create_app(config), access_log=None, handle_signals=False,
+                           keepalive_timeout=KEEPALIVE_TIMEOUT_S)
     await runner.setup()
+    listening: asyncio.Server | None = None
     try:
-        site = web.TCPSite(runner, "127.0.0.1", config.port, backlog=1024)
         try:
-            await site.start()
+            listening = await listen(runner, "127.0.0.1", config.port)
         except OSError:
             raise ConfigError(TEXT("port_in_use", config.lang, port=config.port)) from None
-        handle.port = runner.addresses[0][1]
+        handle.port = listening.sockets[0].getsockname()[1]
         log.info("listening on 127.0.0.1:%s", handle.port)
         handle.started.set()
         await handle._stop.wait()
     finally:
+        if listening:
+            listening.close()  # no new connections while the open ones finish
         await runner.cleanup()
         log.info("stopped")
 
@@ -139,6 +151,7 @@ def run_daemon(config: Config, find_tray: TrayFinder | None = None,
     `find_tray` (desktop.find_tray) gives the tray's runner, or None and why not; without
     it (--no-tray) the daemon runs headless.
     """
+    check_writable(config)
     make_private(config)
     lock = InstanceLock(config.lock_path)
     state = claim(lock, config, LOCK_WAIT_S)
@@ -151,6 +164,11 @@ def run_daemon(config: Config, find_tray: TrayFinder | None = None,
         return
     try:
         setup_logging(config)
+        try:
+            check_at_start(config.db_path, config.lang)  # before anything opens the database
+        except DatabaseError as error:
+            log.error("%s", error)  # also for a daemon started at login, without a terminal
+            raise
         handle = start_server_thread(config)
         try:
             write_state(config, handle.port)

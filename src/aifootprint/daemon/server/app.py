@@ -12,6 +12,7 @@ from ...model.events import MAX_BODY_BYTES
 from ...model.factors import load_factors
 from ...model.footprint import Counts
 from ..config import Config
+from ..services.backups import back_up_daily
 from ..services.sharing import ClassSharing, share_forever
 from ..store.events import Store, events_database
 from ..token import ensure_token
@@ -34,6 +35,7 @@ def create_app(config: Config) -> web.Application:
     app[CHANGES] = Changes()
     app.on_shutdown.append(close_streams)
     app.cleanup_ctx.append(open_store)
+    app.cleanup_ctx.append(daily_backup)
     app.cleanup_ctx.append(class_sharing)
     setup_routes(app)
     return app
@@ -45,6 +47,14 @@ async def open_store(app: web.Application) -> AsyncIterator[None]:
     app[STORE] = store
     yield
     store.close()
+
+
+async def daily_backup(app: web.Application) -> AsyncIterator[None]:
+    task = asyncio.create_task(back_up_daily(app[CONFIG].db_path))
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 async def class_sharing(app: web.Application) -> AsyncIterator[None]:

@@ -27,7 +27,7 @@ REASONS = {
     413: f"Body over {MAX_BODY_BYTES} bytes", 415: "Not JSON",
     422: "Invalid; error.field names the field, e.g. events[3].ts",
     502: "The class aggregator cannot be reached or refused",
-    503: "Busy; retry after a second",
+    503: "Busy, or the disk is full; retry after Retry-After seconds",
 }
 WITH_TOKEN = (401, 403)
 WITH_BODY = (400, 413, 415, 422)

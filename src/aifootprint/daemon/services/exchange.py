@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from ...core.errors import InvalidInput, invalid_input
 from ...model.events import Event, event_row
+from ..store.backups import forget_backups
 from ..store.events import EVENT_COLUMNS, Store
 
 FORMAT_NAME = "aifootprint-export"
@@ -81,8 +82,11 @@ def export_text(store: Store, fmt: str) -> str:
 
 
 def forget_events(store: Store, before: date | None) -> int:
-    """Delete every event (before=None) or those of local days before `before`."""
-    return store.forget(before)
+    """Delete every event (before=None) or those of local days before `before`, and every
+    backup: a backup would still hold them."""
+    removed = store.forget(before)
+    forget_backups(store.path)
+    return removed
 
 
 def import_rows(store: Store, rows: list[dict]) -> tuple[int, int]:
