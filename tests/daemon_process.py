@@ -1,7 +1,8 @@
 """Start the REAL daemon process (`python -m aifootprint run --no-tray`) for tests.
 
     daemon = start_daemon(home)          # a free port, waits for /health
-    daemon.get("/api/v1/summary")        # -> (status, json) with the token
+    daemon.get("/api/v1/summary")        # -> (status, json) with the owner's token
+    page.goto(daemon.dashboard_url())    # a browser opens the dashboard (one-time login)
     daemon.stop()                        # SIGTERM, waits; daemon.kill() is SIGKILL
 
 It runs this checkout's code (PYTHONPATH=<repo>/daemon) with AIFOOTPRINT_HOME=home.
@@ -73,6 +74,19 @@ class DaemonProcess:
 
     def post(self, path: str, body: object = None, **kwargs) -> tuple[int, object]:
         return self.request("POST", path, body, **kwargs)
+
+    def dashboard_url(self) -> str:
+        """A fresh one-time login link, as `aifootprint dashboard` opens: in a browser it sets
+        the session cookie and goes on to the dashboard. Good once, for 2 minutes; every
+        browser context (Playwright's browser.new_page makes one) needs its own."""
+        status, answer = self.post("/api/v1/login-link", {})
+        assert status == 200, answer
+        return answer["url"]
+
+    @property
+    def extension_token(self) -> str:
+        """The browser extension's token (least privilege; `self.token` is the owner's)."""
+        return (self.home / "config" / "extension-token").read_text().strip()
 
     def healthy(self) -> bool:
         try:

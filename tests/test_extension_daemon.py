@@ -60,6 +60,7 @@ def test_extension_delivers_to_the_real_daemon_across_a_restart(site, home, tmp_
                     context.wait_for_event("serviceworker", timeout=20000))
                 extension_id = worker.url.split("/")[2]
                 pair = context.new_page()
+                pair.goto(daemon.dashboard_url())  # /pair: only for the logged-in user
                 pair.goto(f"{daemon.url}/pair")
                 pair.wait_for_selector("#pairing[data-state=paired]", timeout=15000)
 

@@ -92,6 +92,7 @@ def register_commands():
     main.add_command(daemon.today)
     main.add_command(daemon.report)
     main.add_command(daemon.token)
+    main.add_command(daemon.dashboard)
     main.add_command(data.export)
     main.add_command(data.import_)
     main.add_command(data.forget)

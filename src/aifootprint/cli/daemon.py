@@ -1,4 +1,4 @@
-"""`run`, `status`, `today`, `report` and `token`.
+"""`run`, `status`, `today`, `report`, `token` and `dashboard`.
 
 How these commands reach the data (one rule for all): they read the SQLite file
 directly through store.py and the same report functions the API handlers call, so
@@ -11,13 +11,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import webbrowser
 from datetime import date
 
 import click
 
 from ..core.errors import DaemonNotRunning
 from ..core.i18n import Catalog
-from ..daemon.client import get_json
+from ..daemon.client import get_json, login_link
 from ..daemon.instance import running_daemon
 from ..daemon.process import run_daemon
 from ..daemon.services.reports import days_report, parse_date, today_summary
@@ -112,8 +113,24 @@ def report(config, first, last, fmt):
 @click.command(epilog="\b\nExample:\n  aifootprint token")
 @common_options
 def token(config):
-    """Print the token the browser extension needs (created on first use)."""
-    click.echo(ensure_token(config.token_path))
+    """Print the key the browser extension needs, for its settings (created on first use).
+
+    It may send counts, read figures and settings, and pause or set the activity; deleting,
+    importing, other settings and class sharing need the dashboard or this command line."""
+    click.echo(ensure_token(config.extension_token_path))
+
+
+@click.command(epilog="\b\nExamples:\n  aifootprint dashboard\n  aifootprint dashboard --print")
+@click.option("--print", "print_only", is_flag=True,
+              help="Only print the address; do not open a browser.")
+@common_options
+def dashboard(config, print_only):
+    """Open the dashboard in the browser with a fresh one-time address (valid 2 minutes)."""
+    url = login_link(config)
+    if print_only or not webbrowser.open(url):
+        click.echo(TEXT("dashboard_address", config.lang, url=url))
+    else:
+        click.echo(TEXT("dashboard_opened", config.lang, url=url))
 
 
 METRICS = (("energy", "energy_wh", format_energy), ("co2", "co2_g", format_co2),

@@ -20,6 +20,7 @@ from aiohttp import web
 from ..core.errors import ConfigError
 from ..core.i18n import Catalog
 from ..core.web import hide_client_details
+from .client import login_link
 from .config import Config
 from .instance import InstanceLock, claim, make_private, state_path, write_state
 from .server.app import create_app
@@ -154,7 +155,7 @@ def run_daemon(config: Config, find_tray: TrayFinder | None = None,
         handle = start_server_thread(config)
         try:
             write_state(config, handle.port)
-            echo(TEXT("running", config.lang, url=f"{handle.url}/"))
+            echo(TEXT("running", config.lang, url=login_link(config, handle.url)))
             for signum in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(signum, lambda *_: handle.request_stop())
             run_tray, reason = (find_tray(config) if find_tray

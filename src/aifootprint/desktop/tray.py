@@ -27,7 +27,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ..core.errors import DaemonNotRunning, FootprintError
 from ..core.i18n import Catalog
-from ..daemon.client import call_json
+from ..daemon.client import call_json, login_link
 from ..daemon.config import Config
 from ..model.formatting import format_co2, format_energy, format_water, uses_text
 from .autostart import autostart_for_platform, login_command
@@ -229,7 +229,7 @@ class Tray:
         )
 
     def open_dashboard(self) -> None:
-        webbrowser.open(f"{self.handle.url}/")
+        webbrowser.open(login_link(self.config, self.handle.url))
 
     def create_icon(self):
         self.state = self.read_state()

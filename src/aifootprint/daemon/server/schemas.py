@@ -72,6 +72,11 @@ class Health(Answer):
     version: str
 
 
+class LoginLink(Answer):
+    url: str  # http://127.0.0.1:PORT/login?code=...
+    expires_in_s: int
+
+
 class Stored(Answer):
     accepted: int
     duplicates: int

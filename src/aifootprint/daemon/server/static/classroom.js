@@ -5,7 +5,6 @@
 import { translate } from "./strings.js";
 
 const section = document.getElementById("class-sharing");
-const token = document.querySelector('meta[name="aifootprint-token"]')?.content;
 
 const lang = () => (document.documentElement.lang === "nl" ? "nl" : "en");
 const t = (key, params) => translate(lang(), key, params);
@@ -15,7 +14,7 @@ const stateTexts = () => ({ sent: t("class_sent"), waiting: t("class_waiting"),
 const periodTexts = () => ({ week: t("class_week"), day: t("class_day") });
 
 async function call(path, body) {
-  const options = { headers: { Authorization: `Bearer ${token}` } };
+  const options = { headers: {} }; // the session cookie goes along by itself
   if (body !== undefined) {
     options.method = "POST";
     options.headers["Content-Type"] = "application/json";
@@ -107,7 +106,7 @@ async function render() {
   } catch (error) { section.replaceChildren(); showError(error); }
 }
 
-if (section && token) {
+if (section) {
   render();
   new MutationObserver(render).observe(document.documentElement, { attributeFilter: ["lang"] });
 }
