@@ -84,7 +84,7 @@ def main():
 
 
 def register_commands():
-    from . import aggregator, classroom, daemon, data, scenario
+    from . import aggregator, browser, classroom, daemon, data, scenario
 
     main.add_command(scenario.scenario)
     main.add_command(daemon.run)
@@ -93,6 +93,8 @@ def register_commands():
     main.add_command(daemon.report)
     main.add_command(daemon.token)
     main.add_command(daemon.dashboard)
+    main.add_command(browser.pair_browser)
+    main.add_command(browser.native_host)
     main.add_command(data.export)
     main.add_command(data.import_)
     main.add_command(data.forget)

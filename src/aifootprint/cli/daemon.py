@@ -43,7 +43,16 @@ TEXT = Catalog("cli")
 def run(config, no_tray):
     """Start the local daemon (127.0.0.1 only) and print the dashboard's address."""
     from ..desktop import find_tray  # the desktop parts load only for `run`
+    from ..desktop.native_registration import register
 
+    # The extension pairs itself with whichever port this daemon gets. One registration per
+    # user and browser: a daemon of another folder (--home, tests) does not take it over;
+    # `aifootprint pair-browser --home DIR` does so on purpose.
+    if config.home is None:
+        try:
+            register(config)
+        except OSError as error:
+            click.echo(TEXT("pair_browser_failed", config.lang, error=error), err=True)
     run_daemon(config, find_tray=None if no_tray else find_tray, echo=click.echo)
 
 

@@ -12,7 +12,8 @@ LOGIN_TEXT = Catalog("login")
 # The commands the texts name, shown as code (the CLI names them in quotes).
 COMMANDS = {"token_command": "<code>aifootprint token</code>",
             "run_command": "<code>aifootprint run</code>",
-            "dashboard_command": "<code>aifootprint dashboard</code>"}
+            "dashboard_command": "<code>aifootprint dashboard</code>",
+            "pair_command": "<code>aifootprint pair-browser</code>"}
 
 FRAME = """<!doctype html>
 <html lang="{lang}">
