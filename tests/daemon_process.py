@@ -118,16 +118,25 @@ def _parse(raw: bytes) -> object:
         return raw.decode("utf-8", "replace")
 
 
-def start_daemon(home: Path, port: int | None = None, env: dict | None = None) -> DaemonProcess:
-    """Start `aifootprint run --no-tray` for `home` and wait until /health answers."""
+def start_daemon(home: Path, port: int | None = None, env: dict | None = None,
+                 default_port: bool = False) -> DaemonProcess:
+    """Start `aifootprint run --no-tray` for `home` and wait until /health answers; on a
+    free port, or with `default_port` without --port (47474, or the free port it gives way
+    to, read from daemon.json)."""
     port = port or free_port()
+    ports = [] if default_port else ["--port", str(port)]
     process = subprocess.Popen(
-        [sys.executable, "-m", "aifootprint", "run", "--no-tray", "--home", str(home),
-         "--port", str(port)],
+        [sys.executable, "-m", "aifootprint", "run", "--no-tray", "--home", str(home), *ports],
         env=daemon_env(home, env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     daemon = DaemonProcess(Path(home), port, process)
     deadline = time.monotonic() + START_TIMEOUT_S
+    while default_port and not (state := Path(home) / "data" / "daemon.json").exists():
+        if process.poll() is not None or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    if default_port and state.exists():
+        daemon.port = json.loads(state.read_text())["port"]
     while not daemon.healthy():
         if process.poll() is not None or time.monotonic() > deadline:
             daemon.kill()

@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def pair_browser(home: Path, user_home: Path) -> list[str]:
-    """`aifootprint pair-browser` for `home`, as a user whose home folder is user_home."""
+    """`aifootprint pair-browser` for `home`, as a user whose home folder is user_home: the
+    files it wrote."""
     env = {**os.environ, "HOME": str(user_home)}
     env.pop("XDG_CONFIG_HOME", None)
     result = CliRunner(env=env).invoke(main, ["pair-browser", "--home", str(home),
@@ -36,9 +37,11 @@ def pair_browser(home: Path, user_home: Path) -> list[str]:
     return [line.strip() for line in result.output.splitlines()[1:]]
 
 
-def ask_host(launcher: Path, message: object, *browser_args: str) -> object:
+def ask_host(launcher: Path, message: object, *browser_args: str,
+             as_user: tuple[str, ...] = ()) -> object:
+    """Start the host as a browser does (as_user: runuser's prefix) and send one message."""
     data = json.dumps(message).encode()
-    done = subprocess.run([str(launcher), *browser_args],
+    done = subprocess.run([*as_user, str(launcher), *browser_args],
                           input=struct.pack("=I", len(data)) + data, capture_output=True,
                           timeout=30)
     (length,) = struct.unpack("=I", done.stdout[:4])

@@ -21,7 +21,7 @@ from ..core.errors import ConfigError
 from ..core.i18n import Catalog
 from ..core.web import hide_client_details
 from .client import login_link
-from .config import Config
+from .config import DEFAULT_PORT, Config
 from .instance import InstanceLock, claim, make_private, state_path, write_state
 from .server.app import create_app
 
@@ -99,11 +99,7 @@ async def _serve(handle: ServerHandle) -> None:
     runner = web.AppRunner(create_app(config), access_log=None, handle_signals=False)
     await runner.setup()
     try:
-        site = web.TCPSite(runner, "127.0.0.1", config.port, backlog=1024)
-        try:
-            await site.start()
-        except OSError:
-            raise ConfigError(TEXT("port_in_use", config.lang, port=config.port)) from None
+        await listen(runner, config)
         handle.port = runner.addresses[0][1]
         log.info("listening on 127.0.0.1:%s", handle.port)
         handle.started.set()
@@ -111,6 +107,19 @@ async def _serve(handle: ServerHandle) -> None:
     finally:
         await runner.cleanup()
         log.info("stopped")
+
+
+async def listen(runner: web.AppRunner, config: Config) -> None:
+    """Listen on 127.0.0.1 on config.port. The default port (47474), when another user's
+    daemon (or any program) holds it, gives way to a free one: each user of a shared
+    computer gets a daemon of their own, and their extension finds it through native
+    messaging (the port is in daemon.json). Any other port stays that port or an error."""
+    try:
+        await web.TCPSite(runner, "127.0.0.1", config.port, backlog=1024).start()
+    except OSError:
+        if config.port != DEFAULT_PORT:
+            raise ConfigError(TEXT("port_in_use", config.lang, port=config.port)) from None
+        await web.TCPSite(runner, "127.0.0.1", 0, backlog=1024).start()
 
 
 # -- the process
@@ -155,6 +164,8 @@ def run_daemon(config: Config, find_tray: TrayFinder | None = None,
         handle = start_server_thread(config)
         try:
             write_state(config, handle.port)
+            if handle.port != config.port:
+                echo(TEXT("port_moved", config.lang, port=config.port, new=handle.port))
             echo(TEXT("running", config.lang, url=login_link(config, handle.url)))
             for signum in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(signum, lambda *_: handle.request_stop())

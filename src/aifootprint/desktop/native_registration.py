@@ -72,10 +72,13 @@ def manifest_folders(platform: str, env: Mapping[str, str], home: Path) -> dict[
     return {**folders, "firefox": home / ".mozilla" / "native-messaging-hosts"}
 
 
-def launcher_text(config: Config, platform: str) -> str:
+def launcher_text(config: Config, platform: str, env: Mapping[str, str]) -> str:
     """Runs `python -m aifootprint native-host` with this Python, this package (the code
-    that registered it) and this home; the browser adds its own arguments."""
+    that registered it, and the import path it ran with) and this home; the browser adds
+    its own arguments."""
     package_root = str(Path(aifootprint.__file__).resolve().parent.parent)
+    if env.get("PYTHONPATH"):
+        package_root += os.pathsep + env["PYTHONPATH"]
     command = [sys.executable, "-m", "aifootprint", "native-host"]
     if config.home:
         command += ["--home", str(config.home)]
@@ -94,7 +97,7 @@ def register(config: Config, platform: str = sys.platform,
     home = home or Path.home()
     windows = platform == "win32"
     launcher = config.data_dir / ("native-host.cmd" if windows else "native-host")
-    write_file(launcher, launcher_text(config, platform), executable=True)
+    write_file(launcher, launcher_text(config, platform, env), executable=True)
     written = []
     if windows:
         for browser, key in WINDOWS_KEYS.items():
