@@ -4,7 +4,7 @@
 // state that matters lives in extension storage (queue.js, ledger.js, settings.js).
 import './engine.js';
 import { createCaps, validModel } from './caps.js';
-import { checkDaemon } from './daemon.js';
+import { checkDaemon, daemonProves } from './daemon.js';
 import { createLedger, localTimestamp } from './ledger.js';
 import { askNativeHost } from './native.js';
 import { createQueue } from './queue.js';
@@ -67,7 +67,7 @@ async function record(adapter, site, signal, tabId) {
 
 async function deliver({ force = false, repaired = false } = {}) {
   const settings = await readSettings(storage);
-  const result = await queue.flush({ url: settings.daemonUrl, token: settings.token }, { force });
+  const result = await flushToOwnDaemon(settings, force);
   if (result.status === 'delivered') await rememberCheck({ state: 'connected' });
   if (['offline', 'unauthorized', 'unpaired'].includes(result.status)) {
     await rememberCheck({ state: result.status });
@@ -75,6 +75,16 @@ async function deliver({ force = false, repaired = false } = {}) {
     if (!repaired && (await pairNatively())) return deliver({ force: true, repaired: true });
   }
   return result;
+}
+
+// The queue's token goes only to a daemon that proved it is this user's (daemon.js).
+async function flushToOwnDaemon(settings, force) {
+  const daemon = { url: settings.daemonUrl, token: settings.token };
+  if (daemon.url && daemon.token && (await queue.stats()).pending) {
+    const proof = await daemonProves(fetch, daemon.url, daemon.token);
+    if (proof !== 'proven') return { status: proof === 'offline' ? 'offline' : 'unauthorized' };
+  }
+  return queue.flush(daemon, { force });
 }
 
 // Asks the native host (native.js) for this user's daemon; pairs when its answer checks

@@ -3,6 +3,8 @@ extension), as a user, the extension and an attacker's request would meet them."
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import urllib.error
 import urllib.request
 import uuid
@@ -172,3 +174,16 @@ def test_dashboard_command_prints_a_link_that_logs_in_once(daemon):
         opener.open(link)
     again.value.close()
     assert again.value.code == 401
+
+
+async def test_health_proves_the_daemon_holds_the_extension_token_for_its_own_port(client):
+    challenge = "c" * 32
+    answer = await (await client.get(f"/api/v1/health?challenge={challenge}")).json()
+    token, port = client.app[CREDENTIALS].extension_token, client.server.port
+    message = f"aifootprint-proof:{port}:{challenge}".encode()
+    assert answer["proof"] == hmac.new(token.encode(), message, hashlib.sha256).hexdigest()
+    other_port = f"aifootprint-proof:{port + 1}:{challenge}".encode()
+    assert answer["proof"] != hmac.new(token.encode(), other_port, hashlib.sha256).hexdigest()
+    assert "proof" not in await (await client.get("/api/v1/health")).json()
+    response = await client.get("/api/v1/health?challenge=short")
+    assert response.status == 422 and (await response.json())["error"]["field"] == "challenge"

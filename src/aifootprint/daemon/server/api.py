@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from aiohttp import web
 
 from ... import __version__
+from ...core.errors import InvalidInput
 from ...core.web import accepted_lang, page_headers, read_json
 from ...model.events import event_row, parse_batch
 from ..services.exchange import MAX_IMPORT_BYTES, export_rows, import_rows
@@ -32,7 +33,7 @@ from ..services.settings import (
 )
 from .keys import CONFIG, CREDENTIALS, FACTORS, OPENAPI, STORE
 from .pairing import render_pair_page
-from .security import has_session, local_port, owner_for
+from .security import CHALLENGE, daemon_proof, has_session, local_port, owner_for
 
 # What the browser extension's token may change (the popup's switch and activity).
 EXTENSION_SETTINGS = ("paused", "label")
@@ -67,7 +68,15 @@ def choice(request: web.Request) -> tuple[str | None, str | None]:
 
 
 async def health(request: web.Request) -> web.Response:
-    return web.json_response({"status": "ok", "version": __version__})
+    answer = {"status": "ok", "version": __version__}
+    if "challenge" in request.query:  # the extension checks it is this user's daemon
+        challenge = request.query["challenge"]
+        if not CHALLENGE.fullmatch(challenge):
+            raise InvalidInput("challenge must be 16 to 128 letters, digits, - or _.",
+                               field="challenge")
+        answer["proof"] = daemon_proof(request.app[CREDENTIALS].extension_token,
+                                       local_port(request), challenge)
+    return web.json_response(answer)
 
 
 async def post_events(request: web.Request) -> web.Response:

@@ -51,8 +51,11 @@ class Route:
 
 
 ROUTES = (
-    Route("GET", "/health", api.health, "Is the daemon alive, and which version.",
-          answer=schemas.Health, access=PUBLIC),
+    Route("GET", "/health", api.health, "Is the daemon alive, and which version; with a "
+          "challenge, proof that it holds the extension's token.",
+          answer=schemas.Health, access=PUBLIC,
+          query=(("challenge", {"type": "string", "pattern": "^[A-Za-z0-9_-]{16,128}$"},
+                  "A random string from the extension."),)),
     Route("GET", "/openapi.json", api.openapi, "This description.", access=EXTENSION),
     Route("POST", "/events", api.post_events,
           "Store a batch of events, all or nothing; an id already stored is a duplicate.",

@@ -15,8 +15,10 @@ write on the cookie alone also needs proof that our own page sent it (same_origi
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import hmac
 import os
+import re
 import sys
 import weakref
 from collections.abc import Callable, Collection
@@ -61,6 +63,18 @@ def token_matches(header: str, token: str) -> bool:
     scheme, _, given = header.partition(" ")
     matches = hmac.compare_digest(given.strip().encode(), token.encode())
     return scheme.lower() == "bearer" and matches
+
+
+CHALLENGE = re.compile(r"[A-Za-z0-9_-]{16,128}")
+
+
+def daemon_proof(extension_token: str, port: int | None, challenge: str) -> str:
+    """What GET /health?challenge= answers: proof that this daemon knows the extension's
+    token, bound to the port it answers on, without the extension sending the token. A
+    program squatting on a port the extension remembers (another account's, while this
+    user's daemon is stopped) cannot make it, nor relay it from the real daemon's port."""
+    message = f"aifootprint-proof:{port}:{challenge}".encode()
+    return hmac.new(extension_token.encode(), message, hashlib.sha256).hexdigest()
 
 
 # -- the rules, as plain functions of the request
