@@ -144,3 +144,18 @@ def start_daemon(home: Path, port: int | None = None, env: dict | None = None,
         time.sleep(0.05)
     daemon.token = (Path(home) / "config" / "token").read_text().strip()
     return daemon
+
+
+def pair_browser(home: Path, user_home: Path) -> list[str]:
+    """`aifootprint pair-browser` for `home`, as a user whose home folder is user_home: the
+    files it wrote."""
+    from click.testing import CliRunner
+
+    from aifootprint.cli import main
+
+    env = {**os.environ, "HOME": str(user_home)}
+    env.pop("XDG_CONFIG_HOME", None)
+    result = CliRunner(env=env).invoke(main, ["pair-browser", "--home", str(home),
+                                              "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    return [line.strip() for line in result.output.splitlines()[1:]]
