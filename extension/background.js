@@ -216,9 +216,14 @@ async function connect(url, token) {
 }
 
 async function status() {
-  const settings = await readSettings(storage);
+  let settings = await readSettings(storage);
   await deliver({ force: true });
-  const connection = await rememberCheck(await checkDaemon(fetch, settings.daemonUrl, settings.token));
+  let connection = await rememberCheck(await checkDaemon(fetch, settings.daemonUrl, settings.token));
+  // Opening the popup while not connected is a good moment to ask the native host again.
+  if (connection.state !== 'connected' && (await pairNatively())) {
+    settings = await readSettings(storage);
+    connection = (await storage.get([CONNECTION_KEY]))[CONNECTION_KEY];
+  }
   return {
     settings,
     connection,

@@ -3,6 +3,7 @@
     daemon = start_daemon(home)          # a free port, waits for /health
     daemon.get("/api/v1/summary")        # -> (status, json) with the owner's token
     page.goto(daemon.dashboard_url())    # a browser opens the dashboard (one-time login)
+    daemon.log_in(page)                  # the same, waiting until the page is at /
     daemon.stop()                        # SIGTERM, waits; daemon.kill() is SIGKILL
 
 It runs this checkout's code (PYTHONPATH=<repo>/daemon) with AIFOOTPRINT_HOME=home.
@@ -82,6 +83,12 @@ class DaemonProcess:
         status, answer = self.post("/api/v1/login-link", {})
         assert status == 200, answer
         return answer["url"]
+
+    def log_in(self, page) -> None:
+        """Open a fresh login link in a Playwright page and wait until it has gone on to /
+        (the login page refreshes there): the page's browser context is then logged in."""
+        page.goto(self.dashboard_url())
+        page.wait_for_url(self.url + "/")
 
     @property
     def extension_token(self) -> str:

@@ -214,7 +214,7 @@ def check_counting(context, daemon) -> None:
     """Pairs on the daemon's /pair page; a ChatGPT prompt (not tracked) is not counted, not
     even by the webRequest backup 20 s later; a Gemini one (tracked) is, with the label."""
     pair = context.new_page()
-    pair.goto(daemon.dashboard_url())  # /pair holds the key only for the logged-in user
+    daemon.log_in(pair)  # /pair holds the key only for the logged-in user
     pair.goto(f"{daemon.url}/pair")
     pair.wait_for_selector("#pairing[data-state=paired]", timeout=15000)
     chat = context.new_page()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import webbrowser
 from datetime import date
 
 import click
@@ -135,8 +134,10 @@ def token(config):
 @common_options
 def dashboard(config, print_only):
     """Open the dashboard in the browser with a fresh one-time address (valid 2 minutes)."""
+    from ..desktop.browser_open import open_dashboard
+
     url = login_link(config)
-    if print_only or not webbrowser.open(url):
+    if print_only or not open_dashboard(config, url):
         click.echo(TEXT("dashboard_address", config.lang, url=url))
     else:
         click.echo(TEXT("dashboard_opened", config.lang, url=url))

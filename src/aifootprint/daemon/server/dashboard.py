@@ -22,7 +22,7 @@ from ..services.reports import scenario_in_force
 from ..services.settings import page_language
 from .keys import CONFIG, CREDENTIALS, FACTORS, STORE
 from .logins import CODE_TTL_S, cookie_name
-from .pages import render_login_page
+from .pages import render_login_page, render_opening_page
 from .schemas import ForgetRequest
 from .security import has_session, local_port
 
@@ -43,27 +43,30 @@ async def dashboard_page(request: web.Request) -> web.StreamResponse:
     return response
 
 
+async def asked_lang(request: web.Request) -> str:
+    app = request.app
+    return await app[STORE].read(page_language, app[CONFIG], request.query.get("lang"),
+                                 accepted_lang(request))
+
+
 async def login_needed(request: web.Request, reason: str) -> web.StreamResponse:
     """401 with the page (nl or en) that says how to open the dashboard."""
-    app = request.app
-    lang = await app[STORE].read(page_language, app[CONFIG], request.query.get("lang"),
-                                 accepted_lang(request))
-    return page_headers(web.Response(text=render_login_page(reason, lang),
+    return page_headers(web.Response(text=render_login_page(reason, await asked_lang(request)),
                                      content_type="text/html", status=401))
 
 
 async def login_page(request: web.Request) -> web.StreamResponse:
     """A valid one-time code: the session cookie, and on to / (the code leaves the address
-    bar and the history's last entry). HttpOnly keeps it from any script, SameSite=Strict
-    off every request another site starts."""
+    bar at once). HttpOnly keeps the cookie from any script, SameSite=Strict off every
+    request another site starts."""
     session = request.app[CREDENTIALS].logins.open_session(request.query.get("code", ""))
     if session is None:
         return await login_needed(request, "used")
-    response = web.HTTPSeeOther("/")
+    response = web.Response(text=render_opening_page(await asked_lang(request)),
+                            content_type="text/html")
     response.set_cookie(cookie_name(local_port(request)), session, path="/", httponly=True,
                         samesite="Strict")
-    page_headers(response)
-    raise response
+    return page_headers(response)
 
 
 async def login_link_handler(request: web.Request) -> web.Response:

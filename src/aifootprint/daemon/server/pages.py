@@ -21,7 +21,8 @@ FRAME = """<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>{title}</title>
+<link rel="icon" href="/static/icon.svg" type="image/svg+xml">
+{head}<title>{title}</title>
 <style>
 body {{ font-family: system-ui, sans-serif; max-width: 36rem; margin: 3rem auto;
        padding: 0 1rem; line-height: 1.5; color: #1b2b1f; }}
@@ -41,9 +42,10 @@ def text_with_commands(template: str) -> str:
     return escape(template).format(**COMMANDS)
 
 
-def page(lang: str, title: str, main: str, css: str = "") -> str:
-    """`main` is HTML, already escaped; `title` is plain text."""
-    return FRAME.format(lang=lang, title=escape(title), css=css, main=main)
+def page(lang: str, title: str, main: str, css: str = "", head: str = "") -> str:
+    """`main` and `head` (more of <head>) are HTML, already escaped; `title` is plain text."""
+    return FRAME.format(lang=lang, title=escape(title), css=css, main=main,
+                        head=f"{head}\n" if head else "")
 
 
 def render_login_page(reason: str, lang: str) -> str:
@@ -54,3 +56,16 @@ def render_login_page(reason: str, lang: str) -> str:
                              f'<h1>{escape(title)}</h1>\n'
                              f'<p>{text_with_commands(LOGIN_TEXT.template(reason, lang))}</p>\n'
                              '</main>')
+
+
+def render_opening_page(lang: str) -> str:
+    """What /login answers with the session cookie: on to / by a refresh from this page
+    itself, so the browser sends the SameSite=Strict cookie there even when the login link
+    was opened from another site or a file (a redirect would keep that initiator, and the
+    cookie would stay behind)."""
+    title = LOGIN_TEXT("title", lang)
+    text = escape(LOGIN_TEXT.template("opening", lang)).format(
+        dashboard_link='<a href="/">/</a>')
+    return page(lang, title, f'<main id="login" data-reason="opening">\n'
+                             f'<h1>{escape(title)}</h1>\n<p>{text}</p>\n</main>',
+                head='<meta http-equiv="refresh" content="0; url=/">')
