@@ -5,8 +5,9 @@
 // storage (queue.js, ledger.js, settings.js).
 import './engine.js';
 import { createCaps, validModel } from './caps.js';
-import { checkDaemon } from './daemon.js';
+import { checkDaemon, daemonProves } from './daemon.js';
 import { createLedger, localTimestamp } from './ledger.js';
+import { askNativeHost } from './native.js';
 import { createQueue } from './queue.js';
 import { ADAPTERS, adapterById, adapterForHost, requestHosts } from './registry.js';
 import { readSettings } from './managed.js'; // the user's settings with the school's policy on top
@@ -68,12 +69,44 @@ async function record(adapter, site, signal, tabId) {
   await showBadge();
 }
 
-async function deliver({ force = false } = {}) {
+async function deliver({ force = false, repaired = false } = {}) {
   const settings = await readSettings(storage);
-  const result = await queue.flush({ url: settings.daemonUrl, token: settings.token }, { force });
+  const result = await flushToOwnDaemon(settings, force);
   if (result.status === 'delivered') await rememberCheck({ state: 'connected' });
-  if (['offline', 'unauthorized', 'unpaired'].includes(result.status)) await rememberCheck({ state: result.status });
+  if (['offline', 'unauthorized', 'unpaired'].includes(result.status)) {
+    await rememberCheck({ state: result.status });
+    // The daemon may have moved to another port, or the token changed: ask the host once.
+    if (!repaired && (await pairNatively())) return deliver({ force: true, repaired: true });
+  }
   return result;
+}
+
+// The queue's token goes only to a daemon that proved it is this user's (daemon.js).
+async function flushToOwnDaemon(settings, force) {
+  const daemon = { url: settings.daemonUrl, token: settings.token };
+  if (daemon.url && daemon.token && (await queue.stats()).pending) {
+    const proof = await daemonProves(fetch, daemon.url, daemon.token);
+    if (proof !== 'proven') return { status: proof === 'offline' ? 'offline' : 'unauthorized' };
+  }
+  return queue.flush(daemon, { force });
+}
+
+// Asks the native host (native.js) for this user's daemon; pairs when its answer checks
+// out. At most once a minute: each ask starts a process.
+const NATIVE_RETRY_MS = 60000;
+let lastNativeAsk = -Infinity;
+
+async function pairNatively() {
+  if (Date.now() - lastNativeAsk < NATIVE_RETRY_MS) return false;
+  lastNativeAsk = Date.now();
+  const found = await askNativeHost(api.runtime);
+  const settings = await readSettings(storage);
+  if (!found || (found.url === settings.daemonUrl && found.token === settings.token)) return false;
+  const result = await checkDaemon(fetch, found.url, found.token);
+  if (result.state !== 'connected') return false;
+  await writeSettings(storage, { daemonUrl: result.url, token: found.token });
+  await rememberCheck(result);
+  return true;
 }
 
 // A content-script event (MAIN world -> isolated world -> here). 'observed' (a matched
@@ -209,10 +242,16 @@ async function connect(url, token) {
 async function status() {
   await deliver({ force: true });
   await syncShared({ storage, fetch });
-  const settings = await readSettings(storage);
-  const today = await todayOf(settings);
+  let settings = await readSettings(storage);
+  let today = await todayOf(settings);
+  let connection = await rememberCheck(today.check);
+  // Opening the popup while not connected is a good moment to ask the native host again.
+  if (connection.state !== 'connected' && (await pairNatively())) {
+    settings = await readSettings(storage);
+    today = await todayOf(settings);
+    connection = await rememberCheck(today.check);
+  }
   await showBadge(today);
-  const connection = await rememberCheck(today.check);
   return {
     settings,
     connection,
@@ -280,7 +319,10 @@ function ensureTick() {
   api.alarms.create(TICK_ALARM, { periodInMinutes: 1 });
 }
 
-api.runtime.onInstalled.addListener(ensureTick);
+api.runtime.onInstalled.addListener(() => {
+  ensureTick();
+  deliver({ force: true }); // unpaired on a first install: the native host pairs it
+});
 api.alarms.get(TICK_ALARM).then((alarm) => alarm || ensureTick());
 api.runtime.onStartup.addListener(() => {
   ensureTick();

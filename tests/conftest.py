@@ -54,10 +54,31 @@ async def client(aiohttp_client, config):
 
 @pytest.fixture
 def auth(client):
-    """The Authorization header the extension would send."""
-    from aifootprint.daemon.server.keys import TOKEN
+    """The Authorization header the CLI sends: the owner's token, which may do everything."""
+    from aifootprint.daemon.server.keys import CREDENTIALS
 
-    return {"Authorization": f"Bearer {client.app[TOKEN]}"}
+    return {"Authorization": f"Bearer {client.app[CREDENTIALS].owner_token}"}
+
+
+@pytest.fixture
+def extension_auth(client):
+    """The Authorization header the browser extension sends (its least-privilege token)."""
+    from aifootprint.daemon.server.keys import CREDENTIALS
+
+    return {"Authorization": f"Bearer {client.app[CREDENTIALS].extension_token}"}
+
+
+@pytest.fixture
+async def session(client, auth):
+    """The Cookie header of a browser that opened the dashboard's one-time login link."""
+    from urllib.parse import urlsplit
+
+    link = await (await client.post("/api/v1/login-link", json={}, headers=auth)).json()
+    url = urlsplit(link["url"])
+    response = await client.get(f"{url.path}?{url.query}")
+    assert response.status == 200
+    morsel = next(iter(response.cookies.values()))
+    return {"Cookie": f"{morsel.key}={morsel.value}"}
 
 
 @pytest.fixture

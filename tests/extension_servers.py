@@ -17,6 +17,8 @@ from pathlib import Path
 
 from aiohttp import web
 
+from aifootprint.daemon.server.security import daemon_proof
+
 TOKEN = "smoke-token"
 SITE_HOSTS = ("chatgpt.com", "gemini.google.com", "copilot.microsoft.com")
 PROMPT = "SMOKE-SECRET-PROMPT about photosynthesis"
@@ -111,6 +113,10 @@ class Servers:
             page = PAIR_PAGE.format(url=url, token=TOKEN)
             return web.Response(text=page, content_type="text/html")
 
+        async def health(request):  # with the proof the extension checks before its token
+            proof = daemon_proof(TOKEN, self.daemon_port, request.query.get("challenge", ""))
+            return web.json_response({"status": "ok", "version": "stand-in", "proof": proof})
+
         async def summary(request):
             if not authorized(request):
                 return web.json_response({"error": {"message": "token"}}, status=401)
@@ -126,6 +132,7 @@ class Servers:
 
         app = web.Application()
         app.router.add_get("/pair", pair)
+        app.router.add_get("/api/v1/health", health)
         app.router.add_get("/api/v1/summary", summary)
         app.router.add_post("/api/v1/events", events)
         return app

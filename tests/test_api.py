@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from aifootprint.daemon.server.keys import OPENAPI, TOKEN
+from aifootprint.daemon.server.keys import CREDENTIALS, OPENAPI
 from aifootprint.model.events import MAX_BATCH
 
 
@@ -316,12 +316,14 @@ async def test_openapi_describes_every_route_and_the_bounds(client, auth):
 
 
 @pytest.mark.parametrize("lang,text", [("en", "Paired"), ("nl", "Gekoppeld")])
-async def test_pair_page_hands_url_and_token_to_the_extension(client, lang, text):
-    response = await client.get(f"/pair?lang={lang}")
+async def test_pair_page_hands_url_and_token_to_the_extension(client, session, lang, text):
+    """Only to the browser that logged in to the dashboard, and only the extension's token."""
+    response = await client.get(f"/pair?lang={lang}", headers=session)
     html = await response.text()
     port = client.server.port
     assert f'<main id="pairing" data-url="http://127.0.0.1:{port}" ' \
-           f'data-token="{client.app[TOKEN]}" data-state="waiting">' in html
+           f'data-token="{client.app[CREDENTIALS].extension_token}" data-state="waiting">' in html
+    assert client.app[CREDENTIALS].owner_token not in html
     assert text in html and f'lang="{lang}"' in html
     for state in ("waiting", "paired", "failed"):
         assert f'#pairing[data-state="{state}"] .state-{state}' in html

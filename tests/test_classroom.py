@@ -318,7 +318,7 @@ def test_dashboard_section_previews_joins_and_leaves_in_chromium(tmp_path):
             browser = driver.chromium.launch(executable_path=CHROMIUM)
             page = browser.new_page()
             page.on("pageerror", lambda error: errors.append(str(error)))
-            page.goto(f"{student.url}/")
+            page.goto(student.dashboard_url())
             page.wait_for_selector("body[data-state=ready]")
             section = page.locator("#class-sharing")
             section.locator("input[name=code]").fill(klass["join_code"])

@@ -92,7 +92,7 @@ def test_cli_errors_are_one_sentence_without_traceback(home, args, message):
 
 def test_token_prints_the_private_token(home):
     result = invoke(home, "token")
-    token_file = home / "config" / "token"
+    token_file = home / "config" / "extension-token"  # the extension's, not the owner's
     assert result.output.strip() == token_file.read_text().strip()
     assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
     assert invoke(home, "token").output == result.output

@@ -8,6 +8,7 @@ and never log a script error. Screenshots go to tests/artifacts/ (look at them).
 from __future__ import annotations
 
 import json
+import stat
 import time
 import urllib.parse
 import urllib.request
@@ -16,8 +17,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from playwright.sync_api import expect, sync_playwright
 
+from aifootprint.cli import main
 from aifootprint.model.formatting import format_co2, format_energy, format_number, format_water
 from aifootprint.model.scenario import ScenarioInputs, run_scenario
 from daemon_process import start_daemon
@@ -77,7 +80,7 @@ def open_dashboard(browser, daemon):
         page = browser.new_page(viewport=viewport, accept_downloads=True)
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(daemon.url + "/")
+        page.goto(daemon.dashboard_url())
         if wait_ready:
             page.wait_for_selector("body[data-state=ready]")
         pages.append(page)
@@ -405,7 +408,7 @@ def open_page(browser, process, viewport=LAPTOP):
     page = browser.new_page(viewport=viewport)
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(process.url + "/")
+    page.goto(process.dashboard_url())
     page.wait_for_selector("body[data-state=ready]")
     return page, errors
 
@@ -522,14 +525,15 @@ def test_dashboard_routes_refuse_bad_input_in_one_sentence(daemon, path, body, f
     assert answer["error"]["field"] == field and answer["error"]["message"].endswith(".")
 
 
-def test_page_is_never_framed_and_keyboard_reachable(open_dashboard, daemon):
-    with urllib.request.urlopen(daemon.url + "/") as response:
-        headers, body = response.headers, response.read().decode()
-    assert headers["X-Frame-Options"] == "DENY"
-    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
-    assert "default-src 'self'" in headers["Content-Security-Policy"]
-    assert headers["Cache-Control"] == "no-store"
-    assert f'<meta name="aifootprint-token" content="{daemon.token}">' in body
+def test_page_is_never_framed_and_keyboard_reachable(browser, open_dashboard, daemon):
+    page = browser.new_page()
+    daemon.log_in(page)
+    headers = page.goto(daemon.url + "/").headers  # the dashboard itself, logged in
+    page.close()
+    assert headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert "default-src 'self'" in headers["content-security-policy"]
+    assert headers["cache-control"] == "no-store"
     page = open_dashboard()
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip"
@@ -606,7 +610,7 @@ def test_dashboard_speaks_the_browsers_language_until_one_is_saved(browser, daem
     context = browser.new_context(locale=locale, viewport=LAPTOP)
     try:
         page = context.new_page()
-        page.goto(daemon.url + "/")
+        page.goto(daemon.dashboard_url())
         expect(page.locator("#welcome")).to_be_visible()
         assert page.evaluate("document.documentElement.lang") == expected
         title = page.locator("#welcome-title").inner_text()
@@ -616,6 +620,59 @@ def test_dashboard_speaks_the_browsers_language_until_one_is_saved(browser, daem
     finally:
         context.close()
         daemon.request("PUT", "/api/v1/settings", {"lang": "en", "role": "student"})
+
+
+def test_the_dashboard_command_opens_a_private_page_that_logs_in(browser, daemon, monkeypatch):
+    """What `aifootprint dashboard` gives the browser: a file only this user can read that
+    refreshes to the login link; opened from a file (another site, to the browser), the
+    SameSite=Strict cookie still reaches the dashboard."""
+    monkeypatch.setenv("BROWSER", "true")  # the command's own browser: a no-op here
+    result = CliRunner().invoke(main, ["dashboard", "--home", str(daemon.home), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    private = daemon.home / "data" / "open-dashboard.html"
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600
+    page = browser.new_page()
+    try:
+        page.goto(private.as_uri())
+        page.wait_for_url(daemon.url + "/")
+        page.wait_for_selector("body[data-state=ready]")
+    finally:
+        page.close()
+
+
+def test_login_link_opens_the_dashboard_once_and_no_script_sees_a_secret(browser, daemon):
+    """The one-time link sets an HttpOnly, SameSite=Strict cookie and goes on to /; the
+    dashboard works on it; no page or script holds a token; a used link, or / without the
+    cookie, says how to open the dashboard."""
+    link = daemon.dashboard_url()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(link)
+        page.wait_for_url(daemon.url + "/")  # the code left the address bar
+        page.wait_for_selector("body[data-state=ready]")
+        assert page.locator("#today-prompts").inner_text() != ""
+        [cookie] = context.cookies()
+        assert (cookie["httpOnly"], cookie["sameSite"], cookie["path"]) == (True, "Strict", "/")
+        assert page.evaluate("document.cookie") == ""
+        html = page.content()
+        assert daemon.token not in html and daemon.extension_token not in html
+        shoot(page, "dashboard-after-login-en")
+    finally:
+        context.close()
+    stranger = browser.new_context()
+    try:
+        page = stranger.new_page()
+        assert page.goto(link).status == 401  # used up
+        assert "used or has expired" in page.inner_text("main")  # lang en was saved
+        assert page.goto(daemon.url + "/").status == 401
+        assert "aifootprint dashboard" in page.inner_text("main")
+        shoot(page, "dashboard-login-needed-en")
+        for path in ("/", "/pair", "/static/index.html"):
+            body = page.goto(daemon.url + path).text()
+            assert daemon.token not in body and daemon.extension_token not in body, path
+    finally:
+        stranger.close()
 
 
 @pytest.mark.parametrize("locale, expected", [("nl-NL", "nl"), ("en-US", "en")])
@@ -645,7 +702,7 @@ def test_dashboard_shows_videos_as_their_own_kind(browser, tmp_path):
             event(0, "sora.chatgpt.com", "video", 2), event(0, "chatgpt.com", "prompt", 1)]})
         assert status == 200
         page = browser.new_page(viewport=LAPTOP)
-        page.goto(own.url + "/")
+        page.goto(own.dashboard_url())
         expect(page.locator("#today-videos")).to_have_text("2")
         expect(page.locator("#today-videos-count")).to_be_visible()
         expect(page.locator("#today-images")).to_have_text("0")

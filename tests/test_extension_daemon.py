@@ -1,19 +1,20 @@
-"""The extension against the REAL daemon in a real headless Chromium: pairing through the
-daemon's own /pair page, a prompt stored by the daemon, then the daemon stopped while two
-more prompts are sent and restarted on the same port: all delivered, none twice, and the
-prompt text is in none of the daemon's files.
+"""The extension against the REAL daemon in a real headless Chromium: pairing by itself
+through the native messaging host (no page, no click), a prompt stored by the daemon, then
+the daemon stopped while two more prompts are sent and restarted on the same port: all
+delivered, none twice, and the prompt text is in none of the daemon's files.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from daemon_process import start_daemon
+from daemon_process import pair_browser, start_daemon
 from extension_servers import PROMPT, Servers
 from test_extension_smoke import CHROMIUM, launch
 
@@ -52,17 +53,19 @@ def test_extension_delivers_to_the_real_daemon_across_a_restart(site, home, tmp_
     from playwright.sync_api import sync_playwright
 
     daemon = start_daemon(home)
+    user = tmp_path / "user"
+    pair_browser(home, user)  # what `aifootprint run` does for the user's own folders
     try:
         with sync_playwright() as playwright:
-            context = launch(playwright, tmp_path / "profile", site.site_port)
+            # Chromium reads a user's hosts from <user data dir>/NativeMessagingHosts
+            # (chrome_paths.cc, DIR_USER_NATIVE_MESSAGING): here the user's ~/.config/chromium.
+            context = launch(playwright, user / ".config" / "chromium", site.site_port,
+                             env={**os.environ, "HOME": str(user)})
             try:
                 worker = context.service_workers[0] if context.service_workers else (
                     context.wait_for_event("serviceworker", timeout=20000))
                 extension_id = worker.url.split("/")[2]
-                pair = context.new_page()
-                pair.goto(f"{daemon.url}/pair")
-                pair.wait_for_selector("#pairing[data-state=paired]", timeout=15000)
-
+                # No /pair page, no options page: the extension pairs itself on install.
                 chat = context.new_page()
                 chat.goto("https://chatgpt.com/")
                 chat.wait_for_timeout(500)

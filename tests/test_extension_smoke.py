@@ -21,9 +21,10 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
 
-def launch(playwright, profile: Path, site_port: int):
+def launch(playwright, profile: Path, site_port: int, env: dict | None = None):
     return playwright.chromium.launch_persistent_context(
         str(profile), executable_path=CHROMIUM, headless=True, ignore_https_errors=True,
+        env=env,
         args=["--no-sandbox", "--disable-gpu", "--disable-quic",
               "--disable-background-networking", "--disable-component-update", "--disable-sync",
               "--host-resolver-rules=" + ", ".join(

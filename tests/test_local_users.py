@@ -2,22 +2,33 @@
 
 The test setup creates a second account (CI runs as root) and talks to the daemon as that
 account with the system's Python: every route and page is refused before the token is
-even looked at, no page gives it the token, and the daemon's files are closed to it.
+even looked at, no page gives it the token, and the daemon's files are closed to it. The
+second account also runs a daemon of its own at the same time (the system's Python with
+copies of the dependencies, as it cannot read /root's): the two take different ports,
+and each user's native messaging host names that user's own daemon.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import pwd
 import shutil
+import signal
+import site
 import subprocess
 import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
 
 from aifootprint.daemon.server.peers import encoded, peer_uid
-from daemon_process import start_daemon
+from daemon_process import REPO, start_daemon
+from test_native_messaging import ask_host, pair_browser
 
 OTHER = "aifp-other"
 SYSTEM_PYTHON = "/usr/bin/python3"  # the account cannot reach /root's Python
@@ -94,3 +105,100 @@ def test_another_account_gets_nothing_from_this_daemon(other_account, tmp_path):
         assert read.returncode != 0 and "Permission denied" in read.stderr
     finally:
         daemon.stop()
+
+
+def copied_dependencies(folder: Path) -> None:
+    """The daemon's third-party packages, copied where the second account can read them."""
+    import aiohttp  # noqa: F401  (with the daemon's own imports below: what it needs)
+
+    import aifootprint.cli  # noqa: F401
+    import aifootprint.daemon.server.app  # noqa: F401
+
+    packages = Path(site.getsitepackages()[0])
+    tops = {Path(module.__file__).relative_to(packages).parts[0]
+            for module in list(sys.modules.values())
+            if getattr(module, "__file__", None) and Path(module.__file__).is_relative_to(
+                packages)}
+    for top in tops:
+        source = packages / top
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, folder / top)
+
+
+@pytest.fixture(scope="module")
+def shared_folder(other_account):
+    """A folder both accounts can reach (pytest's own is 0700 under /tmp/pytest-of-root)."""
+    folder = Path(tempfile.mkdtemp(prefix="aifp-two-users-"))
+    folder.chmod(0o755)
+    (folder / "python").mkdir()
+    copied_dependencies(folder / "python")
+    subprocess.run(["chmod", "-R", "a+rX", str(folder / "python")], check=True)
+    yield folder
+    shutil.rmtree(folder)
+
+
+def wait_for_state(home: Path, process: subprocess.Popen) -> dict:
+    state = home / "data" / "daemon.json"
+    deadline = time.monotonic() + 30
+    while not state.exists():
+        assert process.poll() is None and time.monotonic() < deadline, process.stdout.read()
+        time.sleep(0.05)
+    return json.loads(state.read_text())
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as reply:
+            return reply.status, reply.read().decode()
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, error.read().decode()
+
+
+def test_two_users_run_their_own_daemons_at_once_and_pair_only_with_their_own(
+        other_account, shared_folder, tmp_path):
+    bob = shared_folder / "bob"
+    bob.mkdir()
+    shutil.chown(bob, other_account)
+    bob.chmod(0o700)
+    as_bob = ("runuser", "-u", other_account, "--", "env", f"HOME={bob}",
+              f"PYTHONPATH={shared_folder / 'python'}:{REPO / 'src'}")
+    # Both with the default port: whoever comes second (here alice) gets a free one.
+    bobs = subprocess.Popen([*as_bob, SYSTEM_PYTHON, "-m", "aifootprint", "run", "--no-tray",
+                             "--home", str(bob / "aifp"), "--lang", "en"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        bob_state = wait_for_state(bob / "aifp", bobs)
+        alice = start_daemon(tmp_path / "aifp", default_port=True,
+                             env={"HOME": str(tmp_path / "alice")})
+        try:
+            assert alice.port != bob_state["port"] and alice.healthy()
+            assert fetch(bob_state["url"] + "/api/v1/health")[0] == 403  # bob's, and it runs
+
+            # Each user's host names their own daemon, never the other's.
+            pair_browser(tmp_path / "aifp", tmp_path / "alice")
+            answer = ask_host(tmp_path / "aifp" / "data" / "native-host", {"type": "pair"})
+            assert answer == {"url": alice.url, "running": True, "token": alice.extension_token}
+            done = subprocess.run([*as_bob, SYSTEM_PYTHON, "-m", "aifootprint", "pair-browser",
+                                   "--home", str(bob / "aifp")], capture_output=True, text=True)
+            assert done.returncode == 0, done.stderr
+            bob_answer = ask_host(bob / "aifp" / "data" / "native-host", {"type": "pair"},
+                                  as_user=("runuser", "-u", other_account, "--"))
+            assert bob_answer["url"] == bob_state["url"] and bob_answer["running"] is True
+            bob_tokens = [(bob / "aifp" / "config" / name).read_text().strip()
+                          for name in ("token", "extension-token")]
+            assert bob_answer["token"] == bob_tokens[1] != alice.extension_token
+
+            # No page of either, asked by the other account, holds a token.
+            for path in ("/", "/pair", "/login?code=guess", "/static/index.html"):
+                status, text = as_other(other_account, alice.url + path)
+                assert status == 403 and alice.token not in text and \
+                    alice.extension_token not in text, path
+                status, text = fetch(bob_state["url"] + path)
+                assert status == 403 and not any(token in text for token in bob_tokens), path
+        finally:
+            alice.stop()
+        if bob_state["port"] == 47474:  # else something else held it, and bob moved too
+            assert "Port 47474 is in use" in alice.output[-1]
+    finally:
+        os.kill(wait_for_state(bob / "aifp", bobs)["pid"], signal.SIGTERM)
+        bobs.communicate(timeout=20)

@@ -214,6 +214,7 @@ def check_counting(context, daemon) -> None:
     """Pairs on the daemon's /pair page; a ChatGPT prompt (not tracked) is not counted, not
     even by the webRequest backup 20 s later; a Gemini one (tracked) is, with the label."""
     pair = context.new_page()
+    daemon.log_in(pair)  # /pair holds the key only for the logged-in user
     pair.goto(f"{daemon.url}/pair")
     pair.wait_for_selector("#pairing[data-state=paired]", timeout=15000)
     chat = context.new_page()
@@ -247,7 +248,7 @@ def check_dashboard_link(context, copy_id: str, daemon) -> None:
     link = options.get_attribute("#open-dashboard", "href")
     assert link.startswith(f"{daemon.url}/?")
     dashboard = context.new_page()
-    dashboard.goto(link)
+    dashboard.goto(link)  # this browser logged in on /pair (check_counting) before
     dashboard.wait_for_selector("#class-sharing form.class-join", timeout=15000)
     assert dashboard.input_value("#class-sharing input[name=server]") == CLASS_SERVER
     assert dashboard.input_value("#class-sharing input[name=code]") == JOIN_CODE

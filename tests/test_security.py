@@ -7,7 +7,7 @@ import stat
 import pytest
 
 from aifootprint.daemon.server.app import create_app
-from aifootprint.daemon.server.keys import TOKEN
+from aifootprint.daemon.server.keys import CREDENTIALS
 from aifootprint.daemon.token import ensure_token
 from aifootprint.model.events import MAX_BODY_BYTES
 
@@ -97,7 +97,8 @@ async def test_security_health_needs_no_token(client):
 
 async def test_security_token_is_accepted_case_insensitive_scheme(client):
     response = await client.get("/api/v1/summary",
-                                headers={"Authorization": f"bearer {client.app[TOKEN]}"})
+                                headers={"Authorization":
+                                         f"bearer {client.app[CREDENTIALS].owner_token}"})
     assert response.status == 200
 
 
@@ -106,7 +107,8 @@ def test_security_token_file_is_private_and_stable(config):
     assert len(token) >= 40
     assert stat.S_IMODE(config.token_path.stat().st_mode) == 0o600
     assert stat.S_IMODE(config.token_path.parent.stat().st_mode) == 0o700
-    assert create_app(config)[TOKEN] == token == ensure_token(config.token_path)
+    assert create_app(config)[CREDENTIALS].owner_token == token == ensure_token(
+        config.token_path)
 
 
 @pytest.mark.parametrize("content", ["", "\n", "short"])

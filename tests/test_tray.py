@@ -10,6 +10,7 @@ import json
 import plistlib
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import time
@@ -266,7 +267,12 @@ def test_icon_docks_follows_events_and_opens_the_dashboard(tray_host, xserver, t
             before.crop((x, y, x + width, y + height)).tobytes()
         middle = (str(x + width // 2), str(y + height // 2))
         x11(xserver, "xdotool", "mousemove", *middle, "click", "1")
-        assert wait_for(lambda: opened.exists() and opened.read_text().strip()) == f"{url}/"
+        given = wait_for(lambda: opened.exists() and opened.read_text().strip())
+        # The browser gets a private page that refreshes to a fresh one-time login link:
+        # the link itself is on no command line.
+        page = tmp_path / "data" / "open-dashboard.html"
+        assert given == page.as_uri() and stat.S_IMODE(page.stat().st_mode) == 0o600
+        assert f'url={url}/login?code=' in page.read_text()
     finally:
         process.terminate()  # SIGTERM, as a logout would
         output, _ = process.communicate(timeout=20)

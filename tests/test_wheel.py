@@ -109,7 +109,14 @@ def test_wheel_daemon_serves_the_dashboard_and_every_asset(installed):
         url = f"http://127.0.0.1:{port}"
         wait_for(f"{url}/api/v1/health", process)
         token = (home / "config" / "token").read_text().strip()
-        status, page = fetch(f"{url}/", token)
+        link = urllib.request.Request(f"{url}/api/v1/login-link", data=b"{}", headers={
+            "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        with urllib.request.urlopen(link, timeout=10) as response:
+            login = json.load(response)["url"]
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+        browser.open(login, timeout=10).close()  # the session cookie
+        with browser.open(f"{url}/", timeout=10) as response:
+            status, page = response.status, response.read()
         assert status == 200
         assets = Assets()
         assets.feed(page.decode())

@@ -94,7 +94,7 @@ def main():
 
 
 def register_commands():
-    from . import aggregator, classroom, daemon, data, restore, scenario
+    from . import aggregator, browser, classroom, daemon, data, restore, scenario
 
     main.add_command(scenario.scenario)
     main.add_command(daemon.run)
@@ -102,6 +102,9 @@ def register_commands():
     main.add_command(daemon.today)
     main.add_command(daemon.report)
     main.add_command(daemon.token)
+    main.add_command(daemon.dashboard)
+    main.add_command(browser.pair_browser)
+    main.add_command(browser.native_host)
     main.add_command(data.export)
     main.add_command(data.import_)
     main.add_command(data.forget)

@@ -1,4 +1,4 @@
-"""`run`, `status`, `today`, `report` and `token`.
+"""`run`, `status`, `today`, `report`, `token` and `dashboard`.
 
 How these commands reach the data (one rule for all): they read the SQLite file
 directly through store.py and the same report functions the API handlers call, so
@@ -17,7 +17,7 @@ import click
 
 from ..core.errors import DaemonNotRunning
 from ..core.i18n import Catalog
-from ..daemon.client import get_json
+from ..daemon.client import get_json, login_link
 from ..daemon.instance import running_daemon
 from ..daemon.process import run_daemon
 from ..daemon.services.reports import days_report, parse_date, today_summary
@@ -42,7 +42,16 @@ TEXT = Catalog("cli")
 def run(config, no_tray):
     """Start the local daemon (127.0.0.1 only) and print the dashboard's address."""
     from ..desktop import find_tray  # the desktop parts load only for `run`
+    from ..desktop.native_registration import register
 
+    # The extension pairs itself with whichever port this daemon gets. One registration per
+    # user and browser: a daemon of another folder (--home, tests) does not take it over;
+    # `aifootprint pair-browser --home DIR` does so on purpose.
+    if config.home is None:
+        try:
+            register(config)
+        except OSError as error:
+            click.echo(TEXT("pair_browser_failed", config.lang, error=error), err=True)
     run_daemon(config, find_tray=None if no_tray else find_tray, echo=click.echo)
 
 
@@ -112,8 +121,26 @@ def report(config, first, last, fmt):
 @click.command(epilog="\b\nExample:\n  aifootprint token")
 @common_options
 def token(config):
-    """Print the token the browser extension needs (created on first use)."""
-    click.echo(ensure_token(config.token_path))
+    """Print the key the browser extension needs, for its settings (created on first use).
+
+    It may send counts, read figures and settings, and pause or set the activity; deleting,
+    importing, other settings and class sharing need the dashboard or this command line."""
+    click.echo(ensure_token(config.extension_token_path))
+
+
+@click.command(epilog="\b\nExamples:\n  aifootprint dashboard\n  aifootprint dashboard --print")
+@click.option("--print", "print_only", is_flag=True,
+              help="Only print the address; do not open a browser.")
+@common_options
+def dashboard(config, print_only):
+    """Open the dashboard in the browser with a fresh one-time address (valid 2 minutes)."""
+    from ..desktop.browser_open import open_dashboard
+
+    url = login_link(config)
+    if print_only or not open_dashboard(config, url):
+        click.echo(TEXT("dashboard_address", config.lang, url=url))
+    else:
+        click.echo(TEXT("dashboard_opened", config.lang, url=url))
 
 
 METRICS = (("energy", "energy_wh", format_energy), ("co2", "co2_g", format_co2),

@@ -58,6 +58,13 @@ def call_json(config: Config, method: str, path: str, body: object = None,
     return _call(config, request, timeout)
 
 
+def login_link(config: Config, url: str | None = None) -> str:
+    """A fresh one-time link that opens the dashboard (server/logins.py), from the running
+    daemon or the one at `url`."""
+    answer = call_json(config, "POST", "/login-link", {}, url=url)
+    return answer["url"]  # type: ignore[index]
+
+
 def _call(config: Config, request: urllib.request.Request, timeout: float) -> object:
     try:
         with _open(config, request, timeout) as response:

@@ -51,7 +51,14 @@ class Config:
 
     @property
     def token_path(self) -> Path:
+        """The owner's token: the CLI and the tray (everything, deleting included)."""
         return self.config_dir / "token"
+
+    @property
+    def extension_token_path(self) -> Path:
+        """The browser extension's token: events in, figures and settings out, pause and
+        label (docs/security.md, least privilege)."""
+        return self.config_dir / "extension-token"
 
     @property
     def lock_path(self) -> Path:

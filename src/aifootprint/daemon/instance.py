@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import stat
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -128,9 +129,11 @@ def check_writable(config: Config) -> None:
 def make_private(config: Config) -> None:
     """The user's folders 0700 and every file in them 0600: created so (the process umask
     is 077, see cli), and fixed on start for files an older version or a copy left open to
-    other accounts of the computer. chmod opens no file, so SQLite's locks are untouched."""
+    other accounts of the computer. chmod opens no file, so SQLite's locks are untouched.
+    A file its owner may run (the native messaging host's launcher) stays 0700."""
     for folder in (config.data_dir, config.config_dir, config.log_dir):
         folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
         folder.chmod(PRIVATE_FOLDER)
         for path in folder.rglob("*"):
-            path.chmod(PRIVATE_FOLDER if path.is_dir() else PRIVATE_FILE)
+            runnable = path.is_dir() or path.stat().st_mode & stat.S_IXUSR
+            path.chmod(PRIVATE_FOLDER if runnable else PRIVATE_FILE)

@@ -20,7 +20,8 @@ from aiohttp import web
 from ..core.errors import ConfigError, DatabaseError
 from ..core.i18n import Catalog
 from ..core.web import hide_client_details
-from .config import Config
+from .client import login_link
+from .config import DEFAULT_PORT, Config
 from .instance import (
     InstanceLock,
     check_writable,
@@ -109,10 +110,7 @@ async def _serve(handle: ServerHandle) -> None:
     await runner.setup()
     listening: asyncio.Server | None = None
     try:
-        try:
-            listening = await listen(runner, "127.0.0.1", config.port)
-        except OSError:
-            raise ConfigError(TEXT("port_in_use", config.lang, port=config.port)) from None
+        listening = await listen_on_port(runner, config)
         handle.port = listening.sockets[0].getsockname()[1]
         log.info("listening on 127.0.0.1:%s", handle.port)
         handle.started.set()
@@ -122,6 +120,19 @@ async def _serve(handle: ServerHandle) -> None:
             listening.close()  # no new connections while the open ones finish
         await runner.cleanup()
         log.info("stopped")
+
+
+async def listen_on_port(runner: web.AppRunner, config: Config) -> asyncio.Server:
+    """Listen on 127.0.0.1 on config.port. The default port (47474), when another user's
+    daemon (or any program) holds it, gives way to a free one: each user of a shared
+    computer gets a daemon of their own, and their extension finds it through native
+    messaging (the port is in daemon.json). Any other port stays that port or an error."""
+    try:
+        return await listen(runner, "127.0.0.1", config.port)
+    except OSError:
+        if config.port != DEFAULT_PORT:
+            raise ConfigError(TEXT("port_in_use", config.lang, port=config.port)) from None
+        return await listen(runner, "127.0.0.1", 0)
 
 
 # -- the process
@@ -172,7 +183,9 @@ def run_daemon(config: Config, find_tray: TrayFinder | None = None,
         handle = start_server_thread(config)
         try:
             write_state(config, handle.port)
-            echo(TEXT("running", config.lang, url=f"{handle.url}/"))
+            if handle.port != config.port:
+                echo(TEXT("port_moved", config.lang, port=config.port, new=handle.port))
+            echo(TEXT("running", config.lang, url=login_link(config, handle.url)))
             for signum in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(signum, lambda *_: handle.request_stop())
             run_tray, reason = (find_tray(config) if find_tray

@@ -1,4 +1,5 @@
-"""The install's token: what the extension and the CLI show to the daemon's API."""
+"""The install's two tokens (config.token_path, the owner's; config.extension_token_path,
+the browser extension's): what the CLI and the extension show to the daemon's API."""
 
 from __future__ import annotations
 

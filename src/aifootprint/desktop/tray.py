@@ -16,7 +16,6 @@ import select
 import signal
 import socket
 import threading
-import webbrowser
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,11 +26,12 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ..core.errors import DaemonNotRunning, FootprintError
 from ..core.i18n import Catalog
-from ..daemon.client import call_json, changes
+from ..daemon.client import call_json, changes, login_link
 from ..daemon.config import Config
 from ..model.events import ACTIVITY_LABELS as LABELS
 from ..model.formatting import format_co2, format_energy, format_water, uses_text
 from .autostart import autostart_for_platform, login_command
+from .browser_open import open_dashboard
 
 log = logging.getLogger("aifootprint.tray")
 
@@ -230,7 +230,7 @@ class Tray:
         )
 
     def open_dashboard(self) -> None:
-        webbrowser.open(f"{self.handle.url}/")
+        open_dashboard(self.config, login_link(self.config, self.handle.url))
 
     def create_icon(self):
         self.state = self.read_state()

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from aiohttp import web
 
 from ... import __version__
+from ...core.errors import InvalidInput
 from ...core.web import accepted_lang, page_headers, read_json
 from ...model.events import event_row, parse_batch
 from ..services.exchange import MAX_IMPORT_BYTES, export_rows, import_rows
@@ -30,9 +31,12 @@ from ..services.settings import (
     parse_settings,
     settings_in_force,
 )
-from .keys import CONFIG, FACTORS, OPENAPI, STORE, TOKEN
+from .keys import CONFIG, CREDENTIALS, FACTORS, OPENAPI, STORE
 from .pairing import render_pair_page
-from .security import local_port
+from .security import CHALLENGE, daemon_proof, has_session, local_port, owner_for
+
+# What the browser extension's token may change (the popup's switch and activity).
+EXTENSION_SETTINGS = ("paused", "label")
 
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
 CHUNK_CHARS = 64 * 1024  # below glibc's first mmap threshold (128 KiB): see json_array
@@ -64,7 +68,15 @@ def choice(request: web.Request) -> tuple[str | None, str | None]:
 
 
 async def health(request: web.Request) -> web.Response:
-    return web.json_response({"status": "ok", "version": __version__})
+    answer = {"status": "ok", "version": __version__}
+    if "challenge" in request.query:  # the extension checks it is this user's daemon
+        challenge = request.query["challenge"]
+        if not CHALLENGE.fullmatch(challenge):
+            raise InvalidInput("challenge must be 16 to 128 letters, digits, - or _.",
+                               field="challenge")
+        answer["proof"] = daemon_proof(request.app[CREDENTIALS].extension_token,
+                                       local_port(request), challenge)
+    return web.json_response(answer)
 
 
 async def post_events(request: web.Request) -> web.Response:
@@ -114,6 +126,7 @@ async def get_settings(request: web.Request) -> web.Response:
 async def put_settings(request: web.Request) -> web.Response:
     app = request.app
     values = parse_settings(await read_json(request), app[FACTORS])
+    owner_for(request, values, EXTENSION_SETTINGS)
     return web.json_response(
         await app[STORE].write(change_settings, app[FACTORS], app[CONFIG], values))
 
@@ -126,5 +139,7 @@ async def pair(request: web.Request) -> web.StreamResponse:
     app = request.app
     lang = await app[STORE].read(page_language, app[CONFIG], request.query.get("lang"),
                                  accepted_lang(request))
-    html = render_pair_page(f"http://127.0.0.1:{local_port(request)}", app[TOKEN], lang)
+    credentials = app[CREDENTIALS]
+    token = credentials.extension_token if has_session(request, credentials.logins) else None
+    html = render_pair_page(f"http://127.0.0.1:{local_port(request)}", token, lang)
     return page_headers(web.Response(text=html, content_type="text/html"))

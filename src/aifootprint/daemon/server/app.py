@@ -17,19 +17,23 @@ from ..services.sharing import ClassSharing, share_forever
 from ..store.events import Store, events_database
 from ..token import ensure_token
 from .changes import Changes
-from .keys import CHANGES, CONFIG, FACTORS, OPENAPI, SHARING, STORE, TOKEN
+from .keys import CHANGES, CONFIG, CREDENTIALS, FACTORS, OPENAPI, SHARING, STORE
 from .live import close_streams
+from .logins import Logins
 from .openapi import openapi_description
-from .routes import setup_routes
-from .security import middlewares
+from .routes import access_of, setup_routes
+from .security import Credentials, middlewares
 
 
 def create_app(config: Config) -> web.Application:
     """Build the app; the database opens (and migrates) when the app starts."""
-    token = ensure_token(config.token_path)
-    app = web.Application(middlewares=middlewares(token), client_max_size=MAX_BODY_BYTES)
+    owner_token = ensure_token(config.token_path)
+    credentials = Credentials(owner_token, ensure_token(config.extension_token_path),
+                              Logins(owner_token))
+    app = web.Application(middlewares=middlewares(credentials, access_of),
+                          client_max_size=MAX_BODY_BYTES)
     app[CONFIG] = config
-    app[TOKEN] = token
+    app[CREDENTIALS] = credentials
     app[FACTORS] = load_factors(config.factors_path)
     app[OPENAPI] = openapi_description()
     app[CHANGES] = Changes()

@@ -14,6 +14,7 @@ from ... import __version__
 from ...model.events import MAX_BATCH, MAX_BODY_BYTES
 from ..services.reports import MAX_PERIOD_DAYS
 from .routes import ROUTES, Route
+from .security import PUBLIC
 
 REF = "#/components/schemas/{model}"
 ERROR = {
@@ -23,7 +24,8 @@ ERROR = {
         "message": {"type": "string"}, "field": {"type": "string"}}}},
 }
 REASONS = {
-    400: "Not JSON", 401: "No or wrong token", 403: "A web page's Origin or a foreign Host",
+    400: "Not JSON", 401: "No or wrong token",
+    403: "A web page's Origin, a foreign Host, or a credential too weak for the route",
     413: f"Body over {MAX_BODY_BYTES} bytes", 415: "Not JSON",
     422: "Invalid; error.field names the field, e.g. events[3].ts",
     502: "The class aggregator cannot be reached or refused",
@@ -43,7 +45,7 @@ def _schema(model: type[BaseModel], schemas: dict, mode: str) -> dict:
 
 def _errors(route: Route) -> dict:
     statuses = {*route.errors}
-    if route.token:
+    if route.access != PUBLIC:
         statuses |= {*WITH_TOKEN}
     if route.body or route.query:
         statuses |= {422}
@@ -72,8 +74,10 @@ def _operation(route: Route, schemas: dict) -> dict:
     if route.body:
         operation["requestBody"] = {"required": True, "content": {"application/json": {
             "schema": _schema(route.body, schemas, "validation")}}}
-    if not route.token:
+    if route.access == PUBLIC:
         operation["security"] = []
+    else:
+        operation["x-credential"] = route.access  # the extension's token or the owner's
     return operation
 
 
@@ -88,7 +92,9 @@ def openapi_description() -> dict:
     return {
         "openapi": "3.1.0",
         "info": {"title": "AI Footprint daemon", "version": __version__, "description": (
-            f"Local API on 127.0.0.1. Bearer token on everything but GET /health. Bounds: at "
+            f"Local API on 127.0.0.1. Bearer token on everything but GET /health: the owner's "
+            f"(or the dashboard's session cookie) on every route, the browser extension's on "
+            f"those whose x-credential is 'extension'. Bounds: at "
             f"most {MAX_BATCH} events a batch, count 1-1000, strings up to 200 characters "
             f"(site up to 253, a host name), body up to {MAX_BODY_BYTES} bytes, ts from "
             f"2020-01-01 to 24 h ahead, a period of at most {MAX_PERIOD_DAYS} days. "

@@ -1,4 +1,6 @@
-"""The /pair page: hands the daemon's URL and token to the extension's content script.
+"""The /pair page: hands the daemon's URL and the extension's token to the extension's
+content script, but only in a browser that holds the dashboard's session (the user opened
+it through their own login link); any other visitor gets how to pair instead.
 
 The extension's pair script reads data-url and data-token from <main id="pairing">,
 checks them, and sets data-state to "paired" or "failed"; CSS shows the matching text.
@@ -11,50 +13,31 @@ from __future__ import annotations
 from html import escape
 
 from ...core.i18n import Catalog
+from .pages import page, text_with_commands
 
 TEXT = Catalog("pair")
 
 STATES = ("waiting", "paired", "failed")
-# The commands the texts name, shown as code (the CLI names them in quotes).
-COMMANDS = {"token_command": "<code>aifootprint token</code>",
-            "run_command": "<code>aifootprint run</code>"}
-
-PAGE = """<!doctype html>
-<html lang="{lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>{title}</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 36rem; margin: 3rem auto;
-       padding: 0 1rem; line-height: 1.5; color: #1b2b1f; }}
-.state {{ display: none; padding: 1rem; border-radius: .5rem; background: #eef5ee; }}
-{state_css}
-</style>
-</head>
-<body>
-<main id="pairing" data-url="{url}" data-token="{token}" data-state="waiting">
-<h1>{title}</h1>
-{state_texts}
-<p>{privacy}</p>
-</main>
-</body>
-</html>
-"""
 
 
-def render_pair_page(url: str, token: str, lang: str) -> str:
+def render_pair_page(url: str, token: str | None, lang: str) -> str:
+    """The pairing page with `token`, or (None) the page saying how to pair."""
+    title = TEXT("title", lang)
+    if token is None:  # not main#pairing: the extension's script leaves this page alone
+        return page(lang, title, f'<main id="pair-how">\n<h1>{escape(title)}</h1>\n'
+                                 f'<p>{text_with_commands(TEXT.template("login", lang))}</p>\n'
+                                 f'<p>{escape(TEXT("privacy", lang))}</p>\n</main>')
     state_css = "\n".join(
         f'#pairing[data-state="{state}"] .state-{state} {{ display: block; }}'
         for state in STATES
     )
     state_texts = "\n".join(
         f'<p class="state state-{state}" data-text="{state}">'
-        f'{escape(TEXT.template(state, lang)).format(**COMMANDS)}</p>'
+        f'{text_with_commands(TEXT.template(state, lang))}</p>'
         for state in STATES
     )
-    return PAGE.format(
-        lang=lang, title=escape(TEXT("title", lang)), url=escape(url), token=escape(token),
-        state_css=state_css, state_texts=state_texts, privacy=escape(TEXT("privacy", lang)),
-    )
+    main = (f'<main id="pairing" data-url="{escape(url)}" data-token="{escape(token)}" '
+            f'data-state="waiting">\n<h1>{escape(title)}</h1>\n{state_texts}\n'
+            f'<p>{escape(TEXT("privacy", lang))}</p>\n</main>')
+    return page(lang, title, main, state_css)
+

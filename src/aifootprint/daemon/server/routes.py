@@ -2,7 +2,9 @@
 says of it (openapi.py builds the description from this table, so neither can drift).
 
 `body` is the pydantic model a request is validated with; `answer` the model of a 200.
-Query parameters are listed by name with their JSON schema.
+Query parameters are listed by name with their JSON schema. `access` is the credential a
+route needs (security.py): public, the extension's token, or the owner's (token or
+dashboard session).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from ...model.events import EventBatch
 from ...model.scenario import ScenarioInputs
 from ..services.settings import Settings
 from . import api, dashboard, live, schemas, sharing
+from .security import EXTENSION, OWNER, PUBLIC
 
 API = "/api/v1"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -39,7 +42,7 @@ class Route:
     query: tuple[tuple[str, dict, str], ...] = ()
     errors: tuple[int, ...] = ()  # beyond those every /api/v1 route may answer
     api: bool = True
-    token: bool = True
+    access: str = OWNER
     download: tuple[str, ...] = ()  # media types of a file answer instead of `answer`
     changes: bool = False  # a write: a success tells GET /live's listeners (live.py)
 
@@ -49,12 +52,16 @@ class Route:
 
 
 ROUTES = (
-    Route("GET", "/health", api.health, "Is the daemon alive, and which version.",
-          answer=schemas.Health, token=False),
-    Route("GET", "/openapi.json", api.openapi, "This description."),
+    Route("GET", "/health", api.health, "Is the daemon alive, and which version; with a "
+          "challenge, proof that it holds the extension's token.",
+          answer=schemas.Health, access=PUBLIC,
+          query=(("challenge", {"type": "string", "pattern": "^[A-Za-z0-9_-]{16,128}$"},
+                  "A random string from the extension."),)),
+    Route("GET", "/openapi.json", api.openapi, "This description.", access=EXTENSION),
     Route("POST", "/events", api.post_events,
           "Store a batch of events, all or nothing; an id already stored is a duplicate.",
-          body=EventBatch, answer=schemas.Stored, errors=(503,), changes=True),
+          body=EventBatch, answer=schemas.Stored, errors=(503,), access=EXTENSION,
+          changes=True),
     Route("POST", "/import", api.post_import,
           "An export document (what GET /export gives), validated whole and stored in one "
           "transaction; events already stored are skipped (what `aifootprint import` sends "
@@ -63,23 +70,25 @@ ROUTES = (
     Route("GET", "/summary", api.summary, "One local calendar day (default today), and "
           "`any_counts`: whether any count is stored at all (false: not paired yet, or all "
           "deleted).",
-          answer=schemas.DaySummary,
+          answer=schemas.DaySummary, access=EXTENSION,
           query=(("date", DATE, "The local day, YYYY-MM-DD."), PROFILE, LOCATION)),
     Route("GET", "/days", api.days, "A summary per local day of a period (default: the last "
-          "7 days), days without use included.", answer=schemas.DaySummary,
+          "7 days), days without use included.", answer=schemas.DaySummary, access=EXTENSION,
           query=(("from", DATE, "First local day."), ("to", DATE, "Last local day (default "
                  "today)."), PROFILE, LOCATION)),
     Route("GET", "/factors", api.factors, "The factor table, and the profile and location in "
-          "force.", answer=schemas.FactorsInForce, query=(PROFILE, LOCATION)),
+          "force.", answer=schemas.FactorsInForce, query=(PROFILE, LOCATION), access=EXTENSION),
     Route("GET", "/settings", api.get_settings, "Every setting with the value in force.",
-          answer=schemas.SettingsInForce),
-    Route("PUT", "/settings", api.put_settings, "Change the settings named; null clears one.",
-          body=Settings, answer=schemas.SettingsInForce, errors=(503,), changes=True),
+          answer=schemas.SettingsInForce, access=EXTENSION),
+    Route("PUT", "/settings", api.put_settings, "Change the settings named; null clears one. "
+          "The extension's token may change only paused and label.",
+          body=Settings, answer=schemas.SettingsInForce, errors=(503,), access=EXTENSION,
+          changes=True),
     Route("GET", "/live", live.live, "Server-sent events (text/event-stream): `changed` "
           "with the data {\"version\": n} when the stream opens and after each stored "
           "change (events, settings, import, deletion, class sharing); a comment line "
           f"every {live.HEARTBEAT_S:.0f} s. At most {live.MAX_LISTENERS} listeners (503 "
-          "past that).", errors=(503,), download=("text/event-stream",)),
+          "past that).", errors=(503,), download=("text/event-stream",), access=EXTENSION),
     Route("POST", "/scenario", dashboard.run_scenario_handler,
           "The school-day scenario (the model of `aifootprint scenario`); every input "
           "optional, {} gives the report's.", body=ScenarioInputs,
@@ -102,10 +111,26 @@ ROUTES = (
           changes=True),
     Route("POST", "/class/leave", sharing.leave, "Stop sharing and delete the pseudonym.",
           answer=schemas.ClassStatus, changes=True),
-    Route("GET", "/", dashboard.dashboard_page, "The dashboard.", api=False, token=False),
-    Route("GET", "/pair", api.pair, "Pairs the browser extension with this daemon.", api=False,
-          token=False),
+    Route("POST", "/login-link", dashboard.login_link_handler, "A one-time link that opens "
+          "the dashboard (what `aifootprint dashboard` and the tray open).",
+          answer=schemas.LoginLink),
+    Route("GET", "/", dashboard.dashboard_page, "The dashboard (with the session cookie; "
+          "else how to open it).", api=False, access=PUBLIC),
+    Route("GET", "/login", dashboard.login_page, "Trades a one-time code for the session "
+          "cookie and goes on to the dashboard.", api=False, access=PUBLIC),
+    Route("GET", "/pair", api.pair, "Pairs the browser extension with this daemon (with the "
+          "session cookie; else how to pair).", api=False, access=PUBLIC),
 )
+ACCESS = {(route.method, route.url): route.access for route in ROUTES}
+
+
+def access_of(request: web.Request) -> str:
+    """The credential the request's route needs; an unknown /api/v1 path the owner's (so
+    probing it tells nothing), any other path none (static files, 404)."""
+    resource = request.match_info.route.resource
+    method = "GET" if request.method == "HEAD" else request.method
+    path = resource.canonical if resource else request.path
+    return ACCESS.get((method, path), OWNER if request.path.startswith(API) else PUBLIC)
 
 
 def setup_routes(app: web.Application) -> None:

@@ -70,6 +70,14 @@ class ClassJoin(ClassAsk):
 class Health(Answer):
     status: Literal["ok"]
     version: str
+    # with ?challenge=: hex HMAC-SHA256 keyed by the extension's token of
+    # "aifootprint-proof:<port>:<challenge>" (security.daemon_proof)
+    proof: str | None = None
+
+
+class LoginLink(Answer):
+    url: str  # http://127.0.0.1:PORT/login?code=...
+    expires_in_s: int
 
 
 class Stored(Answer):

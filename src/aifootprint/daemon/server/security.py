@@ -3,17 +3,26 @@
 Threats: another user of the same computer (their sockets are refused on Linux), a web
 page in the user's browser (cross-site requests, DNS rebinding, framing
 the /pair page) and other programs guessing at the API. Defences, outermost first:
-errors -> same user (Linux) -> Host allowlist -> Origin rule -> token on /api/v1 ->
+errors -> same user (Linux) -> Host allowlist -> Origin rule -> credential on /api/v1 ->
 JSON-only, bounded bodies.
+
+Credentials (least privilege): the owner's token (CLI, tray) or the dashboard's session
+cookie may do everything; the extension's token what the extension needs (a route's
+`access` in routes.py). A cookie rides along with any request the browser sends, so a
+write on the cookie alone also needs proof that our own page sent it (same_origin_write).
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import hmac
 import os
+import re
 import sys
 import weakref
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 
 from aiohttp import web
 
@@ -27,11 +36,25 @@ from ...core.web import error_middleware
 from ...model.events import MAX_BODY_BYTES
 from ..services.exchange import MAX_IMPORT_BYTES
 from ..token import MIN_TOKEN_CHARS
+from .logins import Logins, cookie_name
 from .peers import peer_uid
 
 API_PREFIX = "/api/v1"
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 EXTENSION_SCHEMES = ("chrome-extension://", "moz-extension://")
+SAFE_METHODS = ("GET", "HEAD")
+
+# What a route needs, and what a request proved (request[CREDENTIAL]), weakest first.
+PUBLIC, EXTENSION, OWNER = "public", "extension", "owner"
+RANK = {PUBLIC: 0, EXTENSION: 1, OWNER: 2}
+CREDENTIAL = web.RequestKey("credential", str)
+
+
+@dataclass(frozen=True)
+class Credentials:
+    owner_token: str
+    extension_token: str
+    logins: Logins
 
 
 def token_matches(header: str, token: str) -> bool:
@@ -40,6 +63,18 @@ def token_matches(header: str, token: str) -> bool:
     scheme, _, given = header.partition(" ")
     matches = hmac.compare_digest(given.strip().encode(), token.encode())
     return scheme.lower() == "bearer" and matches
+
+
+CHALLENGE = re.compile(r"[A-Za-z0-9_-]{16,128}")
+
+
+def daemon_proof(extension_token: str, port: int | None, challenge: str) -> str:
+    """What GET /health?challenge= answers: proof that this daemon knows the extension's
+    token, bound to the port it answers on, without the extension sending the token. A
+    program squatting on a port the extension remembers (another account's, while this
+    user's daemon is stopped) cannot make it, nor relay it from the real daemon's port."""
+    message = f"aifootprint-proof:{port}:{challenge}".encode()
+    return hmac.new(extension_token.encode(), message, hashlib.sha256).hexdigest()
 
 
 # -- the rules, as plain functions of the request
@@ -66,10 +101,43 @@ def origin_allowed(origin: str | None, port: int | None) -> bool:
     return origin in own_origins(port) or origin.startswith(EXTENSION_SCHEMES)
 
 
-def needs_token(request: web.Request) -> bool:
-    if not request.path.startswith(API_PREFIX):
+def same_origin_write(request: web.Request) -> bool:
+    """Sent by one of our own pages: its Origin is ours, or the browser says so in
+    Sec-Fetch-Site (Fetch Metadata; https://www.w3.org/TR/fetch-metadata/). SameSite=Strict
+    already keeps the cookie off other sites' requests; this also refuses another
+    extension's pages riding on the user's session."""
+    return (request.headers.get("Origin") in own_origins(local_port(request))
+            or request.headers.get("Sec-Fetch-Site") == "same-origin")
+
+
+def has_session(request: web.Request, logins: Logins) -> bool:
+    """The dashboard's session cookie, honoured only from our own pages (no other Origin)."""
+    origin = request.headers.get("Origin")
+    if origin is not None and origin not in own_origins(local_port(request)):
         return False
-    return not (request.method in ("GET", "HEAD") and request.path == f"{API_PREFIX}/health")
+    return logins.has_session(request.cookies.get(cookie_name(local_port(request))))
+
+
+def proven(request: web.Request, credentials: Credentials) -> str:
+    """What the request proved: a bearer token decides when there is one, else the cookie."""
+    header = request.headers.get("Authorization")
+    if header is not None:
+        if token_matches(header, credentials.owner_token):
+            return OWNER
+        return EXTENSION if token_matches(header, credentials.extension_token) else PUBLIC
+    if has_session(request, credentials.logins):
+        if request.method not in SAFE_METHODS and not same_origin_write(request):
+            raise Forbidden("Changes through the dashboard's session must come from the "
+                            "dashboard itself.")
+        return OWNER
+    return PUBLIC
+
+
+def owner_for(request: web.Request, names: Collection[str], extension_may: Collection[str]):
+    """Forbidden unless the owner asks, or every one of `names` is in `extension_may`."""
+    if request.get(CREDENTIAL) != OWNER and not set(names) <= set(extension_may):
+        raise Forbidden("The browser extension may not change this; use the dashboard or "
+                        "the command line.")
 
 
 # -- middlewares
@@ -104,16 +172,22 @@ def cors_headers(origin: str) -> dict[str, str]:
     }
 
 
-def token_middleware(token: str):
+def credential_middleware(credentials: Credentials, access_of: Callable[[web.Request], str]):
+    """401 without the credential a route needs; 403 with a weaker one (the extension's
+    token on an owner's route)."""
+
     @web.middleware
-    async def check_token(request: web.Request, handler):
-        if needs_token(request) and not token_matches(
-            request.headers.get("Authorization", ""), token
-        ):
-            raise Unauthorized("A valid token is needed; `aifootprint token` prints it.")
+    async def check_credential(request: web.Request, handler):
+        needed, level = access_of(request), proven(request, credentials)
+        if RANK[level] < RANK[needed]:
+            if level == PUBLIC:
+                raise Unauthorized("A valid token is needed; `aifootprint token` prints it.")
+            raise Forbidden("The browser extension's token may not do this; use the "
+                            "dashboard or the command line.")
+        request[CREDENTIAL] = level
         return await handler(request)
 
-    return check_token
+    return check_credential
 
 
 def body_limit(request: web.Request) -> int:
@@ -157,13 +231,13 @@ def same_user_middleware(uid: int):
     return only_this_user
 
 
-def middlewares(token: str) -> list:
+def middlewares(credentials: Credentials, access_of: Callable[[web.Request], str]) -> list:
     return [
         error_middleware(MAX_BODY_BYTES, "the daemon"),
         same_user_middleware(os.getuid() if hasattr(os, "getuid") else -1),
         host_middleware,
         origin_middleware,
-        token_middleware(token),
+        credential_middleware(credentials, access_of),
         body_middleware,
     ]
 

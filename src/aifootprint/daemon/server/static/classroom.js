@@ -5,7 +5,6 @@
 import { translate } from "./strings.js";
 
 const section = document.getElementById("class-sharing");
-const token = document.querySelector('meta[name="aifootprint-token"]')?.content;
 
 const lang = () => (document.documentElement.lang === "nl" ? "nl" : "en");
 const t = (key, params) => translate(lang(), key, params);
@@ -16,7 +15,7 @@ const periodTexts = () => ({ month: t("class_month"), term: t("class_term"), wee
   day: t("class_day") });
 
 async function call(path, body) {
-  const options = { headers: { Authorization: `Bearer ${token}` } };
+  const options = { headers: {} }; // the session cookie goes along by itself
   if (body !== undefined) {
     options.method = "POST";
     options.headers["Content-Type"] = "application/json";
@@ -108,7 +107,7 @@ async function render() {
   } catch (error) { section.replaceChildren(); showError(error); }
 }
 
-if (section && token) {
+if (section) {
   render();
   new MutationObserver(render).observe(document.documentElement, { attributeFilter: ["lang"] });
 }

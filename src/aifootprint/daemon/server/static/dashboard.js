@@ -1,4 +1,4 @@
-// The dashboard: reads the daemon's API with the token the page was served with,
+// The dashboard: reads the daemon's API with the session cookie its login link set,
 // and draws today, any period (week, month, term, school year, custom: periods.js), the
 // method, the school-day scenario and the user's own data. Every figure comes from the API;
 // a period's total adds up the API's days, and its everyday comparison is footprint.js's.
@@ -30,10 +30,9 @@ const t = (key, params) => translate(state.lang, key, params);
 
 // ---- the API -------------------------------------------------------------
 
-const token = document.querySelector('meta[name="aifootprint-token"]').content;
-
+// The session cookie is HttpOnly: the browser sends it, no script here can read it.
 async function api(path, { method = "GET", body, raw = false } = {}) {
-  const headers = { Authorization: `Bearer ${token}` };
+  const headers = {};
   if (body !== undefined) headers["Content-Type"] = "application/json";
   let response;
   try {
@@ -966,7 +965,7 @@ async function start() {
   // is re-read too. data-live counts the updates (the tests wait on it).
   let updates = 0;
   followChanges({
-    url: "", token,
+    url: "",  // same origin: the fetch sends the session cookie
     onChange: async () => {
       await refreshFigures().catch(showLoadError);
       const current = await loadSettings();
