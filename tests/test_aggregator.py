@@ -29,7 +29,6 @@ from aifootprint.aggregator.store import (
 from aifootprint.core.errors import DatabaseError, InvalidInput
 from aifootprint.core.migrations import migrate
 from aifootprint.model import periods
-from test_extension_smoke import CHROMIUM
 
 NOW = datetime(2026, 11, 25, 10, 0)
 YESTERDAY = "2026-11-24"
@@ -187,7 +186,8 @@ async def test_release_needs_k_students(client, made_class, agg_config):
     for name in await joined(client, made_class, MIN_K - 1):
         await client.post("/api/v1/submissions", json=body(made_class, name))
     report = await release_report(client, made_class, agg_config)
-    assert report["periods"] == [{"period": YESTERDAY, "status": "not_enough"}]
+    assert [(p["period"], p["status"]) for p in report["periods"]] == [(YESTERDAY, "not_enough")]
+    assert "figures" not in report["periods"][0] and "prompts_noisy" not in report["periods"][0]
     assert sums(agg_config) == []  # the exact sums are gone
 
 
@@ -313,47 +313,6 @@ def post_json(url: str, body: dict) -> dict:
                                      headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=10) as reply:
         return json.loads(reply.read())
-
-
-def test_teacher_page_shows_released_periods_in_chromium(tmp_path):
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    clock = tmp_path / "clock"
-    clock.write_text(datetime.now().isoformat(timespec="seconds"))
-    server = start_aggregator(tmp_path / "aggregator", clock)
-    try:
-        made = create_class(server.home, "--name", "3B", "--period", "day")
-        yesterday = (datetime.now() - timedelta(days=1)).date().isoformat()
-        for _ in range(6):
-            name = pseudonym()
-            post_json(f"{server.url}/api/v1/join", {"code": made["join_code"],
-                                                    "pseudonym": name})
-            post_json(f"{server.url}/api/v1/submissions", {
-                "class_id": made["class_id"], "period": yesterday, "pseudonym": name,
-                "prompts": 20, "images": 4})
-        clock.write_text((datetime.now() + timedelta(days=1, hours=1)).isoformat())
-        errors = []
-        with playwright_api.sync_playwright() as driver:
-            browser = driver.chromium.launch(executable_path=CHROMIUM)
-            page = browser.new_page()
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.goto(f"{server.url}/teacher?lang=nl")
-            page.fill("input[name=class_id]", made["class_id"])
-            page.fill("input[name=teacher_key]", "wrong")
-            page.click("button[type=submit]")
-            page.get_by_text("The teacher key does not fit this class.").wait_for()
-            page.fill("input[name=teacher_key]", made["teacher_key"])
-            page.click("button[type=submit]")
-            row = page.locator("#report tbody tr")
-            row.wait_for()
-            cells = row.locator("td").all_inner_texts()
-            assert cells[0] == yesterday and cells[1] == "5-9"
-            assert "Wh" in cells[4] and "–" in cells[4]  # a value with its error bar
-            assert "hypothetische klas" in page.locator("#compare").inner_text()
-            assert made["teacher_key"] not in page.url
-            browser.close()
-        assert errors == []
-    finally:
-        server.stop()
 
 
 def test_aggregator_cli_release_releases_once(tmp_path, agg_config, made_class):

@@ -361,7 +361,8 @@ def test_the_class_report_says_1_vraag_and_1_schooldag(factors, lang, period_kin
     release = {"period": "2026-11-25", "status": "released", "band": "5-9", "prompts": 1,
                "images": 1, "scale_prompts": 0.0001, "scale_images": 0.0001, "epsilon": 1.0,
                "test_clock": 0}
-    answer = {"class": {"name": "3B", "id": "abc"}, "periods": [period_figures(factors, release)],
+    answer = {"class": {"name": "3B", "id": "abc"},
+              "periods": [period_figures(factors, "day", release)],
               "hypothetical": hypothetical_class(factors, period_kind)}
     shown = render_class_report(answer, lang)
     one = {kind: ONE_AND_TWO[lang][kind][0] for kind in ("prompts", "images")}
@@ -378,10 +379,10 @@ def page_text(page: str) -> str:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_the_pair_and_teacher_pages_use_the_glossary(lang):
+def test_the_pair_and_teacher_pages_use_the_glossary(factors, lang):
     pair = render_pair_page("http://127.0.0.1:47474", "secret", lang)
     assert "<code>aifootprint token</code>" in pair and "<code>aifootprint run</code>" in pair
-    teacher = render_teacher_page(lang)
+    teacher = render_teacher_page(lang, factors)
     texts = json.loads(html.unescape(re.search(r'data-texts="([^"]*)"', teacher).group(1)))
     assert {"school_days", "school_days_one"} <= set(texts)
     for page in (pair, teacher):

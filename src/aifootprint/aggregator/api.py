@@ -21,6 +21,7 @@ from ..core.errors import (
     UnsupportedMediaType,
 )
 from ..core.web import page_headers, page_lang, read_json
+from ..model.factors import load_factors
 from .app_keys import CONFIG, STORE
 from .report import teacher_report
 from .store import AggregatorStore
@@ -92,7 +93,8 @@ async def report(request: web.Request) -> web.Response:
 
 
 async def teacher_page(request: web.Request) -> web.StreamResponse:
-    lang = page_lang(request, request.app[CONFIG].lang)
-    page = web.Response(text=render_teacher_page(lang),
+    config = request.app[CONFIG]
+    page = web.Response(text=render_teacher_page(page_lang(request, config.lang),
+                                                 load_factors(config.factors_path)),
                         content_type="text/html")
     return page_headers(page)

@@ -157,8 +157,9 @@ def report(config, class_id, teacher_key, as_json):
 def render_report(answer: dict, lang: str) -> str:
     lines = [f"{answer['class']['name']} ({answer['class']['id']})"]
     for period in answer["periods"]:
-        if period["status"] != "released":
-            lines.append(TEXT("not_enough", lang, period=period["period"]))
+        if period["status"] != "released":  # never a bare 0: say why there is no figure
+            status = "too_uncertain" if period["status"] == "too_uncertain" else "not_enough"
+            lines.append(TEXT(status, lang, period=period["period"]))
             continue
         prompts, images = period["prompts_noisy"], period["images_noisy"]
         energy = period["noise_range"]["energy_wh"]

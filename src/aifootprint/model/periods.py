@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from ..core.errors import InvalidInput
+from ..core.i18n import Catalog
 
 PERIOD_KINDS = ("week", "day")
+PERIOD_TEXTS = Catalog("periods")
 
 
 @dataclass(frozen=True)
@@ -98,3 +100,23 @@ def periods_in_window(kind: str, now: datetime) -> list[str]:
             found.append(period)
         day -= timedelta(days=1)
     return sorted(found)
+
+
+def period_label(kind: str, period: str, lang: str) -> str:
+    """A period as a student or teacher reads it: 'Week 48 (23–29 nov)', 'vr 28 nov';
+    an id this version does not know stays as it is."""
+    try:
+        days = period_days(kind, period)
+    except InvalidInput:
+        return period
+    months = PERIOD_TEXTS("months", lang).split()
+
+    def day_month(day: date) -> str:
+        return f"{day.day} {months[day.month - 1]}"
+
+    if kind == "day":
+        return f"{PERIOD_TEXTS('weekdays', lang).split()[days[0].weekday()]} {day_month(days[0])}"
+    first, last = days[0], days[-1]
+    start = str(first.day) if first.month == last.month else day_month(first)
+    return PERIOD_TEXTS("week", lang, week=first.isocalendar()[1], first=start,
+                        last=day_month(last))

@@ -1,16 +1,25 @@
-// The teacher page: fetch the class report with the teacher key and fill the table.
-// The key stays in this page's memory: not in the URL, not in storage.
+// The teacher page: fetch the class report with the teacher key and fill the table, the
+// chart and the school-day calculator.
+// The key is typed once per browser tab: sessionStorage keeps it until the tab closes
+// (https://html.spec.whatwg.org/multipage/webstorage.html#the-sessionstorage-attribute),
+// never in the URL, never in localStorage. "Other class" deletes it.
 // format.js is the extension's (scripts/sync_shared.py copies it): the units of the CLI.
 import { formatCo2, formatEnergy, formatNumber, formatWater } from "./format.js";
 
 const main = document.getElementById("teacher");
 const lang = main.dataset.lang;
 const texts = JSON.parse(main.dataset.texts);
+const unit = JSON.parse(main.dataset.unit);
 const count = (value) => formatNumber(value, lang, 0);
+const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, name) => values[name]);
+const SESSION_KEY = "aifootprint-teacher";
+const form = document.getElementById("report-form");
+const message = document.getElementById("message");
 
 // A figure and, in brackets, the margin of the noise: '120 (90–150)', '4,8 kWh (3,6 kWh – 6 kWh)'.
-function cell(value, low, high, format) {
+function cell(label, value, low, high, format) {
   const td = document.createElement("td");
+  td.dataset.label = label;
   td.textContent = `${format(value, lang)} `;
   const bar = document.createElement("span");
   bar.className = "bar";
@@ -20,57 +29,167 @@ function cell(value, low, high, format) {
   return td;
 }
 
-function row(period) {
+const headings = () => [...document.querySelectorAll("#periods thead th")].map((th) => th.textContent);
+
+function rows(period) {
+  const [periodHead, studentsHead, promptsHead, imagesHead, energyHead, co2Head, waterHead] = headings();
   const tr = document.createElement("tr");
-  const name = document.createElement("td");
-  name.textContent = period.period;
+  const name = document.createElement("th");
+  name.scope = "row";
+  name.textContent = period.label?.[lang] ?? period.period;
+  name.dataset.label = periodHead;
   tr.append(name);
   if (period.status !== "released") {
+    // Never a bare 0: a period without figures says why.
     const td = document.createElement("td");
     td.colSpan = 6;
-    td.textContent = texts.not_enough;
+    td.className = "status";
+    td.textContent = period.status === "too_uncertain" ? texts.too_uncertain : texts.not_enough;
     tr.append(td);
-    return tr;
+    return [tr];
   }
   const band = document.createElement("td");
+  band.dataset.label = studentsHead;
   band.textContent = period.participants;
   const range = period.noise_range;
   tr.append(band,
-    cell(period.prompts_noisy.value, period.prompts_noisy.low, period.prompts_noisy.high, count),
-    cell(period.images_noisy.value, period.images_noisy.low, period.images_noisy.high, count),
-    cell(period.energy_wh, range.energy_wh.low, range.energy_wh.high, formatEnergy),
-    cell(period.co2_g, range.co2_g.low, range.co2_g.high, formatCo2),
-    cell(period.water_ml, range.water_ml.low, range.water_ml.high, formatWater));
-  return tr;
+    cell(promptsHead, period.prompts_noisy.value, period.prompts_noisy.low, period.prompts_noisy.high, count),
+    cell(imagesHead, period.images_noisy.value, period.images_noisy.low, period.images_noisy.high, count),
+    cell(energyHead, period.energy_wh, range.energy_wh.low, range.energy_wh.high, formatEnergy),
+    cell(co2Head, period.co2_g, range.co2_g.low, range.co2_g.high, formatCo2),
+    cell(waterHead, period.water_ml, range.water_ml.low, range.water_ml.high, formatWater));
+  const comparisons = document.createElement("tr");
+  comparisons.className = "equivalents";
+  const td = document.createElement("td");
+  td.colSpan = 7;
+  td.textContent = fill(texts.equivalents,
+    { list: (period.equivalents ?? []).map((e) => e.text[lang]).join("; ") });
+  comparisons.append(td);
+  return [tr, comparisons];
+}
+
+// Electricity per released period: the margin as a bar, the figure as a dot, and the
+// report's hypothetical class as a line, on one scale.
+function chart(report) {
+  const released = report.periods.filter((p) => p.status === "released");
+  const figure = document.getElementById("chart");
+  figure.hidden = released.length === 0;
+  const reference = report.hypothetical.energy_wh;
+  const top = Math.max(reference, ...released.map((p) => p.noise_range.energy_wh.high)) || 1;
+  const at = (wh) => `${(100 * wh / top).toFixed(2)}%`;
+  figure.querySelector(".chart-rows").replaceChildren(...released.map((period) => {
+    const range = period.noise_range.energy_wh;
+    const line = document.createElement("div");
+    line.className = "chart-row";
+    const name = document.createElement("span");
+    name.textContent = period.label?.[lang] ?? period.period;
+    const track = document.createElement("span");
+    track.className = "track";
+    const margin = Object.assign(document.createElement("span"), { className: "margin" });
+    margin.style.left = at(range.low);
+    margin.style.width = at(range.high - range.low);
+    const dot = Object.assign(document.createElement("span"), { className: "dot" });
+    dot.style.left = at(period.energy_wh);
+    const hypothetical = Object.assign(document.createElement("span"), { className: "reference" });
+    hypothetical.style.left = at(reference);
+    track.append(margin, dot, hypothetical);
+    const value = document.createElement("span");
+    value.textContent = formatEnergy(period.energy_wh, lang);
+    line.append(name, track, value);
+    return line;
+  }));
+}
+
+function schoolDays(days) {
+  // '1 schooldag', '5 schooldagen'
+  return fill(days === 1 ? texts.school_days_one : texts.school_days, { n: count(days) });
+}
+
+function nextRelease(iso) {
+  const date = new Intl.DateTimeFormat(lang === "nl" ? "nl-NL" : "en-GB",
+    { weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit" })
+    .format(new Date(iso));
+  return fill(texts.next_release, { date });
 }
 
 function show(report) {
   document.getElementById("class-name").textContent = report.class.name;
-  const body = document.querySelector("#report tbody");
-  body.replaceChildren(...report.periods.map(row));
+  document.querySelector("#periods tbody").replaceChildren(...report.periods.flatMap(rows));
+  document.getElementById("periods").hidden = report.periods.length === 0;
+  chart(report);
   const hypothetical = report.hypothetical;
-  // '1 schooldag', '5 schooldagen'
-  const days = (hypothetical.school_days === 1 ? texts.school_days_one : texts.school_days)
-    .replace("{n}", count(hypothetical.school_days));
-  document.getElementById("compare").textContent = texts.compare
-    .replace("{days}", days)
-    .replace("{energy}", formatEnergy(hypothetical.energy_wh, lang));
-  document.getElementById("message").textContent = report.periods.length ? "" : texts.none;
+  document.getElementById("compare").textContent = fill(texts.compare,
+    { days: schoolDays(hypothetical.school_days), energy: formatEnergy(hypothetical.energy_wh, lang) });
+  const waiting = report.periods.length ? "" : `${texts.none} `;
+  document.getElementById("next-release").textContent = waiting + nextRelease(report.next_release);
+  message.textContent = "";
   document.getElementById("report").hidden = false;
+  form.hidden = true;
 }
 
-document.getElementById("report-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const form = new FormData(event.target);
-  const classId = encodeURIComponent(form.get("class_id").trim());
-  const response = await fetch(`/api/v1/classes/${classId}/report`, {
-    headers: { Authorization: `Bearer ${form.get("teacher_key").trim()}` },
-  });
-  const answer = await response.json();
-  if (!response.ok) {
-    document.getElementById("report").hidden = true;
-    document.getElementById("message").textContent = answer.error.message;
+function showForm(text) {
+  document.getElementById("report").hidden = true;
+  form.hidden = false;
+  message.textContent = text;
+}
+
+// One sentence in the page's language for what can go wrong; the server's own otherwise.
+function problem(response, answer) {
+  if (response.status === 401) return texts.key_wrong;
+  if (response.status === 404) return texts.class_unknown;
+  return answer?.error?.message ?? texts.unreachable;
+}
+
+async function load(ask) {
+  let response;
+  let answer;
+  try {
+    response = await fetch(`/api/v1/classes/${encodeURIComponent(ask.classId)}/report`, {
+      headers: { Authorization: `Bearer ${ask.key}`, "Accept-Language": lang },
+    });
+    answer = await response.json();
+  } catch {
+    showForm(texts.unreachable);
     return;
   }
+  if (!response.ok) {
+    if (response.status === 401 || response.status === 404) sessionStorage.removeItem(SESSION_KEY);
+    showForm(problem(response, answer));
+    return;
+  }
+  sessionStorage.setItem(SESSION_KEY, JSON.stringify(ask));
   show(answer);
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const fields = new FormData(form);
+  form.elements.teacher_key.value = "";
+  load({ classId: fields.get("class_id").trim(), key: fields.get("teacher_key").trim() });
 });
+
+document.getElementById("other-class").addEventListener("click", () => {
+  sessionStorage.removeItem(SESSION_KEY);
+  showForm("");
+});
+document.getElementById("print").addEventListener("click", () => window.print());
+
+// The school-day calculator: the report's central figure per prompt and per image.
+const calculator = document.getElementById("calc");
+function calculate() {
+  const value = (name) => Math.max(0, Number(calculator.elements[name].value) || 0);
+  const students = value("students");
+  const days = value("days");
+  const prompts = students * value("prompts") + value("teacher");
+  const total = (metric) => days
+    * (prompts * unit.prompt[metric] + students * value("images") * unit.image[metric]);
+  document.getElementById("calc-result").textContent = fill(texts.calc_result, {
+    energy: formatEnergy(total("energy_wh"), lang), co2: formatCo2(total("co2_g"), lang),
+    water: formatWater(total("water_ml"), lang),
+  });
+}
+calculator.addEventListener("input", calculate);
+calculate();
+
+const saved = sessionStorage.getItem(SESSION_KEY);
+if (saved) load(JSON.parse(saved));
