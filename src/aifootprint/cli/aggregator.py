@@ -13,6 +13,7 @@ import click
 from ..aggregator.config import load_aggregator_config
 from ..aggregator.privacy import MIN_K, add_noise
 from ..core.i18n import Catalog
+from ..daemon.config import DEFAULT_PORT
 from ..model.formatting import (
     count_text,
     format_co2,
@@ -20,6 +21,7 @@ from ..model.formatting import (
     format_number,
     format_water,
 )
+from ..model.join_link import join_link
 
 TEXT = Catalog("cli_aggregator")
 
@@ -88,7 +90,9 @@ def serve(config, cert, key):
 @aggregator.command("create-class",
                     epilog='Example: aifootprint aggregator create-class --name "3B" --k 5')
 @click.option("--name", required=True, help="The class name teachers and students see.")
-@click.option("--max-students", type=int, default=40, show_default=True)
+@click.option("--seats", "--max-students", "max_students", type=int, default=40,
+              show_default=True, help="How many students can join: set it to the class size, "
+              "so no one can fill the class with made-up members.")
 @click.option("--period", type=click.Choice(["week", "day"]), default="week", show_default=True)
 @click.option("--k", "k", type=int, default=MIN_K, show_default=True,
               help=f"Release only with at least this many students (never below {MIN_K}).")
@@ -104,10 +108,16 @@ def serve(config, cert, key):
                    "at most 200/week, 30/day). Higher: more noise.")
 @click.option("--send-delay", "send_delay", type=int, default=None,
               help="Students wait a random 0..this many seconds after a period closes.")
+@click.option("--server", "server", default=None,
+              help="The class server's address as students reach it, for the join link "
+                   "(default: http://HOST:PORT of --host and --port).")
+@click.option("--qr-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Folder for the join link's QR code (SVG and PNG).")
 @aggregator_options
 def create_class(config, name, max_students, period, k, epsilon, join_days, clip_prompts,
-                 clip_images, send_delay):
-    """Make a class; prints its join code (expiring) and the teacher key."""
+                 clip_images, send_delay, server, qr_dir):
+    """Make a class; prints its join code (expiring), the teacher key, the addresses of the
+    class server and teacher page, and a join link, and writes the link as a QR code."""
     from ..aggregator.store import ClassSettings
 
     settings = ClassSettings(name, period, max_students, k, epsilon, join_days, clip_prompts,
@@ -120,6 +130,23 @@ def create_class(config, name, max_students, period, k, epsilon, join_days, clip
     click.echo(TEXT("created", config.lang, name=name, class_id=made["class_id"],
                     code=made["join_code"], expires=made["join_expires"],
                     teacher_key=made["teacher_key"]))
+    server = (server or f"http://{config.host}:{config.port}").rstrip("/")
+    link = join_link(f"http://127.0.0.1:{DEFAULT_PORT}", server, made["join_code"])
+    svg, png = write_qr(link, qr_dir, f"join-{made['class_id']}")
+    click.echo(TEXT("links", config.lang, server=server, link=link, svg=svg, png=png))
+
+
+def write_qr(link: str, folder: Path, stem: str) -> tuple[Path, Path]:
+    """The link as a QR code, SVG (to print sharp) and PNG (for slides); segno writes
+    both itself (https://segno.readthedocs.io/en/latest/api.html#segno.QRCode.save)."""
+    import segno  # the aggregator extra; only create-class needs it
+
+    folder.mkdir(parents=True, exist_ok=True)
+    code = segno.make(link, error="m")
+    svg, png = folder / f"{stem}.svg", folder / f"{stem}.png"
+    code.save(str(svg), scale=4, border=4)
+    code.save(str(png), scale=8, border=4)
+    return svg, png
 
 
 @aggregator.command(epilog="Example: aifootprint aggregator release --home /srv/aggregator")
