@@ -12,6 +12,7 @@ import json
 import re
 import secrets
 import sqlite3
+import urllib.error
 import urllib.request
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -51,7 +52,9 @@ def world(tmp_path_factory):
     at(clock, PERIODS[0], 9)
     server = start_aggregator(home / "aggregator", clock)
     try:
-        made = create_class(server.home, "--name", "3B", "--period", "day")
+        # epsilon 10 (the most allowed): 6 x 205 Wh stays above 1 kWh after the noise
+        # (it would need 57 prompts' worth of noise downwards, probability about 1e-4).
+        made = create_class(server.home, "--name", "3B", "--period", "day", "--epsilon", "10")
         for period, students in ((PERIODS[0], 2), (PERIODS[1], 6)):
             at(clock, (date.fromisoformat(period) + timedelta(days=1)).isoformat(), 10)
             for _ in range(students):
@@ -164,3 +167,27 @@ def test_a_wrong_key_is_said_in_the_pages_language_and_not_kept(browser, world):
     page.get_by_text(TEXT("key_wrong", "nl")).wait_for()
     assert page.evaluate("sessionStorage.length") == 0
     page.close()
+
+
+def test_the_teacher_closes_and_reopens_joining_on_the_page(browser, world):
+    server, made = world
+    context, page, errors = open_report(browser, server, made, "nl", LAPTOP)
+    state = page.locator("#joining-state")
+    assert state.inner_text().startswith("8 van 40 plaatsen bezet; meedoen staat open")
+    page.click("#toggle-joining")
+    page.get_by_text("meedoen is gesloten").wait_for()
+    refused = urllib.request.Request(
+        f"{server.url}/api/v1/join", headers={"Content-Type": "application/json"},
+        data=json.dumps({"code": made["join_code"],
+                         "pseudonym": secrets.token_urlsafe(32)}).encode())
+    with pytest.raises(urllib.error.HTTPError) as closed:
+        urllib.request.urlopen(refused, timeout=10)
+    assert closed.value.code == 409
+    closed.value.close()
+    page.fill("#seats-form input[name=seats]", "25")
+    page.click("#seats-form button[type=submit]")
+    page.get_by_text("8 van 25 plaatsen bezet").wait_for()
+    page.click("#toggle-joining")
+    page.get_by_text("meedoen staat open").wait_for()
+    assert errors == []
+    context.close()

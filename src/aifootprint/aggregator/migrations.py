@@ -46,6 +46,11 @@ def m003_create_sums_and_releases(db: sqlite_utils.Database) -> None:
     }, pk=("class_id", "period"))
 
 
+def m004_add_joining_open(db: sqlite_utils.Database) -> None:
+    """The teacher can close joining (docs/classroom.md, "Seats"); open by default."""
+    db.table("classes").add_column("joining_open", int, not_null_default=1)
+
+
 MIGRATIONS = (m001_create_classes, m002_create_members_and_submitted,
-              m003_create_sums_and_releases)
+              m003_create_sums_and_releases, m004_add_joining_open)
 LATEST = len(MIGRATIONS)

@@ -107,4 +107,5 @@ def teacher_report(store: AggregatorStore, config: AggregatorConfig, class_id: s
     row = store.teacher_class(class_id, teacher_key)
     now = config.now()
     store.release_due(now, add_noise, config.test_clock_file is not None)
-    return class_report(load_factors(config.factors_path), row, store.releases(row["id"]), now)
+    answer = class_report(load_factors(config.factors_path), row, store.releases(row["id"]), now)
+    return answer | {"joining": store.joining(row)}

@@ -48,6 +48,18 @@ PAGE = """<!doctype html>
 <figure id="chart" hidden><div class="chart-rows"></div><figcaption>{chart}</figcaption></figure>
 <p id="compare"></p>
 <p class="note">{scope}</p>
+<section id="joining" class="screen-only">
+<h3>{joining_title}</h3>
+<p id="joining-state"></p>
+<form id="seats-form">
+<label>{seats} <input name="seats" type="number" min="5" max="1000" required></label>
+<button type="submit">{seats_save}</button>
+<button type="button" id="toggle-joining"></button>
+<button type="button" id="reset" class="danger">{reset}</button>
+</form>
+<p id="new-code" role="status"></p>
+<p class="note">{seats_hint}</p>
+</section>
 </section>
 <section id="calculator">
 <h2>{calc_title}</h2>
@@ -72,7 +84,8 @@ PAGE = """<!doctype html>
 
 # Texts the script fills in itself ({date}, {energy}...), unformatted.
 SCRIPT_TEXTS = ("not_enough", "too_uncertain", "none", "compare", "next_release", "key_wrong",
-                "class_unknown", "unreachable", "equivalents", "calc_result")
+                "class_unknown", "unreachable", "equivalents", "calc_result", "joining_open",
+                "joining_closed", "close_joining", "open_joining", "reset_confirm", "new_code")
 QUESTIONS = ("discuss_1", "discuss_2", "discuss_3", "discuss_4", "discuss_5")
 
 

@@ -55,7 +55,7 @@ def aggregator():
 
     \b
     aifootprint aggregator serve --host 0.0.0.0 --port 8080
-    aifootprint aggregator create-class --name "3B" --max-students 30
+    aifootprint aggregator create-class --name "3B" --seats 30
     aifootprint aggregator report --class ID --teacher-key KEY
     """
 
@@ -73,8 +73,11 @@ Examples:
               default=None, help="Serve HTTPS with this certificate chain (PEM).")
 @click.option("--key", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=None, help="The certificate's private key (PEM), unless in --cert.")
+@click.option("--join-rate", type=click.IntRange(min=0), default=120, show_default=True,
+              help="Lookups and joins a minute per client address (behind a proxy: for the "
+                   "whole school together); 0: no limit.")
 @aggregator_options
-def serve(config, cert, key):
+def serve(config, cert, key, join_rate):
     """Run the aggregator: HTTPS with --cert, or HTTP behind a reverse proxy. Logs no
     addresses."""
     from ..aggregator.server import serve as serve_forever
@@ -82,7 +85,7 @@ def serve(config, cert, key):
 
     if key and not cert:
         raise click.UsageError("--key needs --cert.")
-    config = replace(config, cert_file=cert, key_file=key)
+    config = replace(config, cert_file=cert, key_file=key, join_rate=join_rate)
     setup_logging(config)
     asyncio.run(serve_forever(config, announce=lambda line: click.echo(line)))
 

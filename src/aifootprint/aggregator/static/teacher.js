@@ -105,12 +105,57 @@ function schoolDays(days) {
   return fill(days === 1 ? texts.school_days_one : texts.school_days, { n: count(days) });
 }
 
-function nextRelease(iso) {
-  const date = new Intl.DateTimeFormat(lang === "nl" ? "nl-NL" : "en-GB",
-    { weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit" })
-    .format(new Date(iso));
-  return fill(texts.next_release, { date });
+const longDate = (iso) => new Intl.DateTimeFormat(lang === "nl" ? "nl-NL" : "en-GB",
+  { weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit" })
+  .format(new Date(iso));
+
+const nextRelease = (iso) => fill(texts.next_release, { date: longDate(iso) });
+
+// Seats: how many joined, of how many, and whether anyone new can still get in.
+let current = null;  // the class id and key of the report shown
+let joiningOpen = true;
+
+function showJoining(joining) {
+  joiningOpen = joining.open;
+  document.getElementById("joining-state").textContent = fill(
+    joining.open ? texts.joining_open : texts.joining_closed,
+    { members: count(joining.members), seats: count(joining.seats), date: longDate(joining.code_expires) });
+  document.querySelector("#seats-form input[name=seats]").value = joining.seats;
+  document.getElementById("toggle-joining").textContent = joining.open ? texts.close_joining : texts.open_joining;
 }
+
+async function teacherPost(path, body) {
+  const response = await fetch(`/api/v1/classes/${encodeURIComponent(current.classId)}/${path}`, {
+    method: "POST", body: JSON.stringify(body ?? {}),
+    headers: { Authorization: `Bearer ${current.key}`, "Content-Type": "application/json" },
+  });
+  const answer = await response.json();
+  if (!response.ok) throw new Error(problem(response, answer));
+  return answer;
+}
+
+async function changeJoining(body) {
+  try {
+    showJoining(await teacherPost("joining", body));
+    message.textContent = "";
+  } catch (error) { message.textContent = error.message; }
+}
+
+document.getElementById("seats-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  changeJoining({ seats: Number(event.target.elements.seats.value) });
+});
+document.getElementById("toggle-joining").addEventListener("click", () => changeJoining({ open: !joiningOpen }));
+document.getElementById("reset").addEventListener("click", async () => {
+  if (!window.confirm(texts.reset_confirm)) return;
+  try {
+    const answer = await teacherPost("reset");
+    showJoining(answer.joining);
+    document.getElementById("new-code").textContent = fill(texts.new_code,
+      { code: answer.join_code, date: longDate(answer.join_expires) });
+    message.textContent = "";
+  } catch (error) { message.textContent = error.message; }
+});
 
 function show(report) {
   document.getElementById("class-name").textContent = report.class.name;
@@ -122,6 +167,7 @@ function show(report) {
     { days: schoolDays(hypothetical.school_days), energy: formatEnergy(hypothetical.energy_wh, lang) });
   const waiting = report.periods.length ? "" : `${texts.none} `;
   document.getElementById("next-release").textContent = waiting + nextRelease(report.next_release);
+  if (report.joining) showJoining(report.joining);
   message.textContent = "";
   document.getElementById("report").hidden = false;
   form.hidden = true;
@@ -158,6 +204,7 @@ async function load(ask) {
     return;
   }
   sessionStorage.setItem(SESSION_KEY, JSON.stringify(ask));
+  current = ask;
   show(answer);
 }
 
