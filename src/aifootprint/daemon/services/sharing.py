@@ -185,7 +185,9 @@ def status_of(store: SharingStore | None, now: datetime | None = None) -> dict:
         "class": {"id": member["class_id"], "name": member["name"],
                   "server": member["server"], "period": member["period_kind"]},
         "next_period": period, "next_period_closed": closed,
-        "periods": [{"period": p["period"], "state": p["state"], "message": p["message"]}
+        "periods": [{"period": p["period"], "state": p["state"], "message": p["message"],
+                     "label": {lang: periods.period_label(member["period_kind"], p["period"],
+                                                          lang) for lang in LANGS}}
                     for p in done],
     }
 

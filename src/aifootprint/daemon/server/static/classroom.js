@@ -137,7 +137,7 @@ async function memberView(status) {
     try { await call("leave", {}); await render(); } catch (error) { showError(errorText(error)); }
   });
   const periods = element("ul", {}, ...status.periods.map((p) =>
-    element("li", { textContent: `${p.period}: ${stateTexts()[p.state] ?? p.state}` })));
+    element("li", { textContent: `${p.label?.[lang()] ?? p.period}: ${stateTexts()[p.state] ?? p.state}` })));
   const next = await call("preview");
   return [element("p", { textContent: t("class_member", { name: info.name, server: info.server,
     period: periodTexts()[info.period] ?? info.period }) }), periods,
