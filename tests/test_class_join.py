@@ -103,6 +103,10 @@ def test_the_join_link_opens_the_consent_in_words_and_joins_without_typing(world
         assert '"pseudonym"' in details.inner_text()
         ARTIFACTS.mkdir(exist_ok=True)
         section.screenshot(path=str(ARTIFACTS / "class-consent-nl.png"))
+        page.set_viewport_size({"width": 360, "height": 740})  # a phone: nothing sideways
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        section.screenshot(path=str(ARTIFACTS / "class-consent-nl-phone.png"))
+        page.set_viewport_size({"width": 1000, "height": 900})
         assert sharing.membership(load_config(home=student.home, env={})) is None
         section.get_by_role("button", name=NL["class_join"]).click()
         section.get_by_text("Je deelt met klas 5C").wait_for()
