@@ -138,6 +138,7 @@ def test_the_teacher_page_shows_each_period_with_units_margins_and_status(
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shoot(page, f"{lang}-phone")
 
+    page.set_viewport_size(LAPTOP)
     page.emulate_media(media="print")
     shoot(page, f"{lang}-print")
     pdf = page.pdf(format="A4", print_background=True)
