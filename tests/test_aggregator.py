@@ -279,6 +279,11 @@ def test_aggregator_cli_creates_a_class_and_reports(tmp_path):
                    "--teacher-key", made["teacher_key"], "--lang", "nl")
     assert done.returncode == 0 and "Er is nog geen periode vrijgegeven." in done.stdout
     assert "over 5 schooldagen: 10,5 kWh" in done.stdout  # 5 x the 2,102.5 Wh class day
+    # The week under way is released once its 3-day window after Sunday has ended.
+    week_ends = periods.window_ends_at("week", periods.period_of("week", datetime.now().date()))
+    waiting = periods.periods_in_window("week", datetime.now())
+    due = periods.window_ends_at("week", waiting[0]) if waiting else week_ends
+    assert f"Volgende vrijgave op {due:%d-%m-%Y %H:%M}." in done.stdout
     wrong = run_cli("aggregator", "report", "--home", str(home), "--class", made["class_id"],
                     "--teacher-key", "nope")
     assert wrong.returncode == 1 and "teacher key" in wrong.stderr

@@ -6,6 +6,7 @@ import asyncio
 import functools
 import json
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -207,6 +208,9 @@ def render_report(answer: dict, lang: str) -> str:
         lines.append(TEXT("none", lang))
     else:
         lines.append(TEXT("bars", lang))
+    if "next_release" in answer:
+        lines.append(TEXT("next_release", lang,
+                          date=datetime.fromisoformat(answer["next_release"])))
     hypothetical = answer["hypothetical"]
     lines.append(TEXT("compare", lang,
                       days=count_text("school_days", hypothetical["school_days"], lang),
