@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from aggregator_process import create_class, run_cli, start_aggregator
-from aifootprint.daemon.config import load_config
+from aifootprint.daemon.config import DEFAULT_PORT, load_config
 from aifootprint.daemon.services import sharing
 from aifootprint.model.join_link import parse_join_link
 from aifootprint.model.periods import period_days, period_label, period_of, periods_in_window
@@ -38,6 +38,7 @@ def test_create_class_prints_the_addresses_and_writes_the_join_links_qr_code(tmp
     assert f"Class server (for students): {SCHOOL}" in lines
     assert f"Teacher page: {SCHOOL}/teacher" in lines
     assert parse_join_link(made["join_link"]) == (SCHOOL, made["join_code"])
+    assert made["join_link"].startswith(f"http://127.0.0.1:{DEFAULT_PORT}/#")  # the daemon's
     assert parse_join_link(f"  {made['join_code']} ") == (None, made["join_code"])
     svg = tmp_path / "qr" / f"join-{made['class_id']}.svg"
     png = svg.with_suffix(".png")

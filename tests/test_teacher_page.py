@@ -21,6 +21,7 @@ import pytest
 
 from aggregator_process import create_class, start_aggregator
 from aifootprint.core.i18n import Catalog
+from aifootprint.model.join_link import parse_join_link
 from aifootprint.model.periods import period_label
 from test_extension_smoke import CHROMIUM
 
@@ -190,5 +191,27 @@ def test_the_teacher_closes_and_reopens_joining_on_the_page(browser, world):
     page.get_by_text("8 van 25 plaatsen bezet").wait_for()
     page.click("#toggle-joining")
     page.get_by_text("meedoen staat open").wait_for()
+
+    # Starting again: the page shows the new code, its join link and QR code, once.
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#reset")
+    page.get_by_text("0 van 25 plaatsen bezet").wait_for()
+    fresh = page.locator("#new-code").inner_text()
+    new_code = re.search(r"[A-Z0-9]{5}-[A-Z0-9]{5}", fresh)[0]
+    link = fresh.splitlines()[-1]
+    assert parse_join_link(link) == (server.url, new_code) and new_code != made["join_code"]
+    assert page.locator("#new-qr").is_visible()
+    assert page.evaluate("document.getElementById('new-qr').naturalWidth") > 0
+    for code, status in ((made["join_code"], 404), (new_code, 200)):
+        request = urllib.request.Request(
+            f"{server.url}/api/v1/lookup", headers={"Content-Type": "application/json"},
+            data=json.dumps({"code": code}).encode())
+        try:
+            with urllib.request.urlopen(request, timeout=10) as reply:
+                assert reply.status == status
+        except urllib.error.HTTPError as error:
+            assert error.code == status
+            error.close()
+    shoot(page, "nl-reset")
     assert errors == []
     context.close()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from .. import __version__
 from ..core.errors import (
@@ -25,7 +25,9 @@ from ..core.errors import (
 )
 from ..core.web import page_headers, page_lang, read_json
 from ..model.factors import load_factors
+from ..model.join_link import STUDENT_DASHBOARD, join_link
 from .app_keys import CONFIG, LIMITER, STORE
+from .qr import qr_data_uri
 from .report import teacher_report
 from .store import AggregatorStore
 from .teacher_page import render_teacher_page
@@ -40,6 +42,11 @@ class JoiningChange(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     open: bool | None = None
     seats: int | None = None
+
+
+class ResetAsk(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    server: str | None = Field(None, max_length=200, pattern=r"^https?://[^\s/?#]+$")
 
 
 log = logging.getLogger("aifootprint.aggregator")
@@ -121,11 +128,17 @@ async def joining(request: web.Request) -> web.Response:
 
 
 async def reset(request: web.Request) -> web.Response:
-    """Start again: members out, a new join code (shown in this answer only)."""
+    """Start again: members out, a new join code (shown in this answer only). With
+    {"server": the class server's address as the teacher's browser reaches it}, also the
+    new join link and its QR code, for the lesson."""
     key = teacher_key(request)
+    ask = validated(ResetAsk, await json_body(request))
     answer = await request.app[STORE].write(AggregatorStore.reset_members,
                                             request.match_info["class_id"], key,
                                             request.app[CONFIG].now())
+    if ask.server:
+        link = join_link(STUDENT_DASHBOARD, ask.server, answer["join_code"])
+        answer |= {"join_link": link, "qr": qr_data_uri(link)}
     return web.json_response(answer)
 
 

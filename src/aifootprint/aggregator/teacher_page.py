@@ -58,6 +58,7 @@ PAGE = """<!doctype html>
 <button type="button" id="reset" class="danger">{reset}</button>
 </form>
 <p id="new-code" role="status"></p>
+<img id="new-qr" alt="{qr_alt}" width="240" height="240" hidden>
 <p class="note">{seats_hint}</p>
 </section>
 </section>

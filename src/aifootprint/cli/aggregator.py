@@ -14,7 +14,6 @@ import click
 from ..aggregator.config import load_aggregator_config
 from ..aggregator.privacy import MIN_K, add_noise
 from ..core.i18n import Catalog
-from ..daemon.config import DEFAULT_PORT
 from ..model.formatting import (
     count_text,
     format_co2,
@@ -22,7 +21,7 @@ from ..model.formatting import (
     format_number,
     format_water,
 )
-from ..model.join_link import join_link
+from ..model.join_link import STUDENT_DASHBOARD, join_link
 
 TEXT = Catalog("cli_aggregator")
 
@@ -122,6 +121,7 @@ def create_class(config, name, max_students, period, k, epsilon, join_days, clip
                  clip_images, send_delay, server, qr_dir):
     """Make a class; prints its join code (expiring), the teacher key, the addresses of the
     class server and teacher page, and a join link, and writes the link as a QR code."""
+    from ..aggregator.qr import write_qr
     from ..aggregator.store import ClassSettings
 
     settings = ClassSettings(name, period, max_students, k, epsilon, join_days, clip_prompts,
@@ -135,22 +135,9 @@ def create_class(config, name, max_students, period, k, epsilon, join_days, clip
                     code=made["join_code"], expires=made["join_expires"],
                     teacher_key=made["teacher_key"]))
     server = (server or f"http://{config.host}:{config.port}").rstrip("/")
-    link = join_link(f"http://127.0.0.1:{DEFAULT_PORT}", server, made["join_code"])
+    link = join_link(STUDENT_DASHBOARD, server, made["join_code"])
     svg, png = write_qr(link, qr_dir, f"join-{made['class_id']}")
     click.echo(TEXT("links", config.lang, server=server, link=link, svg=svg, png=png))
-
-
-def write_qr(link: str, folder: Path, stem: str) -> tuple[Path, Path]:
-    """The link as a QR code, SVG (to print sharp) and PNG (for slides); segno writes
-    both itself (https://segno.readthedocs.io/en/latest/api.html#segno.QRCode.save)."""
-    import segno  # the aggregator extra; only create-class needs it
-
-    folder.mkdir(parents=True, exist_ok=True)
-    code = segno.make(link, error="m")
-    svg, png = folder / f"{stem}.svg", folder / f"{stem}.png"
-    code.save(str(svg), scale=4, border=4)
-    code.save(str(png), scale=8, border=4)
-    return svg, png
 
 
 @aggregator.command(epilog="Example: aifootprint aggregator release --home /srv/aggregator")

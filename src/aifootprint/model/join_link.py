@@ -12,6 +12,10 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+# The student's dashboard at the daemon's default port (daemon/config.py DEFAULT_PORT; a
+# test keeps the two equal). A student whose daemon took another port pastes the link.
+STUDENT_DASHBOARD = "http://127.0.0.1:47474"
+
 
 def join_link(dashboard: str, server: str, code: str) -> str:
     return f"{dashboard.rstrip('/')}/#{urlencode({'join': server, 'code': code})}"

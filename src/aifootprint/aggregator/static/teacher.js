@@ -149,10 +149,16 @@ document.getElementById("toggle-joining").addEventListener("click", () => change
 document.getElementById("reset").addEventListener("click", async () => {
   if (!window.confirm(texts.reset_confirm)) return;
   try {
-    const answer = await teacherPost("reset");
+    // This page's own address is the class server as students reach it (behind the
+    // school's proxy too): the answer's join link and QR code point there.
+    const answer = await teacherPost("reset", { server: location.origin });
     showJoining(answer.joining);
-    document.getElementById("new-code").textContent = fill(texts.new_code,
-      { code: answer.join_code, date: longDate(answer.join_expires) });
+    const fresh = document.getElementById("new-code");
+    fresh.replaceChildren(fill(texts.new_code, { code: answer.join_code, date: longDate(answer.join_expires) }),
+      document.createElement("br"), answer.join_link);
+    const qr = document.getElementById("new-qr");
+    qr.src = answer.qr;
+    qr.hidden = false;
     message.textContent = "";
   } catch (error) { message.textContent = error.message; }
 });
