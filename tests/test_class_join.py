@@ -109,6 +109,12 @@ def test_the_join_link_opens_the_consent_in_words_and_joins_without_typing(world
         section.screenshot(path=str(ARTIFACTS / "class-consent-nl-phone.png"))
         page.set_viewport_size({"width": 1000, "height": 900})
         assert sharing.membership(load_config(home=student.home, env={})) is None
+        # Switching the language keeps the consent, now in English.
+        page.evaluate("document.documentElement.lang = 'en'")
+        section.get_by_role("heading", name="Join class 5C?").wait_for()
+        assert "17 prompts, 17 images" in section.locator(".class-words").inner_text()
+        page.evaluate("document.documentElement.lang = 'nl'")
+        section.get_by_role("heading", name="Meedoen met klas 5C?").wait_for()
         section.get_by_role("button", name=NL["class_join"]).click()
         section.get_by_text("Je deelt met klas 5C").wait_for()
         assert sharing.membership(load_config(home=student.home, env={}))["server"] == \

@@ -113,16 +113,25 @@ function joinForm() {
   return form;
 }
 
+// The consent being read, if any: a re-render (the language switched, or a render that
+// started before it) shows it again instead of the form.
+let consent = null;
+
 function showConsent(ask, shown) {
+  consent = { ask, shown };
   const join = element("button", { type: "button", textContent: t("class_join") });
   const cancel = element("button", { type: "button", textContent: t("dashboard_cancel") });
   join.addEventListener("click", async () => {
     try {
       await call("join", { ...ask, pseudonym: shown.preview.body.pseudonym, confirm: true });
+      consent = null;
       await render();
     } catch (error) { showError(errorText(error)); }
   });
-  cancel.addEventListener("click", () => render());
+  cancel.addEventListener("click", () => {
+    consent = null;
+    render();
+  });
   section.replaceChildren(element("h2", { textContent: t("class_title") }),
     element("h3", { textContent: t("class_consent_title", { name: shown.class.name }) }),
     ...shown.explanation[lang()].split("\n").map((line) => element("p", { textContent: line })),
@@ -147,6 +156,10 @@ async function memberView(status) {
 async function render(openLink = false) {
   try {
     const status = await call("status");
+    if (consent && !status.member) {
+      showConsent(consent.ask, consent.shown);
+      return;
+    }
     const body = status.member ? await memberView(status)
       : [element("p", { textContent: t("class_off") }), joinForm()];
     section.replaceChildren(element("h2", { textContent: t("class_title") }), ...body);
