@@ -110,6 +110,12 @@ class ClassFull(FootprintError):
     status = 409
 
 
+class JoiningClosed(FootprintError):
+    """The teacher closed joining: members stay, no one new gets in."""
+
+    status = 409
+
+
 class PeriodNotClosed(FootprintError):
     """A submission before the period has closed on the aggregator's clock: try later."""
 
@@ -120,6 +126,16 @@ class SubmissionRefused(FootprintError):
     """A well-formed submission the aggregator will not count (duplicate, period not open)."""
 
     status = 409
+
+
+class TooManyRequests(FootprintError):
+    """A client asked too often; `retry_after` seconds until it may again (Retry-After)."""
+
+    status = 429
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class SharingFailed(FootprintError):

@@ -50,7 +50,11 @@ def error_middleware(max_body_bytes: int, server: str):
         try:
             return await handler(request)
         except FootprintError as error:
-            return error_response(error.status, str(error), getattr(error, "field", ""))
+            answer = error_response(error.status, str(error), getattr(error, "field", ""))
+            retry_after = getattr(error, "retry_after", None)
+            if retry_after:  # 429: when to try again
+                answer.headers["Retry-After"] = str(retry_after)
+            return answer
         except web.HTTPRequestEntityTooLarge:
             return error_response(413, f"The body is larger than {max_body_bytes} bytes.")
         except web.HTTPException as error:
