@@ -66,11 +66,13 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as home:
-        server = start_aggregator(Path(home))
+        # Every join comes from this one address: no rate limit, or it would measure that.
+        server = start_aggregator(Path(home), options=("--join-rate", "0"))
         try:
             count = -(-args.students // CLASS_SIZE)
             classes = [create_class(Path(home), "--name", f"bench {n}", "--period", "day",
-                                    "--max-students", str(CLASS_SIZE)) for n in range(count)]
+                                    "--seats", str(CLASS_SIZE), "--qr-dir", str(Path(home) / "qr"))
+                       for n in range(count)]
             result = asyncio.run(bench(server.url, classes, args.students, args.concurrency))
         finally:
             server.stop()

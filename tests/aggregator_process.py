@@ -66,11 +66,15 @@ def run_cli(*args: str, clock: Path | None = None, input: str | None = None
 
 
 def create_class(home: Path, *options: str) -> dict:
-    """Run `aggregator create-class`; returns class_id, join_code and teacher_key."""
-    done = run_cli("aggregator", "create-class", "--home", str(home), "--lang", "en", *options)
+    """Run `aggregator create-class`; returns class_id, join_code, teacher_key, the join
+    link and the output (its QR code is written beside the home, not in it)."""
+    done = run_cli("aggregator", "create-class", "--home", str(home), "--lang", "en",
+                   "--qr-dir", str(home.parent / "qr"), *options)
     assert done.returncode == 0, done.stderr
     return {
         "class_id": re.search(r"id ([0-9a-f]{16})", done.stdout)[1],
         "join_code": re.search(r"([A-Z0-9]{5}-[A-Z0-9]{5})", done.stdout)[1],
         "teacher_key": re.search(r"now\): (\S+)", done.stdout)[1],
+        "join_link": re.search(r"(http://127\.0\.0\.1:47474/#\S+)", done.stdout)[1],
+        "output": done.stdout,
     }

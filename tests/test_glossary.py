@@ -377,7 +377,8 @@ def test_the_class_report_says_each_status_and_1_schooldag(factors, lang, status
                                                            period_kind, days):
     release = {"period": "2026-11-25", "band": "5-9", "epsilon": 1.0, "test_clock": 0,
                **RELEASES[status]}
-    answer = {"class": {"name": "3B", "id": "abc"}, "periods": [period_figures(factors, release)],
+    answer = {"class": {"name": "3B", "id": "abc"},
+              "periods": [period_figures(factors, "day", release)],
               "expected_precision": EXPECTED,
               "hypothetical": hypothetical_class(factors, period_kind)}
     shown = render_class_report(answer, lang)
@@ -394,10 +395,10 @@ def page_text(page: str) -> str:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_the_pair_and_teacher_pages_use_the_glossary(lang):
+def test_the_pair_and_teacher_pages_use_the_glossary(factors, lang):
     pair = render_pair_page("http://127.0.0.1:47474", "secret", lang)
     assert "<code>aifootprint token</code>" in pair and "<code>aifootprint run</code>" in pair
-    teacher = render_teacher_page(lang)
+    teacher = render_teacher_page(lang, factors)
     texts = json.loads(html.unescape(re.search(r'data-texts="([^"]*)"', teacher).group(1)))
     assert {"school_days", "school_days_one"} <= set(texts)
     for page in (pair, teacher):

@@ -12,9 +12,10 @@ from aiohttp import web
 from ..core.errors import FootprintError
 from ..core.web import error_middleware
 from .api import MAX_BODY_BYTES
-from .app_keys import CONFIG, STORE
+from .app_keys import CONFIG, LIMITER, STORE
 from .config import AggregatorConfig
 from .privacy import add_noise
+from .rate_limit import RateLimiter
 from .routes import setup_routes
 from .store import AggregatorStore, aggregator_database
 
@@ -57,6 +58,7 @@ def create_app(config: AggregatorConfig) -> web.Application:
     app = web.Application(middlewares=[error_middleware(MAX_BODY_BYTES, "the class server")],
                           client_max_size=MAX_BODY_BYTES)
     app[CONFIG] = config
+    app[LIMITER] = RateLimiter(config.join_rate)
     app.cleanup_ctx.append(store_ctx)
     app.cleanup_ctx.append(release_loop_ctx)
     setup_routes(app)

@@ -41,6 +41,7 @@ class AggregatorConfig:
     cert_file: Path | None = None  # HTTPS: the certificate chain (PEM)
     key_file: Path | None = None  # and its private key; None: the key is in cert_file
     release_check_s: float = 60.0  # how often the server looks for periods to release
+    join_rate: int = 120  # lookups and joins a minute per client address; 0: no limit
 
     @property
     def data_dir(self) -> Path:

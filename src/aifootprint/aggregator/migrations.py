@@ -74,6 +74,12 @@ def m004_energy_total_and_videos(db: sqlite_utils.Database) -> None:
         db.table("releases").add_column(column, float)
 
 
+def m005_add_joining_open(db: sqlite_utils.Database) -> None:
+    """The teacher can close joining (docs/classroom.md, "Seats"); open by default."""
+    db.table("classes").add_column("joining_open", int, not_null_default=1)
+
+
 MIGRATIONS = (m001_create_classes, m002_create_members_and_submitted,
-              m003_create_sums_and_releases, m004_energy_total_and_videos)
+              m003_create_sums_and_releases, m004_energy_total_and_videos,
+              m005_add_joining_open)
 LATEST = len(MIGRATIONS)

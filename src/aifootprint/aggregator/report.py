@@ -1,5 +1,7 @@
 """The teacher's view of a class: released periods with their 95 % intervals, equivalents
-and the report's hypothetical class for comparison. Plain functions over stored releases.
+and the report's hypothetical class for comparison, the next release date, the central
+figures per prompt, image and video (the teacher page's calculator) and the seats. Plain
+functions over stored releases.
 
 A release is one energy total (Wh) with the interval its noise stays within 95 % of the
 time, stated by the release itself; CO2 and water follow from it with the factor table's
@@ -9,10 +11,13 @@ wider than itself is 'too_uncertain': a status, never a number.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from ..model import periods
 from ..model.class_precision import ALPHA, half_width, wh
-from ..model.factors import FactorTable, load_factors
-from ..model.footprint import Estimate, Impact, equivalents
+from ..model.factors import KINDS, FactorTable, load_factors
+from ..model.footprint import Estimate, Impact, equivalents, unit_impact
+from ..model.formatting import LANGS
 from ..model.scenario import run_scenario
 from .config import AggregatorConfig
 from .privacy import add_noise, class_weights, energy_bound, expected_precision
@@ -26,12 +31,16 @@ def energy_impact(table: FactorTable, energy_wh: float) -> Impact:
     return Impact(wh, wh.scaled(place.grid_g_per_kwh / 1000), wh.scaled(place.water_ml_per_wh))
 
 
-def period_figures(table: FactorTable, release: dict) -> dict:
-    figures: dict = {"period": release["period"], "status": release["status"]}
+def period_figures(table: FactorTable, kind: str, release: dict) -> dict:
+    """One release as the teacher sees it, named by its label in nl and en. 'not_enough'
+    and 'too_uncertain' carry no total (the page says why instead); 'released' carries the
+    total with its stated 95 % interval."""
+    label = {lang: periods.period_label(kind, release["period"], lang) for lang in LANGS}
+    figures: dict = {"period": release["period"], "label": label, "status": release["status"]}
     if release["status"] == "not_enough":
         return figures
     if release["energy_wh"] is None and release["status"] == "released":
-        return earlier_method(release)
+        return earlier_method(release) | {"label": label}
     half = release["half_width_wh"]
     figures |= {"participants": release["band"], "half_width_wh": half,
                 "confidence": 1 - ALPHA, "epsilon": release["epsilon"],
@@ -73,9 +82,24 @@ def hypothetical_class(table: FactorTable, period_kind: str) -> dict:
     }
 
 
-def class_report(table: FactorTable, row: dict, releases: list[dict]) -> dict:
-    hypothetical = hypothetical_class(table, row["period_kind"])
-    figures = [period_figures(table, release) for release in releases]
+def next_release(kind: str, now: datetime) -> datetime:
+    """When the next period is released: the oldest closed one still taking submissions,
+    else the one under way, each once its submission window ends."""
+    waiting = periods.periods_in_window(kind, now) or [periods.period_of(kind, now.date())]
+    return periods.window_ends_at(kind, waiting[0])
+
+
+def unit_figures(table: FactorTable) -> dict:
+    """The central impact of one prompt, image and video: the page's school-day calculator."""
+    metrics = ("energy_wh", "co2_g", "water_ml")
+    return {kind: {metric: unit_impact(table, kind).as_dict()[metric] for metric in metrics}
+            for kind in KINDS}
+
+
+def class_report(table: FactorTable, row: dict, releases: list[dict], now: datetime) -> dict:
+    kind = row["period_kind"]
+    hypothetical = hypothetical_class(table, kind)
+    figures = [period_figures(table, kind, release) for release in releases]
     for period in figures:
         if period["status"] == "released":
             period["share_of_hypothetical"] = period["energy_wh"] / hypothetical["energy_wh"]
@@ -91,7 +115,9 @@ def class_report(table: FactorTable, row: dict, releases: list[dict]) -> dict:
         "expected_precision": expected_precision(row),
         "error_bar_confidence": 1 - ALPHA,
         "periods": figures,
+        "next_release": next_release(kind, now).isoformat(timespec="minutes"),
         "hypothetical": hypothetical,
+        "unit": unit_figures(table),
     }
 
 
@@ -99,5 +125,7 @@ def teacher_report(store: AggregatorStore, config: AggregatorConfig, class_id: s
                    teacher_key: str) -> dict:
     """Check the key, release whatever is due, and report the class (handler and CLI)."""
     row = store.teacher_class(class_id, teacher_key)
-    store.release_due(config.now(), add_noise, config.test_clock_file is not None)
-    return class_report(load_factors(config.factors_path), row, store.releases(row["id"]))
+    now = config.now()
+    store.release_due(now, add_noise, config.test_clock_file is not None)
+    answer = class_report(load_factors(config.factors_path), row, store.releases(row["id"]), now)
+    return answer | {"joining": store.joining(row)}

@@ -43,6 +43,7 @@ from ..core.errors import (
     DatabaseError,
     InvalidInput,
     JoinCodeExpired,
+    JoiningClosed,
     PeriodNotClosed,
     SubmissionRefused,
     TeacherKeyWrong,
@@ -250,6 +251,8 @@ class AggregatorStore:
             member = self._hash("member", row["id"], pseudonym)
             if db.table("members").count_where("member_hash = ?", [member]):
                 return public_info(row)
+            if not row["joining_open"]:
+                raise JoiningClosed("This class takes no new members now; ask your teacher.")
             if db.table("members").count_where("class_id = ?", [row["id"]]) >= row["max_students"]:
                 raise ClassFull(f"The class is full ({row['max_students']} students); "
                                 "ask your teacher.")
@@ -261,6 +264,47 @@ class AggregatorStore:
         if not hmac.compare_digest(row["teacher_key_hash"], self._hash("teacher", teacher_key)):
             raise TeacherKeyWrong("The teacher key does not fit this class.")
         return row
+
+    # Seats: the teacher decides who can still get in ---------------------------------
+
+    def joining(self, row: dict) -> dict:
+        """Members (a count, nothing about them), seats, and whether joining is open."""
+        members = self.db.table("members").count_where("class_id = ?", [row["id"]])
+        return {"open": bool(row["joining_open"]), "seats": row["max_students"],
+                "members": members, "code_expires": row["join_expires"]}
+
+    def set_joining(self, class_id: str, teacher_key: str, open_: bool | None,
+                    seats: int | None) -> dict:
+        """Close or reopen joining, or change the seats (not below the members or k)."""
+        row = self.teacher_class(class_id, teacher_key)
+        changes: dict = {}
+        if open_ is not None:
+            changes["joining_open"] = int(open_)
+        if seats is not None:
+            members = self.joining(row)["members"]
+            _check(max(row["k"], members) <= seats <= 1000,
+                   f"The seats must be at least {max(row['k'], members)} (k and the members "
+                   "so far) and at most 1000; to start again, reset the class.", "seats")
+            changes["max_students"] = seats
+        if changes:
+            with self._write() as db:
+                db.table("classes").update(row["id"], changes)
+        return self.joining(self._class(row["id"]))
+
+    def reset_members(self, class_id: str, teacher_key: str, now: datetime) -> dict:
+        """Start again: every member out, what is not yet released deleted, a new join
+        code (the old one stops working), joining open. Shown once, like at creation."""
+        row = self.teacher_class(class_id, teacher_key)
+        code = new_join_code()
+        expires = now + timedelta(days=ClassSettings.join_days)
+        with self._write() as db:
+            for table in ("members", "sums", "submitted"):
+                db.table(table).delete_where("class_id = ?", [row["id"]])
+            db.table("classes").update(row["id"], {
+                "join_code_hash": self._hash("join", code), "joining_open": 1,
+                "join_expires": expires.isoformat(timespec="seconds")})
+        return {"join_code": code, "join_expires": expires.isoformat(timespec="minutes"),
+                "joining": self.joining(self._class(row["id"]))}
 
     # Submissions ---------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ import asyncio
 import functools
 import json
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -20,6 +21,7 @@ from ..model.formatting import (
     format_number,
     format_water,
 )
+from ..model.join_link import STUDENT_DASHBOARD, join_link
 from ..model.periods import DEFAULT_KIND, PERIOD_KINDS
 
 TEXT = Catalog("cli_aggregator")
@@ -56,7 +58,7 @@ def aggregator():
 
     \b
     aifootprint aggregator serve --host 0.0.0.0 --port 8080
-    aifootprint aggregator create-class --name "3B" --max-students 30
+    aifootprint aggregator create-class --name "3B" --seats 30
     aifootprint aggregator report --class ID --teacher-key KEY
     """
 
@@ -74,8 +76,11 @@ Examples:
               default=None, help="Serve HTTPS with this certificate chain (PEM).")
 @click.option("--key", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=None, help="The certificate's private key (PEM), unless in --cert.")
+@click.option("--join-rate", type=click.IntRange(min=0), default=120, show_default=True,
+              help="Lookups and joins a minute per client address (behind a proxy: for the "
+                   "whole school together); 0: no limit.")
 @aggregator_options
-def serve(config, cert, key):
+def serve(config, cert, key, join_rate):
     """Run the aggregator: HTTPS with --cert, or HTTP behind a reverse proxy. Logs no
     addresses."""
     from ..aggregator.server import serve as serve_forever
@@ -83,7 +88,7 @@ def serve(config, cert, key):
 
     if key and not cert:
         raise click.UsageError("--key needs --cert.")
-    config = replace(config, cert_file=cert, key_file=key)
+    config = replace(config, cert_file=cert, key_file=key, join_rate=join_rate)
     setup_logging(config)
     asyncio.run(serve_forever(config, announce=lambda line: click.echo(line)))
 
@@ -91,7 +96,9 @@ def serve(config, cert, key):
 @aggregator.command("create-class",
                     epilog='Example: aifootprint aggregator create-class --name "3B" --k 5')
 @click.option("--name", required=True, help="The class name teachers and students see.")
-@click.option("--max-students", type=int, default=40, show_default=True)
+@click.option("--seats", "--max-students", "max_students", type=int, default=40,
+              show_default=True, help="How many students can join: set it to the class size, "
+              "so no one can fill the class with made-up members.")
 @click.option("--period", type=click.Choice(PERIOD_KINDS), default=DEFAULT_KIND,
               show_default=True, help="A calendar month, a school term (Aug-Dec, Jan-Mar, "
               "Apr-Jul), an ISO week or a day.")
@@ -114,13 +121,20 @@ def serve(config, cert, key):
                    "2/week, 1/day; 0: none). They count inside the same energy bound.")
 @click.option("--send-delay", "send_delay", type=int, default=None,
               help="Students wait a random 0..this many seconds after a period closes.")
+@click.option("--server", "server", default=None,
+              help="The class server's address as students reach it, for the join link "
+                   "(default: http://HOST:PORT of --host and --port).")
+@click.option("--qr-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Folder for the join link's QR code (SVG and PNG).")
 @click.option("--preview", "preview_only", is_flag=True,
               help="Only print the margin to expect with these settings; make no class.")
 @aggregator_options
 def create_class(config, name, max_students, period, k, epsilon, join_days, clip_prompts,
-                 clip_images, clip_videos, send_delay, preview_only):
-    """Make a class; prints its join code (expiring), the teacher key and the precision to
-    expect."""
+                 clip_images, clip_videos, send_delay, server, qr_dir, preview_only):
+    """Make a class; prints its join code (expiring), the teacher key, the precision to
+    expect, the addresses of the class server and teacher page, and a join link, and writes
+    the link as a QR code."""
+    from ..aggregator.qr import write_qr
     from ..aggregator.store import ClassSettings
     from ..model import class_precision
     from ..model.factors import load_factors
@@ -142,6 +156,10 @@ def create_class(config, name, max_students, period, k, epsilon, join_days, clip
                     code=made["join_code"], expires=made["join_expires"],
                     teacher_key=made["teacher_key"]))
     click.echo(preview_text(expected, config.lang))
+    server = (server or f"http://{config.host}:{config.port}").rstrip("/")
+    link = join_link(STUDENT_DASHBOARD, server, made["join_code"])
+    svg, png = write_qr(link, qr_dir, f"join-{made['class_id']}")
+    click.echo(TEXT("links", config.lang, server=server, link=link, svg=svg, png=png))
 
 
 def preview_text(expected, lang: str) -> str:
@@ -207,6 +225,9 @@ def render_report(answer: dict, lang: str) -> str:
     expected = answer["expected_precision"]
     lines.append(TEXT("expected", lang, students=expected["students"],
                       percent=format_number(100 * expected["relative_half_width"], lang, 0)))
+    if "next_release" in answer:
+        lines.append(TEXT("next_release", lang,
+                          date=datetime.fromisoformat(answer["next_release"])))
     hypothetical = answer["hypothetical"]
     lines.append(TEXT("compare", lang,
                       days=count_text("school_days", hypothetical["school_days"], lang),
@@ -217,8 +238,9 @@ def render_report(answer: dict, lang: str) -> str:
 
 
 def period_lines(period: dict, lang: str) -> list[str]:
-    """One released period: its total and interval, 'too uncertain', or 'not enough'."""
-    status, name = period["status"], period["period"]
+    """One released period, by its label as on the teacher page: its total and interval,
+    'too uncertain', 'not enough', or released the earlier way."""
+    status, name = period["status"], period.get("label", {}).get(lang, period["period"])
     if status == "not_enough":
         return [TEXT("not_enough", lang, period=name)]
     band = period["participants"]

@@ -13,9 +13,11 @@ from datetime import datetime
 
 import click
 
+from ..core.errors import ConfigError
 from ..core.i18n import Catalog
 from ..daemon.client import daemon_or_lock, post_json
 from ..daemon.services import sharing
+from ..model.join_link import parse_join_link
 from . import common_options, confirm
 
 TEXT = Catalog("cli_class")
@@ -24,6 +26,7 @@ JOIN_EXAMPLE = """
 \b
 Example:
   aifootprint class join ABCDE-FGHJK --server https://aggregator.school.example
+  aifootprint class join "http://127.0.0.1:47474/#join=https%3A%2F%2Fklas.school.example&code=ABCDE-FGHJK"
 """
 
 
@@ -46,12 +49,18 @@ def print_preview(preview: dict, lang: str) -> None:
 
 @class_group.command(epilog=JOIN_EXAMPLE)
 @click.argument("code")
-@click.option("--server", required=True, help="The aggregator's address (from the teacher).")
+@click.option("--server", default=None,
+              help="The aggregator's address (from the teacher); not needed when CODE is the "
+                   "teacher's join link.")
 @click.option("--yes", is_flag=True, help="Join without asking (after printing everything).")
 @common_options
 def join(config, code, server, yes):
-    """Join a class with the teacher's code, after an explanation and a preview."""
-    server = sharing.check_server(server)
+    """Join a class with the teacher's code or join link, after an explanation and a
+    preview."""
+    linked_server, code = parse_join_link(code)
+    if not (server or linked_server):
+        raise ConfigError(TEXT("server_needed", config.lang))
+    server = sharing.check_server(server or linked_server)
     info = asyncio.run(sharing.lookup_class(server, code))
     now = datetime.now()
     pseudonym = sharing.new_pseudonym()

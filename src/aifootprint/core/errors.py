@@ -117,6 +117,12 @@ class ClassFull(FootprintError):
     status = 409
 
 
+class JoiningClosed(FootprintError):
+    """The teacher closed joining: members stay, no one new gets in."""
+
+    status = 409
+
+
 class PeriodNotClosed(FootprintError):
     """A submission before the period has closed on the aggregator's clock: try later."""
 
@@ -127,6 +133,16 @@ class SubmissionRefused(FootprintError):
     """A well-formed submission the aggregator will not count (duplicate, period not open)."""
 
     status = 409
+
+
+class TooManyRequests(FootprintError):
+    """A client asked too often; `retry_after_s` seconds until it may again (Retry-After)."""
+
+    status = 429
+
+    def __init__(self, message: str, retry_after_s: int):
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
 
 
 class SharingFailed(FootprintError):

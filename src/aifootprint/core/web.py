@@ -71,7 +71,7 @@ def error_middleware(max_body_bytes: int, server: str):
 def error_response(status: int, message: str, field: str = "",
                    retry_after_s: int = 1) -> web.Response:
     response = web.json_response({"error": {"message": message, "field": field}}, status=status)
-    if status == 503:
+    if status in (429, 503):  # too many tries, or busy or a full disk: when to try again
         response.headers["Retry-After"] = str(retry_after_s)
     return response
 

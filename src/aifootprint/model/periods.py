@@ -19,11 +19,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from ..core.errors import InvalidInput
+from ..core.i18n import Catalog
 
 PERIOD_KINDS = ("month", "term", "week", "day")
 DEFAULT_KIND = "month"
 # A term's first month; T1 runs from August (the school year starts late August) to December.
 TERM_STARTS = {1: 8, 2: 1, 3: 4}
+PERIOD_TEXTS = Catalog("periods")
 
 
 @dataclass(frozen=True)
@@ -150,3 +152,30 @@ def periods_in_window(kind: str, now: datetime) -> list[str]:
             found.append(period)
         day -= timedelta(days=1)
     return sorted(found)
+
+
+def period_label(kind: str, period: str, lang: str) -> str:
+    """A period as a student or teacher reads it: 'november 2026', 'Periode 1 (aug–dec
+    2026)', 'Week 48 (23–29 nov)', 'vr 28 nov'; an id this version does not know stays as
+    it is. The one label of a period id (the dashboard gets it from the daemon's answers)."""
+    try:
+        days = period_days(kind, period)
+    except InvalidInput:
+        return period
+    months = PERIOD_TEXTS("months", lang).split()
+    first, last = days[0], days[-1]
+
+    def day_month(day: date) -> str:
+        return f"{day.day} {months[day.month - 1]}"
+
+    if kind == "month":
+        return PERIOD_TEXTS("month", lang, month=PERIOD_TEXTS("month_names", lang).split()[
+            first.month - 1], year=first.year)
+    if kind == "term":
+        return PERIOD_TEXTS("term", lang, term=period[-1], first=months[first.month - 1],
+                            last=months[last.month - 1], year=first.year)
+    if kind == "day":
+        return f"{PERIOD_TEXTS('weekdays', lang).split()[first.weekday()]} {day_month(first)}"
+    start = str(first.day) if first.month == last.month else day_month(first)
+    return PERIOD_TEXTS("week", lang, week=first.isocalendar()[1], first=start,
+                        last=day_month(last))

@@ -34,7 +34,8 @@ async def preview(request: web.Request) -> web.Response:
     candidate = sharing.membership_row(info, server, sharing.new_pseudonym(), datetime.now())
     return web.json_response({
         "class": info,
-        "explanation": {lang: sharing.explanation(info, server, lang) for lang in ("nl", "en")},
+        "explanation": {lang: sharing.explanation(info, server, lang, "stop_page")
+                        for lang in ("nl", "en")},
         "preview": await _preview(request, candidate, set()),
     })
 

@@ -33,6 +33,7 @@ from ...core.errors import FootprintError, InvalidInput, SharingFailed
 from ...core.i18n import Catalog
 from ...model import periods
 from ...model.footprint import Counts
+from ...model.formatting import LANGS, format_number, uses_text
 from ..config import Config
 from ..store.events import Store
 from ..store.sharing import STATE_FILE, SharingStore, delete_state, read_state, state_database
@@ -51,11 +52,14 @@ CountsFor = Callable[[list], Counts]  # the days of a period -> that period's co
 TEXT = Catalog("sharing")
 
 
-def explanation(info: dict, server: str, lang: str) -> str:
-    """The plain explanation shown before joining (CLI and dashboard)."""
+def explanation(info: dict, server: str, lang: str, stop: str = "stop_cli") -> str:
+    """The plain explanation shown before joining: `stop` says how to stop, the CLI's
+    command ("stop_cli") or the dashboard's Stop button ("stop_page")."""
     return TEXT("explanation", lang, name=info["name"], server=server, k=info["k"],
+                epsilon=format_number(info["epsilon"], lang),
                 period_word=TEXT(info["period"], lang), clip_prompts=info["clip_prompts"],
-                clip_images=info["clip_images"], clip_videos=info.get("clip_videos", 0))
+                clip_images=info["clip_images"], clip_videos=info.get("clip_videos", 0),
+                stop=TEXT(stop, lang))
 
 
 def state_path(config: Config) -> Path:
@@ -182,7 +186,9 @@ def status_of(store: SharingStore | None, now: datetime | None = None) -> dict:
         "class": {"id": member["class_id"], "name": member["name"],
                   "server": member["server"], "period": member["period_kind"]},
         "next_period": period, "next_period_closed": closed,
-        "periods": [{"period": p["period"], "state": p["state"], "message": p["message"]}
+        "periods": [{"period": p["period"], "state": p["state"], "message": p["message"],
+                     "label": {lang: periods.period_label(member["period_kind"], p["period"],
+                                                          lang) for lang in LANGS}}
                     for p in done],
     }
 
@@ -222,23 +228,36 @@ def check_server(server: str) -> str:
     return server
 
 
+# What a class server's answer to each call must hold; anything else is not a class server.
+CLASS_INFO = {"class_id", "name", "period", "k", "epsilon", "clip_prompts", "clip_images",
+              "send_delay_max_s"}
+EXPECTED_KEYS = {"lookup": CLASS_INFO, "join": CLASS_INFO, "submissions": {"accepted"}}
+
+
 async def call_aggregator(session: aiohttp.ClientSession, server: str, path: str,
                           body: dict) -> dict:
-    """POST JSON; the answer, or SharingFailed saying whether a retry can help."""
+    """POST JSON; the answer, or SharingFailed saying whether a retry can help. Every
+    failure is one sentence (502 when the class server cannot be reached or does not
+    answer as one), never an exception that would end as a 500 of the daemon."""
     try:
         async with session.post(f"{server}/api/v1/{path}", json=body, timeout=TIMEOUT) as reply:
             try:
                 answer = await reply.json(content_type=None)
-            except (ValueError, aiohttp.ContentTypeError):
-                answer = {}
-            if reply.status == 200 and isinstance(answer, dict):
-                return answer
-            message = (answer.get("error") or {}).get("message") if isinstance(
-                answer, dict) else None
-            raise SharingFailed(message or f"The aggregator answered {reply.status}.",
-                                reply.status, reply.status in RETRY_STATUSES)
-    except (TimeoutError, aiohttp.ClientError) as error:
-        raise SharingFailed(f"The aggregator at {server} cannot be reached ({error}).") from None
+            except (ValueError, aiohttp.ClientError):
+                answer = None
+            status = reply.status
+    except (TimeoutError, aiohttp.ClientError, ValueError):
+        # Connection refused, unknown host, TLS failure, a timeout: the kind is enough;
+        # the details (addresses, certificates) are for the class server's admin.
+        raise SharingFailed(f"The class server at {server} cannot be reached; check the "
+                            "address or try again later.") from None
+    if status == 200 and isinstance(answer, dict) and EXPECTED_KEYS[path] <= set(answer):
+        return answer
+    error = answer.get("error") if isinstance(answer, dict) else None
+    if isinstance(error, dict) and isinstance(error.get("message"), str):
+        raise SharingFailed(error["message"][:300], status, status in RETRY_STATUSES)
+    raise SharingFailed(f"{server} does not answer as a class server; check the address.",
+                        502, status in RETRY_STATUSES)
 
 
 async def lookup_class(server: str, code: str) -> dict:
@@ -294,10 +313,15 @@ def next_period(member: dict, done: set[str], now: datetime) -> tuple[str, bool]
 
 
 def preview(member: dict, done: set[str], counts_for: CountsFor, now: datetime) -> dict:
-    """The next submission as it would be sent, with the counts so far."""
+    """The next submission as it would be sent, with the counts so far, and in words for
+    the student: 'Week 48 (23–29 nov): 17 vragen, 17 afbeeldingen'."""
     period, closed = next_period(member, done, now)
     days = periods.period_days(member["period_kind"], period)
-    return {"closed": closed, "body": submission(member, period, counts_for(days))}
+    body = submission(member, period, counts_for(days))
+    words = {lang: TEXT("sent_words", lang, uses=uses_text(body, lang),
+                        period=periods.period_label(member["period_kind"], period, lang))
+             for lang in LANGS}
+    return {"closed": closed, "body": body, "words": words}
 
 
 def preview_from_store(store: Store, member: dict, done: set[str], now: datetime) -> dict:
