@@ -15,6 +15,8 @@ import time
 from pathlib import Path
 from typing import Protocol
 
+from playwright.sync_api import Error as PlaywrightError
+
 REPO = Path(__file__).resolve().parents[2]
 EXTENSION_DIR = REPO / "extension"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -76,10 +78,18 @@ class PlaywrightTab:
         # Playwright's in-page polling compiles the expression with eval, which an extension
         # page's CSP forbids (the popup); evaluate() is not subject to it, so poll from here.
         deadline = time.monotonic() + timeout_s
-        while not self.page.evaluate(expression):
+        while not self._true_now(expression):
             if time.monotonic() > deadline:
                 raise TimeoutError(f"still false after {timeout_s} s: {expression}")
             time.sleep(0.1)
+
+    def _true_now(self, expression: str) -> bool:
+        try:
+            return bool(self.page.evaluate(expression))
+        except PlaywrightError as error:  # the page is navigating (a refresh): ask again
+            if "context was destroyed" in str(error):
+                return False
+            raise
 
     def screenshot(self, path: Path) -> None:
         self.page.locator("body").screenshot(path=str(path))

@@ -99,7 +99,10 @@ def open_browser(name: str, profile: Path, replica: ReplicaServer):
 
 
 def pair(rig: Rig) -> None:
+    """As a user pairs by hand: logged in to the dashboard (its one-time link), then /pair."""
     tab = rig.browser.new_tab()
+    tab.goto(rig.daemon.dashboard_url())
+    tab.wait_for_function("location.pathname === '/' && document.readyState === 'complete'")
     tab.goto(f"{rig.daemon.url}/pair")
     tab.wait_for_function("document.getElementById('pairing').dataset.state !== 'waiting'")
     assert tab.evaluate("document.getElementById('pairing').dataset.state") == "paired"
