@@ -1,4 +1,5 @@
-"""The class aggregator's rules, against the real app and a real SQLite file.
+"""The class aggregator's rules, against the real app and a real database: each test that
+keeps classes runs on a SQLite file and on a real PostgreSQL server (the class_db fixture).
 
 Time is the test clock file (AIFOOTPRINT_AGGREGATOR_TEST_CLOCK): a class with day
 periods, "yesterday" is closed and open for submissions until tomorrow 00:00.
@@ -9,13 +10,12 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
-import sqlite3
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
 
-from aggregator_process import create_class, run_cli, start_aggregator
+from aggregator_process import create_class, run_cli, start_aggregator, stored_sums
 from aifootprint.aggregator.app import create_app
 from aifootprint.aggregator.config import load_aggregator_config
 from aifootprint.aggregator.migrations import LATEST, MIGRATIONS
@@ -37,16 +37,17 @@ AFTER_WINDOW = datetime(2026, 11, 26, 0, 1)
 
 
 @pytest.fixture
-def agg_config(tmp_path):
+def agg_config(tmp_path, class_db):
     clock = tmp_path / "clock"
     clock.write_text(NOW.isoformat())
     env = {"AIFOOTPRINT_AGGREGATOR_TEST_CLOCK": str(clock)}
-    config = load_aggregator_config(home=tmp_path / "aggregator", lang="en", env=env)
+    config = load_aggregator_config(home=tmp_path / "aggregator", lang="en", env=env,
+                                    database=class_db.url)
     return replace(config, release_check_s=3600)
 
 
 def open_store(config) -> AggregatorStore:
-    return AggregatorStore(open_database(config.db_path), load_secret(config.secret_path))
+    return AggregatorStore(open_database(config.database), load_secret(config.secret_path))
 
 
 @pytest.fixture
@@ -81,8 +82,7 @@ def body(made_class, name, prompts=3, images=1, period=YESTERDAY) -> dict:
 
 
 def sums(config) -> list[tuple]:
-    with sqlite3.connect(config.db_path) as conn:
-        return conn.execute("SELECT * FROM sums ORDER BY class_id, period").fetchall()
+    return stored_sums(config.database)
 
 
 async def test_submission_counts_once_into_the_sums(client, made_class, agg_config):
@@ -272,15 +272,15 @@ def test_migrations_empty_twice_and_future(tmp_path):
         migrate(db, "the aggregator database", MIGRATIONS)
 
 
-def test_aggregator_cli_creates_a_class_and_reports(tmp_path):
+def test_aggregator_cli_creates_a_class_and_reports(tmp_path, class_db):
     home = tmp_path / "aggregator"
-    made = create_class(home, "--name", "3B", "--period", "week", "--k", "6")
-    done = run_cli("aggregator", "report", "--home", str(home), "--class", made["class_id"],
-                   "--teacher-key", made["teacher_key"], "--lang", "nl")
+    made = create_class(home, *class_db.options, "--name", "3B", "--period", "week", "--k", "6")
+    done = run_cli("aggregator", "report", "--home", str(home), *class_db.options, "--class",
+                   made["class_id"], "--teacher-key", made["teacher_key"], "--lang", "nl")
     assert done.returncode == 0 and "Er is nog geen periode vrijgegeven." in done.stdout
     assert "over 5 schooldagen: 10,5 kWh" in done.stdout  # 5 x the 2,102.5 Wh class day
-    wrong = run_cli("aggregator", "report", "--home", str(home), "--class", made["class_id"],
-                    "--teacher-key", "nope")
+    wrong = run_cli("aggregator", "report", "--home", str(home), *class_db.options,
+                    "--class", made["class_id"], "--teacher-key", "nope")
     assert wrong.returncode == 1 and "teacher key" in wrong.stderr
     assert "Traceback" not in wrong.stderr
     weak = run_cli("aggregator", "create-class", "--home", str(home), "--name", "x", "--k", "2")
@@ -356,7 +356,7 @@ def test_teacher_page_shows_released_periods_in_chromium(tmp_path):
         server.stop()
 
 
-def test_aggregator_cli_release_releases_once(tmp_path, agg_config, made_class):
+def test_aggregator_cli_release_releases_once(tmp_path, agg_config, made_class, class_db):
     store = open_store(agg_config)
     for _ in range(5):
         name = pseudonym()
@@ -365,11 +365,11 @@ def test_aggregator_cli_release_releases_once(tmp_path, agg_config, made_class):
     store.close()
     clock = tmp_path / "after"
     clock.write_text(AFTER_WINDOW.isoformat())
-    home = str(agg_config.home)
-    first = run_cli("aggregator", "release", "--home", home, "--lang", "en", clock=clock)
-    again = run_cli("aggregator", "release", "--home", home, "--lang", "en", clock=clock)
+    where = ("--home", str(agg_config.home), *class_db.options)
+    first = run_cli("aggregator", "release", *where, "--lang", "en", clock=clock)
+    again = run_cli("aggregator", "release", *where, "--lang", "en", clock=clock)
     assert (first.stdout, again.stdout) == ("Released 1 period.\n", "Released 0 periods.\n")
-    shown = run_cli("aggregator", "report", "--home", home, "--class", made_class["class_id"],
+    shown = run_cli("aggregator", "report", *where, "--class", made_class["class_id"],
                     "--teacher-key", made_class["teacher_key"], "--lang", "en", clock=clock)
     assert f"{YESTERDAY}: 5-9 students" in shown.stdout and "95 %" in shown.stdout
 

@@ -1,4 +1,6 @@
-"""Class sharing end to end: a real aggregator and real student daemons on loopback.
+"""Class sharing end to end: a real aggregator and real student daemons on loopback; the
+aggregator's state on SQLite and on a real PostgreSQL (the class_db fixture) where the
+test reads what it stored.
 
 Each student is a real `aifootprint run --no-tray` process with its own home; the
 students join with the real CLI; their daemons send on their own. The aggregator runs
@@ -8,7 +10,6 @@ with a test clock file so the test can close the submission window without waiti
 from __future__ import annotations
 
 import json
-import sqlite3
 import subprocess
 import time
 import urllib.request
@@ -74,10 +75,10 @@ def teacher_report(server: str, klass: dict) -> dict:
 
 
 @pytest.fixture
-def world(tmp_path):
+def world(tmp_path, class_db):
     clock = tmp_path / "clock"
     clock.write_text(datetime.now().isoformat(timespec="seconds"))
-    aggregator = start_aggregator(tmp_path / "aggregator", clock)
+    aggregator = start_aggregator(tmp_path / "aggregator", clock, options=class_db.options)
     students = []
     try:
         for number in range(7):
@@ -89,11 +90,11 @@ def world(tmp_path):
         aggregator.stop()
 
 
-def test_class_sharing_releases_noisy_totals_only_from_k_students(world):
+def test_class_sharing_releases_noisy_totals_only_from_k_students(world, class_db, request):
     aggregator, students, clock = world
     server = aggregator.url
-    class_a = create_class(aggregator.home, "--name", "A", *CLASS_OPTIONS)
-    class_b = create_class(aggregator.home, "--name", "B", *CLASS_OPTIONS)
+    class_a = create_class(aggregator.home, *class_db.options, "--name", "A", *CLASS_OPTIONS)
+    class_b = create_class(aggregator.home, *class_db.options, "--name", "B", *CLASS_OPTIONS)
     yesterday = date.today() - timedelta(days=1)
     for student, (prompts, images) in zip(students, USE, strict=False):
         post_use(student, yesterday, prompts, images)
@@ -136,16 +137,21 @@ def test_class_sharing_releases_noisy_totals_only_from_k_students(world):
     wait_for_state(students[6:], yesterday.isoformat(), "refused")
     assert teacher_report(server, class_a) == report_a
 
-    assert_files_hold_no_pseudonym_or_address(aggregator.home, pseudonyms_a)
+    # On PostgreSQL, the database's own files too: its tables and its write-ahead log.
+    database_files = request.getfixturevalue("postgres").files() if class_db.url else []
+    assert_files_hold_no_pseudonym_or_address(aggregator.home, pseudonyms_a, database_files)
 
 
-def assert_files_hold_no_pseudonym_or_address(home: Path, pseudonyms: list[str]) -> None:
+def assert_files_hold_no_pseudonym_or_address(home: Path, pseudonyms: list[str],
+                                              database_files: list[Path]) -> None:
+    """No pseudonym in any file; no address in the server's own (PostgreSQL's settings name
+    the address it listens on, which is no client's)."""
     files = [path for path in home.rglob("*") if path.is_file()]
-    assert any(path.name == "aggregator.db" for path in files)
+    assert any(path.name == "aggregator.db" for path in files) != bool(database_files)
     assert any(path.suffix == ".log" for path in files)
-    for path in files:
+    for path in files + database_files:
         raw = path.read_bytes()
-        assert b"127.0.0.1" not in raw, path
+        assert path in database_files or b"127.0.0.1" not in raw, path
         for pseudonym in pseudonyms:
             assert pseudonym.encode() not in raw, path
 
@@ -221,7 +227,8 @@ def test_cli_join_and_leave_without_a_daemon_change_the_file_itself(tmp_path):
         aggregator.stop()
 
 
-async def test_submission_waits_its_random_delay_and_is_retried_until_accepted(tmp_path):
+async def test_submission_waits_its_random_delay_and_is_retried_until_accepted(tmp_path,
+                                                                                class_db):
     """The daemon's sending step, driven directly with chosen moments, against a real
     aggregator that is down for the first attempt."""
     import aiohttp
@@ -230,8 +237,8 @@ async def test_submission_waits_its_random_delay_and_is_retried_until_accepted(t
     from daemon_process import free_port
 
     port = free_port()
-    aggregator = start_aggregator(tmp_path / "aggregator", port=port)
-    klass = create_class(aggregator.home, "--name", "5C", "--period", "day",
+    aggregator = start_aggregator(tmp_path / "aggregator", port=port, options=class_db.options)
+    klass = create_class(aggregator.home, *class_db.options, "--name", "5C", "--period", "day",
                          "--send-delay", "600")
     config = load_config(home=tmp_path / "student", env={})
     now = datetime.now()
@@ -251,7 +258,8 @@ async def test_submission_waits_its_random_delay_and_is_retried_until_accepted(t
         await state.share_due(session, counts_for, closed_at + timedelta(hours=1))
         status = classroom.sharing_status(config)["periods"][0]
         assert status["state"] == "waiting" and "cannot be reached" in status["message"]
-        aggregator = start_aggregator(tmp_path / "aggregator", port=port)
+        aggregator = start_aggregator(tmp_path / "aggregator", port=port,
+                                      options=class_db.options)
         try:
             await state.share_due(session, counts_for,
                                   closed_at + timedelta(hours=1, seconds=10))
@@ -262,9 +270,7 @@ async def test_submission_waits_its_random_delay_and_is_retried_until_accepted(t
             await state.share_due(session, counts_for, retry_at)  # nothing new
         finally:
             aggregator.stop()
-    with sqlite3.connect(aggregator.home / "data" / "aggregator.db") as conn:
-        assert conn.execute("SELECT prompts, images, participants FROM sums").fetchall() == [
-            (30, 3, 1)]
+    assert [row[2:] for row in class_db.sums(aggregator.home)] == [(30, 3, 1)]
 
 
 def period_state_of(config, period: str) -> str | None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..core.database import Database
 from .config import AggregatorConfig
+from .sql import DatabaseAccess
 
 CONFIG = web.AppKey("config", AggregatorConfig)
-STORE = web.AppKey("store", Database)  # of AggregatorStore (store.aggregator_database)
+STORE = web.AppKey("store", DatabaseAccess)  # of AggregatorStore (store.aggregator_database)
