@@ -281,13 +281,16 @@ class AggregatorStore:
         _check_bounds(submission, row)
         self._check_period_open(row, submission.period, now)
         member = self._hash("member", row["id"], submission.pseudonym)
-        if not db.one("SELECT 1 FROM members WHERE member_hash = ?", [member]):
-            raise SubmissionRefused("This pseudonym has not joined the class; join first.")
         done = self._hash("submitted", row["id"], submission.period, submission.pseudonym)
-        # A second submission (from any process) meets the key and adds no row.
+        # A member's only, and once: a second submission (from any process) meets the key
+        # and adds no row. One statement, as each costs a round trip on PostgreSQL.
         if not db.run("INSERT INTO submitted (submission_hash, class_id, period) "
-                      "VALUES (?, ?, ?) ON CONFLICT (submission_hash) DO NOTHING",
-                      [done, row["id"], submission.period]):
+                      "SELECT ?, ?, ? WHERE EXISTS "
+                      "(SELECT 1 FROM members WHERE member_hash = ?) "
+                      "ON CONFLICT (submission_hash) DO NOTHING",
+                      [done, row["id"], submission.period, member]):
+            if not db.one("SELECT 1 FROM members WHERE member_hash = ?", [member]):
+                raise SubmissionRefused("This pseudonym has not joined the class; join first.")
             raise SubmissionRefused("This period was already submitted; it counts once.")
         db.run(SUMS_UPSERT, [row["id"], submission.period,
                              *(getattr(submission, name) for name in SUMMED)])

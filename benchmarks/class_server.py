@@ -1,0 +1,181 @@
+"""Class submissions per second at national scale: SQLite, and 1, 2 and 4 class-server
+processes on one PostgreSQL, in one run.
+
+    python benchmarks/class_server.py [--students 6000] [--concurrency 64] [--loaders 2]
+
+The need: 2.4 million students submitting in one busy hour is about 670 a second; the
+target is 3x that (2,000/s) with 4 processes. For each setup: a fresh database (a SQLite
+file, or an empty schema of a throwaway PostgreSQL server with its durable defaults,
+tests/postgres_server.py), classes of 30 students of day periods (yesterday is closed
+and open, so no test clock), every student joined directly through the store, the
+submissions in random order (each daemon sends after its own random delay), then the
+`aifootprint aggregator serve` processes, each on a loopback port of its own, and
+--loaders load-generator processes that send one submission per student, spread over
+the servers, --concurrency in flight in all. A submission counts when its 200 came back
+(after its COMMIT). Printed: submissions/s, and where the CPU went, in ms per
+submission: the server processes, PostgreSQL's backends, the load generators (all on
+the same cores, so the sum bounds the rate).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import os
+import platform
+import random
+import secrets
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import aiohttp
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(REPO / "src"), str(REPO / "tests")]
+
+from aggregator_process import start_aggregator  # noqa: E402
+from aifootprint.aggregator.store import (  # noqa: E402
+    AggregatorStore,
+    ClassSettings,
+    load_secret,
+    open_database,
+)
+from postgres_server import start_postgres  # noqa: E402
+
+CLASS_SIZE = 30
+SETUPS = [("SQLite", 1), ("PostgreSQL", 1), ("PostgreSQL", 2), ("PostgreSQL", 4)]
+NEED, TARGET = 670, 2000
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes so far (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue  # ended meanwhile
+        total += int(fields[11]) + int(fields[12])
+    return total / TICKS
+
+
+def postgres_pids(folder: Path) -> list[int]:
+    """The postmaster and its children (every backend) of the benchmark's cluster."""
+    main = int((folder / "data" / "postmaster.pid").read_text().split()[0])
+    children = Path(f"/proc/{main}/task/{main}/children").read_text().split()
+    return [main, *map(int, children)]
+
+
+def seed(database: Path | str, secret_path: Path, students: int) -> list[dict]:
+    """Classes of CLASS_SIZE, every student joined (one transaction); the submissions."""
+    store = AggregatorStore(open_database(database), load_secret(secret_path))
+    now = datetime.now()
+    period = (date.today() - timedelta(days=1)).isoformat()
+    bodies = []
+    with store.db.transaction():
+        for first in range(0, students, CLASS_SIZE):
+            made = store.create_class(ClassSettings(f"klas {first // CLASS_SIZE}", "day",
+                                                    max_students=CLASS_SIZE), now)
+            for _ in range(min(CLASS_SIZE, students - first)):
+                pseudonym = secrets.token_urlsafe(32)
+                store.join(made["join_code"], pseudonym, now)
+                bodies.append({"class_id": made["class_id"], "period": period,
+                               "pseudonym": pseudonym, "prompts": secrets.randbelow(31),
+                               "images": secrets.randbelow(11)})
+    store.close()
+    # Students send when their own daemon's delay ends, not class by class.
+    return random.sample(bodies, len(bodies))
+
+
+def load(urls: list[str], bodies: list[dict], concurrency: int, barrier) -> tuple:
+    """One load-generator process: (started, ended, its CPU seconds)."""
+    return asyncio.run(_load(urls, bodies, concurrency, barrier))
+
+
+async def _load(urls, bodies, concurrency, barrier) -> tuple:
+    work = iter(enumerate(bodies))
+
+    async def worker(session: aiohttp.ClientSession) -> None:
+        for number, body in work:
+            url = f"{urls[number % len(urls)]}/api/v1/submissions"
+            async with session.post(url, json=body) as reply:
+                if reply.status != 200:
+                    raise RuntimeError(f"{reply.status}: {await reply.text()}")
+
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        barrier.wait()
+        cpu, started = time.process_time(), time.time()
+        await asyncio.wait_for(asyncio.gather(*(worker(session) for _ in range(concurrency))),
+                               timeout=300)
+        return started, time.time(), time.process_time() - cpu
+
+
+def run_setup(backend: str, processes: int, postgres, students: int, concurrency: int,
+              loaders: int) -> dict:
+    with tempfile.TemporaryDirectory() as folder:
+        home = Path(folder)
+        database = postgres.new_schema() if backend == "PostgreSQL" else \
+            home / "data" / "aggregator.db"
+        bodies = seed(database, home / "data" / "aggregator.secret", students)
+        options = ("--database", database) if backend == "PostgreSQL" else ()
+        servers = [start_aggregator(home, options=options) for _ in range(processes)]
+        try:
+            urls = [server.url for server in servers]
+            server_pids = [server.process.pid for server in servers]
+            database_pids = postgres_pids(postgres.folder) if backend == "PostgreSQL" else []
+            context = multiprocessing.get_context("spawn")
+            with context.Manager() as manager, context.Pool(loaders) as pool:
+                barrier = manager.Barrier(loaders)
+                shares = [bodies[n::loaders] for n in range(loaders)]
+                before = cpu_seconds(server_pids), cpu_seconds(database_pids)
+                running = [pool.apply_async(load, (urls, share, concurrency // loaders,
+                                                   barrier)) for share in shares]
+                results = [result.get(timeout=600) for result in running]
+                # Backends started during the run count too: the cluster's processes now.
+                database_pids = postgres_pids(postgres.folder) if database_pids else []
+                after = cpu_seconds(server_pids), cpu_seconds(database_pids)
+        finally:
+            for server in servers:
+                server.stop()
+    seconds = max(r[1] for r in results) - min(r[0] for r in results)
+    per = 1000 / students
+    return {"backend": backend, "processes": processes, "per_s": students / seconds,
+            "server_ms": (after[0] - before[0]) * per,
+            "database_ms": (after[1] - before[1]) * per,
+            "load_ms": sum(r[2] for r in results) * per}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=6000)
+    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--loaders", type=int, default=2)
+    args = parser.parse_args()
+    load_average = os.getloadavg()[0]
+    postgres = start_postgres(settings=())  # PostgreSQL's durable defaults (fsync on)
+    try:
+        rows = [run_setup(backend, processes, postgres, args.students, args.concurrency,
+                          args.loaders) for backend, processes in SETUPS]
+    finally:
+        postgres.stop()
+    print(f"{args.students} students in classes of {CLASS_SIZE}, {args.concurrency} in flight "
+          f"from {args.loaders} load processes; {os.cpu_count()} cores, Python "
+          f"{platform.python_version()}, load average {load_average:.1f} before the run")
+    print(f"need {NEED}/s (2.4 million in a busy hour), target {TARGET}/s with 4 processes")
+    print("| database | processes | submissions/s | x need | CPU ms per submission: "
+          "servers | PostgreSQL | load generator |")
+    print("|---|---|---|---|---|---|---|")
+    for row in rows:
+        print(f"| {row['backend']} | {row['processes']} | {row['per_s']:,.0f} | "
+              f"{row['per_s'] / NEED:.1f} | {row['server_ms']:.2f} | "
+              f"{row['database_ms']:.2f} | {row['load_ms']:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
