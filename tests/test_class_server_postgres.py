@@ -15,6 +15,7 @@ import shutil
 from collections import Counter
 
 import aiohttp
+import psycopg
 import pytest
 
 from aggregator_process import ClassDatabase, create_class, run_cli, start_aggregator
@@ -22,7 +23,7 @@ from aifootprint.aggregator.config import load_aggregator_config
 from aifootprint.aggregator.migrations import LATEST, MIGRATIONS
 from aifootprint.aggregator.store import AggregatorStore, ClassSettings, open_database
 from aifootprint.core.errors import ConfigError, DatabaseError
-from store_race import AFTER_WINDOW, NOW, SECRET, Racers, release_all, submit_all
+from store_race import AFTER_WINDOW, NOW, SECRET, Racers, exact, release_all, submit_all
 
 YESTERDAY = "2026-11-24"
 PROCESSES = 4
@@ -196,3 +197,28 @@ def test_an_unreachable_database_is_one_sentence_without_the_password(tmp_path, 
     assert "hunter2" not in server.stderr and "Traceback" not in server.stderr
     with pytest.raises(ConfigError, match="postgresql://"):
         load_aggregator_config(home=tmp_path, database="mysql://x", env={})
+
+
+def test_a_role_without_create_rights_serves_a_migrated_database(dsn, postgres):
+    """The least-privilege setup of docs/deploy.md: the owner migrates, the server's role
+    may only read and write rows."""
+    open_database(dsn).close()  # migrated by the owner
+    schema = dsn.rsplit("%3D", 1)[1]
+    role = f"server_{schema}"
+    postgres.sql(f"CREATE ROLE {role} LOGIN")
+    postgres.sql(f"GRANT USAGE ON SCHEMA {schema} TO {role}; "
+                 f"GRANT SELECT ON {schema}.schema_version TO {role}; "
+                 f"GRANT SELECT, INSERT, UPDATE, DELETE ON {schema}.classes, {schema}.members, "
+                 f"{schema}.submitted, {schema}.sums, {schema}.releases TO {role}")
+    served = dsn.replace("postgres@", f"{role}@", 1)
+    store = AggregatorStore(open_database(served), SECRET)
+    made = store.create_class(ClassSettings("3B", "day"), NOW)
+    names = [secrets.token_urlsafe(32) for _ in range(5)]
+    for name in names:
+        store.join(made["join_code"], name, NOW)
+        store.submit(submission(made, name), NOW)
+    assert [r["status"] for r in store.release_due(AFTER_WINDOW, exact)] == ["released"]
+    for change in ("DROP TABLE releases", "CREATE TABLE copied (pseudonym TEXT)"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            store.db.run(change)
+    store.close()

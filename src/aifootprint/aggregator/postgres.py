@@ -107,10 +107,12 @@ def connect(dsn: str, migrations: tuple) -> PostgresConnection:
 
 
 def m000_create_schema_version(db: SqlConnection) -> None:
-    """PostgreSQL's stand-in for SQLite's user_version: one row, the schema's number."""
-    db.run("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-    db.run("INSERT INTO schema_version SELECT 0 WHERE NOT EXISTS "
-           "(SELECT 1 FROM schema_version)")
+    """PostgreSQL's stand-in for SQLite's user_version: one row, the schema's number.
+    Made only where missing, so a role that may not create tables (docs/deploy.md) can
+    open a database that is up to date."""
+    if db.value("SELECT to_regclass('schema_version') IS NULL"):
+        db.run("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+        db.run("INSERT INTO schema_version VALUES (0)")
 
 
 def migrate(db: SqlConnection, where: str, migrations: tuple) -> int:
