@@ -13,12 +13,14 @@ import random
 import secrets
 import shutil
 from collections import Counter
+from dataclasses import replace
 
 import aiohttp
 import psycopg
 import pytest
 
 from aggregator_process import ClassDatabase, create_class, run_cli, start_aggregator
+from aifootprint.aggregator.app import create_app
 from aifootprint.aggregator.config import load_aggregator_config
 from aifootprint.aggregator.migrations import LATEST, MIGRATIONS
 from aifootprint.aggregator.store import AggregatorStore, ClassSettings, open_database
@@ -222,3 +224,20 @@ def test_a_role_without_create_rights_serves_a_migrated_database(dsn, postgres):
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             store.db.run(change)
     store.close()
+
+
+async def test_a_database_that_drops_the_connections_is_503_then_served_again(
+        tmp_path, aiohttp_client, postgres):
+    dsn = postgres.new_schema()
+    config = replace(load_aggregator_config(home=tmp_path, env={}, database=dsn),
+                     release_check_s=3600)
+    client = await aiohttp_client(create_app(config))
+    assert (await client.get("/api/v1/ready")).status == 200
+    postgres.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                 "WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'")
+    statuses = [(await client.get("/api/v1/ready")).status for _ in range(12)]
+    # The dropped connection answers "try again" once, and the server reconnects.
+    assert 503 in statuses and set(statuses) <= {200, 503} and statuses[-1] == 200, statuses
+    made = create_class(tmp_path, "--database", dsn, "--name", "3B")
+    reply = await client.post("/api/v1/lookup", json={"code": made["join_code"]})
+    assert reply.status == 200 and (await reply.json())["name"] == "3B"

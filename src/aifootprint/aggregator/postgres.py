@@ -43,6 +43,7 @@ POOL_SIZE = 8
 CONNECT_TIMEOUT_S = 10
 # Any fixed number: the advisory lock that serialises migrations across processes.
 MIGRATION_LOCK = 47480
+UNREACHABLE = "The class server's database does not answer; try again soon."
 
 
 def describe(dsn: str) -> str:
@@ -146,10 +147,12 @@ class PostgresDatabase(Generic[H]):
         self._local = threading.local()
         self._connections: list[PostgresConnection] = []
         self._connections_lock = threading.Lock()
+        self._opened = False  # once open, a database that went away is "try again" (503)
 
     async def open(self) -> None:
         """Connect and migrate once, so a wrong address stops the server as it starts."""
         await self.read(lambda handle: None)
+        self._opened = True
 
     async def write(self, function: Callable[..., T], *args) -> T:
         loop = asyncio.get_running_loop()
@@ -158,19 +161,25 @@ class PostgresDatabase(Generic[H]):
     read = write  # no single writer: PostgreSQL orders the writes of every process
 
     def _call(self, function: Callable[..., T], args: tuple) -> T:
-        handle = getattr(self._local, "handle", None)
-        if handle is None:
-            conn = connect(self.dsn, self.migrations)
-            with self._connections_lock:
-                self._connections.append(conn)
-            self._local.conn, self._local.handle = conn, self._handle(conn)
-            handle = self._local.handle
+        handle = getattr(self._local, "handle", None) or self._connect_thread()
         try:
             return function(handle, *args)
         except psycopg.OperationalError:
             # The server went away or restarted: reconnect on the next call.
             self._drop_connection()
-            raise Busy("The class server's database does not answer; try again soon.") from None
+            raise Busy(UNREACHABLE) from None
+
+    def _connect_thread(self) -> H:
+        try:
+            conn = connect(self.dsn, self.migrations)
+        except DatabaseError:
+            if self._opened:
+                raise Busy(UNREACHABLE) from None
+            raise
+        with self._connections_lock:
+            self._connections.append(conn)
+        self._local.conn, self._local.handle = conn, self._handle(conn)
+        return self._local.handle
 
     def _drop_connection(self) -> None:
         conn = self._local.conn
