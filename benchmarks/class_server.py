@@ -12,9 +12,10 @@ submissions in random order (each daemon sends after its own random delay), then
 `aifootprint aggregator serve` processes, each on a loopback port of its own, and
 --loaders load-generator processes that send one submission per student, spread over
 the servers, --concurrency in flight in all. A submission counts when its 200 came back
-(after its COMMIT). Printed: submissions/s, and where the CPU went, in ms per
-submission: the server processes, PostgreSQL's backends, the load generators (all on
-the same cores, so the sum bounds the rate).
+(after its COMMIT). Printed: submissions/s, where the CPU went, in ms per submission
+(the server processes, PostgreSQL's backends, the load generators: all on the same
+cores, so their sum bounds the rate), and PostgreSQL's WAL fsyncs per submission and
+their average duration (the wait that is not CPU).
 """
 
 from __future__ import annotations
@@ -62,6 +63,12 @@ def cpu_seconds(pids: list[int]) -> float:
             continue  # ended meanwhile
         total += int(fields[11]) + int(fields[12])
     return total / TICKS
+
+
+def wal_syncs(postgres) -> tuple[int, float]:
+    """PostgreSQL's WAL fsyncs so far and the ms they took (track_wal_io_timing)."""
+    ((count, ms),) = postgres.sql("SELECT wal_sync, wal_sync_time FROM pg_stat_wal")
+    return count, ms
 
 
 def postgres_pids(folder: Path) -> list[int]:
@@ -134,12 +141,14 @@ def run_setup(backend: str, processes: int, postgres, students: int, concurrency
                 barrier = manager.Barrier(loaders)
                 shares = [bodies[n::loaders] for n in range(loaders)]
                 before = cpu_seconds(server_pids), cpu_seconds(database_pids)
+                syncs_before = wal_syncs(postgres)
                 running = [pool.apply_async(load, (urls, share, concurrency // loaders,
                                                    barrier)) for share in shares]
                 results = [result.get(timeout=600) for result in running]
                 # Backends started during the run count too: the cluster's processes now.
                 database_pids = postgres_pids(postgres.folder) if database_pids else []
                 after = cpu_seconds(server_pids), cpu_seconds(database_pids)
+                syncs = [a - b for a, b in zip(wal_syncs(postgres), syncs_before, strict=True)]
         finally:
             for server in servers:
                 server.stop()
@@ -148,7 +157,10 @@ def run_setup(backend: str, processes: int, postgres, students: int, concurrency
     return {"backend": backend, "processes": processes, "per_s": students / seconds,
             "server_ms": (after[0] - before[0]) * per,
             "database_ms": (after[1] - before[1]) * per,
-            "load_ms": sum(r[2] for r in results) * per}
+            "load_ms": sum(r[2] for r in results) * per,
+            # SQLite's fsyncs are not counted here; its writer makes one per group commit.
+            "syncs": syncs[0] / students if database_pids else None,
+            "sync_ms": syncs[1] / syncs[0] if database_pids and syncs[0] else None}
 
 
 def main() -> None:
@@ -158,7 +170,8 @@ def main() -> None:
     parser.add_argument("--loaders", type=int, default=2)
     args = parser.parse_args()
     load_average = os.getloadavg()[0]
-    postgres = start_postgres(settings=())  # PostgreSQL's durable defaults (fsync on)
+    # PostgreSQL's durable defaults (fsync on), timing its WAL fsyncs.
+    postgres = start_postgres(settings=("track_wal_io_timing=on",))
     try:
         rows = [run_setup(backend, processes, postgres, args.students, args.concurrency,
                           args.loaders) for backend, processes in SETUPS]
@@ -169,12 +182,14 @@ def main() -> None:
           f"{platform.python_version()}, load average {load_average:.1f} before the run")
     print(f"need {NEED}/s (2.4 million in a busy hour), target {TARGET}/s with 4 processes")
     print("| database | processes | submissions/s | x need | CPU ms per submission: "
-          "servers | PostgreSQL | load generator |")
-    print("|---|---|---|---|---|---|---|")
+          "servers | PostgreSQL | load generator | WAL fsyncs per submission | ms each |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for row in rows:
+        syncs = "-" if row["syncs"] is None else f"{row['syncs']:.2f}"
+        sync_ms = "-" if row["sync_ms"] is None else f"{row['sync_ms']:.1f}"
         print(f"| {row['backend']} | {row['processes']} | {row['per_s']:,.0f} | "
               f"{row['per_s'] / NEED:.1f} | {row['server_ms']:.2f} | "
-              f"{row['database_ms']:.2f} | {row['load_ms']:.2f} |")
+              f"{row['database_ms']:.2f} | {row['load_ms']:.2f} | {syncs} | {sync_ms} |")
 
 
 if __name__ == "__main__":

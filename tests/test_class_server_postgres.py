@@ -26,6 +26,7 @@ from aifootprint.aggregator.migrations import LATEST, MIGRATIONS
 from aifootprint.aggregator.store import AggregatorStore, ClassSettings, open_database
 from aifootprint.core.errors import ConfigError, DatabaseError
 from store_race import AFTER_WINDOW, NOW, SECRET, Racers, exact, release_all, submit_all
+from test_classroom import assert_files_hold_no_pseudonym_or_address
 
 YESTERDAY = "2026-11-24"
 PROCESSES = 4
@@ -162,6 +163,9 @@ async def test_two_class_servers_share_seats_submissions_and_one_release(tmp_pat
     finally:
         errors = [server.stop() for server in servers]
     assert not any("Traceback" in error for error in errors), errors
+    # The database's own files, its write-ahead log too, hold no pseudonym either.
+    for home in homes:
+        assert_files_hold_no_pseudonym_or_address(home, names, tuple(postgres.files()))
 
 
 async def fetch_json(request) -> dict:

@@ -1,6 +1,6 @@
-"""Class sharing end to end: a real aggregator and real student daemons on loopback; the
-aggregator's state on SQLite and on a real PostgreSQL (the class_db fixture) where the
-test reads what it stored.
+"""Class sharing end to end: a real aggregator and real student daemons on loopback; where
+a test reads what the aggregator stored, on SQLite and on a real PostgreSQL (the class_db
+fixture; the same path through two servers on PostgreSQL: test_class_server_postgres.py).
 
 Each student is a real `aifootprint run --no-tray` process with its own home; the
 students join with the real CLI; their daemons send on their own. The aggregator runs
@@ -75,10 +75,10 @@ def teacher_report(server: str, klass: dict) -> dict:
 
 
 @pytest.fixture
-def world(tmp_path, class_db):
+def world(tmp_path):
     clock = tmp_path / "clock"
     clock.write_text(datetime.now().isoformat(timespec="seconds"))
-    aggregator = start_aggregator(tmp_path / "aggregator", clock, options=class_db.options)
+    aggregator = start_aggregator(tmp_path / "aggregator", clock)
     students = []
     try:
         for number in range(7):
@@ -90,11 +90,11 @@ def world(tmp_path, class_db):
         aggregator.stop()
 
 
-def test_class_sharing_releases_noisy_totals_only_from_k_students(world, class_db, request):
+def test_class_sharing_releases_noisy_totals_only_from_k_students(world):
     aggregator, students, clock = world
     server = aggregator.url
-    class_a = create_class(aggregator.home, *class_db.options, "--name", "A", *CLASS_OPTIONS)
-    class_b = create_class(aggregator.home, *class_db.options, "--name", "B", *CLASS_OPTIONS)
+    class_a = create_class(aggregator.home, "--name", "A", *CLASS_OPTIONS)
+    class_b = create_class(aggregator.home, "--name", "B", *CLASS_OPTIONS)
     yesterday = date.today() - timedelta(days=1)
     for student, (prompts, images) in zip(students, USE, strict=False):
         post_use(student, yesterday, prompts, images)
@@ -137,19 +137,18 @@ def test_class_sharing_releases_noisy_totals_only_from_k_students(world, class_d
     wait_for_state(students[6:], yesterday.isoformat(), "refused")
     assert teacher_report(server, class_a) == report_a
 
-    # On PostgreSQL, the database's own files too: its tables and its write-ahead log.
-    database_files = request.getfixturevalue("postgres").files() if class_db.url else []
-    assert_files_hold_no_pseudonym_or_address(aggregator.home, pseudonyms_a, database_files)
+    assert_files_hold_no_pseudonym_or_address(aggregator.home, pseudonyms_a)
 
 
 def assert_files_hold_no_pseudonym_or_address(home: Path, pseudonyms: list[str],
-                                              database_files: list[Path]) -> None:
-    """No pseudonym in any file; no address in the server's own (PostgreSQL's settings name
-    the address it listens on, which is no client's)."""
+                                              database_files: tuple[Path, ...] = ()) -> None:
+    """No pseudonym in any file; no address in the server's own. database_files:
+    PostgreSQL's (tables and write-ahead log), whose settings name the address it
+    listens on, which is no client's."""
     files = [path for path in home.rglob("*") if path.is_file()]
     assert any(path.name == "aggregator.db" for path in files) != bool(database_files)
     assert any(path.suffix == ".log" for path in files)
-    for path in files + database_files:
+    for path in files + list(database_files):
         raw = path.read_bytes()
         assert path in database_files or b"127.0.0.1" not in raw, path
         for pseudonym in pseudonyms:
