@@ -2,6 +2,7 @@
 processes on one PostgreSQL, in one run.
 
     python benchmarks/class_server.py [--students 6000] [--concurrency 64] [--loaders 2]
+                                      [--profile]
 
 The need: 2.4 million students submitting in one busy hour is about 670 a second; the
 target is 3x that (2,000/s) with 4 processes. For each setup: a fresh database (a SQLite
@@ -15,7 +16,8 @@ the servers, --concurrency in flight in all. A submission counts when its 200 ca
 (after its COMMIT). Printed: submissions/s, where the CPU went, in ms per submission
 (the server processes, PostgreSQL's backends, the load generators: all on the same
 cores, so their sum bounds the rate), and PostgreSQL's WAL fsyncs per submission and
-their average duration (the wait that is not CPU).
+their average duration (the wait that is not CPU). With --profile (py-spy installed:
+`pip install py-spy`), where the one PostgreSQL server's CPU went, sampled on CPU.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ import os
 import platform
 import random
 import secrets
+import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -78,6 +82,29 @@ def postgres_pids(folder: Path) -> list[int]:
     return [main, *map(int, children)]
 
 
+# What a sampled stack of the server was doing, by the first of these it passes through.
+PROFILE_PARTS = [("psycopg", "psycopg: the SQL statements (send, wait, read)"),
+                 ("pydantic", "pydantic: the submission model"),
+                 ("hmac", "the keyed hashes"),
+                 ("aiohttp", "aiohttp and JSON: HTTP in and out"),
+                 ("json", "aiohttp and JSON: HTTP in and out"),
+                 ("concurrent/futures", "handing calls to a pool thread and back"),
+                 ("threading.py", "handing calls to a pool thread and back"),
+                 ("asyncio", "the asyncio event loop"),
+                 ("selectors", "the asyncio event loop")]
+
+
+def profile_shares(raw: Path) -> dict[str, float]:
+    """py-spy's raw (collapsed) stacks as shares of the samples per part."""
+    shares: dict[str, float] = {}
+    lines = [line.rstrip().rpartition(" ") for line in raw.read_text().splitlines()]
+    total = sum(int(count) for _, _, count in lines)
+    for stack, _, count in lines:
+        part = next((name for key, name in PROFILE_PARTS if key in stack), "other")
+        shares[part] = shares.get(part, 0) + int(count) / total
+    return dict(sorted(shares.items(), key=lambda item: -item[1]))
+
+
 def seed(database: Path | str, secret_path: Path, students: int) -> list[dict]:
     """Classes of CLASS_SIZE, every student joined (one transaction); the submissions."""
     store = AggregatorStore(open_database(database), load_secret(secret_path))
@@ -124,7 +151,7 @@ async def _load(urls, bodies, concurrency, barrier) -> tuple:
 
 
 def run_setup(backend: str, processes: int, postgres, students: int, concurrency: int,
-              loaders: int) -> dict:
+              loaders: int, profile: Path | None = None) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         home = Path(folder)
         database = postgres.new_schema() if backend == "PostgreSQL" else \
@@ -136,6 +163,10 @@ def run_setup(backend: str, processes: int, postgres, students: int, concurrency
             urls = [server.url for server in servers]
             server_pids = [server.process.pid for server in servers]
             database_pids = postgres_pids(postgres.folder) if backend == "PostgreSQL" else []
+            spy = subprocess.Popen(
+                ["py-spy", "record", "--pid", str(server_pids[0]), "--threads", "--format",
+                 "raw", "--output", str(profile)], stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL) if profile else None
             context = multiprocessing.get_context("spawn")
             with context.Manager() as manager, context.Pool(loaders) as pool:
                 barrier = manager.Barrier(loaders)
@@ -149,6 +180,9 @@ def run_setup(backend: str, processes: int, postgres, students: int, concurrency
                 database_pids = postgres_pids(postgres.folder) if database_pids else []
                 after = cpu_seconds(server_pids), cpu_seconds(database_pids)
                 syncs = [a - b for a, b in zip(wal_syncs(postgres), syncs_before, strict=True)]
+            if spy:
+                spy.send_signal(signal.SIGINT)  # py-spy writes its samples and stops
+                spy.wait(timeout=60)
         finally:
             for server in servers:
                 server.stop()
@@ -168,13 +202,18 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=6000)
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--loaders", type=int, default=2)
+    parser.add_argument("--profile", action="store_true",
+                        help="sample the one-process PostgreSQL server with py-spy")
     args = parser.parse_args()
     load_average = os.getloadavg()[0]
     # PostgreSQL's durable defaults (fsync on), timing its WAL fsyncs.
     postgres = start_postgres(settings=("track_wal_io_timing=on",))
+    samples = Path(tempfile.mkdtemp()) / "server.raw"
     try:
         rows = [run_setup(backend, processes, postgres, args.students, args.concurrency,
-                          args.loaders) for backend, processes in SETUPS]
+                          args.loaders, samples if args.profile and
+                          (backend, processes) == ("PostgreSQL", 1) else None)
+                for backend, processes in SETUPS]
     finally:
         postgres.stop()
     print(f"{args.students} students in classes of {CLASS_SIZE}, {args.concurrency} in flight "
@@ -190,6 +229,10 @@ def main() -> None:
         print(f"| {row['backend']} | {row['processes']} | {row['per_s']:,.0f} | "
               f"{row['per_s'] / NEED:.1f} | {row['server_ms']:.2f} | "
               f"{row['database_ms']:.2f} | {row['load_ms']:.2f} | {syncs} | {sync_ms} |")
+    if args.profile:
+        print("Where the PostgreSQL server's CPU went (py-spy, 1 process):")
+        for part, share in profile_shares(samples).items():
+            print(f"  {share:6.1%}  {part}")
 
 
 if __name__ == "__main__":
