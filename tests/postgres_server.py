@@ -60,7 +60,9 @@ class PostgresServer:
             return cursor.fetchall() if cursor.description else []
 
     def files(self) -> list[Path]:
-        """Every file of the cluster (the tables, the WAL): what a disk would hold."""
+        """Every file of the cluster (the tables, the WAL): what a disk would hold, after a
+        checkpoint has written every table's pages to their files."""
+        self.sql("CHECKPOINT")
         return [path for path in (self.folder / "data").rglob("*") if path.is_file()]
 
     def stop(self) -> None:
