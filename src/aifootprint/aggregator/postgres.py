@@ -92,7 +92,8 @@ def connect(dsn: str, migrations: tuple) -> PostgresConnection:
         conn = psycopg.connect(dsn, autocommit=True, row_factory=dict_row,
                                connect_timeout=CONNECT_TIMEOUT_S)
     except psycopg.OperationalError as error:
-        reason = str(error).strip().splitlines()[-1]
+        # libpq's first line says what failed (refused, no such host, authentication).
+        reason = str(error).strip().splitlines()[0].rstrip(".")
         raise DatabaseError(f"The class server cannot reach its database {where}: "
                             f"{reason}.") from None
     db = PostgresConnection(conn)
