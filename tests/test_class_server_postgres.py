@@ -203,6 +203,11 @@ def test_an_unreachable_database_is_one_sentence_without_the_password(tmp_path, 
     assert "hunter2" not in server.stderr and "Traceback" not in server.stderr
     with pytest.raises(ConfigError, match="postgresql://"):
         load_aggregator_config(home=tmp_path, database="mysql://x", env={})
+    from_env = load_aggregator_config(home=tmp_path, env={
+        "AIFOOTPRINT_AGGREGATOR_DATABASE": wrong})
+    assert from_env.database == wrong  # the environment names it as the flag would
+    assert load_aggregator_config(home=tmp_path, env={}).database == (
+        tmp_path / "data" / "aggregator.db")  # and without either: the SQLite file
 
 
 def test_a_role_without_create_rights_serves_a_migrated_database(dsn, postgres):
