@@ -46,6 +46,46 @@ def release_all(dsn: str, barrier, rounds: int) -> int:
     return made
 
 
+def join_all(dsn: str, barrier, code: str, names: list[str]) -> list[str]:
+    """Join each pseudonym with the code; the ones let in."""
+    store = AggregatorStore(open_database(dsn), SECRET)
+    barrier.wait()
+    joined = []
+    for name in names:
+        try:
+            store.join(code, name, NOW)
+            joined.append(name)
+        except FootprintError:
+            pass  # full, closed, or the code was replaced by a reset: refused
+    store.close()
+    return joined
+
+
+def set_seats(dsn: str, barrier, class_id: str, key: str, seats: list[int]) -> list[int]:
+    """The teacher sets each number of seats in turn; the numbers accepted."""
+    store = AggregatorStore(open_database(dsn), SECRET)
+    barrier.wait()
+    accepted = []
+    for number in seats:
+        try:
+            store.set_joining(class_id, key, None, number)
+            accepted.append(number)
+        except FootprintError:
+            pass  # fewer than the members by then: refused
+    store.close()
+    return accepted
+
+
+def reset_all(dsn: str, barrier, classes: list[tuple[str, str]]) -> int:
+    """The teachers start each (class id, teacher key) again; how many resets."""
+    store = AggregatorStore(open_database(dsn), SECRET)
+    barrier.wait()
+    for class_id, key in classes:
+        store.reset_members(class_id, key, NOW)
+    store.close()
+    return len(classes)
+
+
 class Racers:
     """A few spawned processes, kept for a test module, and a barrier for each race."""
 

@@ -2,7 +2,8 @@
 
 Two real `aggregator serve` processes share a database (and the key file, as two machines
 would); store processes started together at a barrier race each other to submit the same
-pseudonyms and to release the same periods. Every other rule runs on both backends in
+pseudonyms and to release the same periods, and to let students in while the teacher
+lowers the seats or starts the class again. Every other rule runs on both backends in
 tests/test_aggregator.py and tests/test_classroom.py (the class_db fixture).
 """
 
@@ -27,7 +28,18 @@ from aifootprint.aggregator.store import AggregatorStore, ClassSettings, open_da
 from aifootprint.core.errors import ConfigError, DatabaseError
 from aifootprint.model.class_precision import energy_weights
 from aifootprint.model.factors import load_factors
-from store_race import AFTER_WINDOW, NOW, SECRET, Racers, exact, release_all, submit_all
+from store_race import (
+    AFTER_WINDOW,
+    NOW,
+    SECRET,
+    Racers,
+    exact,
+    join_all,
+    release_all,
+    reset_all,
+    set_seats,
+    submit_all,
+)
 from test_classroom import assert_files_hold_no_pseudonym_or_address
 
 YESTERDAY = "2026-11-24"
@@ -116,6 +128,42 @@ def test_a_release_racing_late_submissions_leaves_no_exact_sum_and_loses_none(ds
         wanted = ({"status": "released", "energy_wh": count * ONE_EACH} if count >= 5
                   else {"status": "not_enough", "energy_wh": None})
         assert releases.get(klass["class_id"]) == wanted, (count, releases)
+
+
+def test_seats_hold_while_processes_join_and_the_teacher_lowers_them(dsn, racers):
+    """Three processes let students in while the teacher, in a fourth, lowers the seats
+    step by step: a lower number is taken only while the members still fit, and no join
+    passes the seats of its moment, so the members never outnumber the seats."""
+    seats = [36, 32, 28, 24, 20, 18, 16, 14, 12, 10, 8, 6, 5]
+    for klass, _ in made_classes(dsn, 4, 0):  # four races: the moment differs each time
+        names = [secrets.token_urlsafe(32) for _ in range(60)]
+        *joined, accepted = racers.race([
+            *((join_all, dsn, klass["join_code"], names[n::3]) for n in range(3)),
+            (set_seats, dsn, klass["class_id"], klass["teacher_key"], seats)])
+        (row,) = table(dsn, "SELECT max_students, (SELECT COUNT(*) FROM members "
+                            f"WHERE class_id = '{klass['class_id']}') AS members "
+                            f"FROM classes WHERE id = '{klass['class_id']}'")
+        assert row["members"] == sum(len(names) for names in joined) <= row["max_students"]
+        assert row["max_students"] == (accepted[-1] if accepted else 40), (accepted, row)
+
+
+def test_a_reset_racing_submissions_and_joins_leaves_nothing_of_the_old_members(dsn,
+                                                                                racers):
+    """Teachers start their classes again while the members' submissions arrive and new
+    students join with an old code: whatever came before a class's reset is deleted with
+    it, whatever comes after is refused (not a member, or an unknown code)."""
+    classes = made_classes(dsn, 6, 12)
+    bodies = random.sample([submission(klass, name) for klass, names in classes
+                            for name in names], 6 * 12)
+    late = [secrets.token_urlsafe(32) for _ in range(28)]  # 40 seats: room for all
+    resets = random.sample([(klass["class_id"], klass["teacher_key"])
+                            for klass, _ in classes], 6)
+    racers.race([(submit_all, dsn, bodies[::2]), (submit_all, dsn, bodies[1::2]),
+                 (join_all, dsn, classes[0][0]["join_code"], late),
+                 (reset_all, dsn, resets)])
+    for name in ("sums", "submitted", "members"):
+        assert table(dsn, f"SELECT * FROM {name}") == [], name
+    assert table(dsn, "SELECT DISTINCT joining_open FROM classes") == [{"joining_open": 1}]
 
 
 async def post_all(session, requests: list[tuple[str, dict]]) -> list[int]:
