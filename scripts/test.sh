@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-system_packages=(chromium firefox-esr xvfb trayer imagemagick xdotool openssl strace)
+# postgresql: the class server's tests start a throwaway PostgreSQL server of their own.
+system_packages=(chromium firefox-esr xvfb trayer imagemagick xdotool openssl strace postgresql)
 missing=()
 for package in "${system_packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from aifootprint.aggregator.store import open_database
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -21,6 +23,34 @@ def aifootprint_env(**extra: str) -> dict:
     env = {**os.environ, "PYTHONPATH": str(REPO / "src"), **extra}
     env.pop("AIFOOTPRINT_HOME", None)
     return env
+
+
+@dataclass(frozen=True)
+class ClassDatabase:
+    """Where a test's class servers keep their state (the `class_db` fixture)."""
+
+    url: str | None  # a postgresql:// address; None: the SQLite file under --home
+
+    @property
+    def options(self) -> tuple[str, ...]:
+        """What `aggregator serve`, create-class, release and report are given."""
+        return ("--database", self.url) if self.url else ()
+
+    def sums(self, home: Path) -> list[tuple]:
+        """The exact running sums, read from the database itself (stored_sums)."""
+        return stored_sums(self.url or home / "data" / "aggregator.db")
+
+
+def stored_sums(database: Path | str) -> list[tuple]:
+    """Each row as (class_id, period, prompts, images, participants, videos, energy): the
+    columns in the order the migrations made them."""
+    db = open_database(database)
+    try:
+        return [tuple(row.values()) for row in db.rows(
+            "SELECT class_id, period, prompts, images, participants, videos, energy FROM sums "
+            "ORDER BY class_id, period")]
+    finally:
+        db.close()
 
 
 @dataclass

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from aifootprint.daemon.config import load_config
@@ -90,3 +92,30 @@ def servers(tmp_path):
     running.start()
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL server (tests/postgres_server.py) for the whole run. Without
+    PostgreSQL installed its tests are skipped, except in CI, where they fail."""
+    from postgres_server import start_postgres
+
+    try:
+        server = start_postgres()
+    except RuntimeError as error:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI needs PostgreSQL: {error}")
+        pytest.skip(str(error))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def class_db(request):
+    """The class server's database, each test on both backends: its SQLite file, or an
+    empty schema of the throwaway PostgreSQL server."""
+    from aggregator_process import ClassDatabase
+
+    if request.param == "sqlite":
+        return ClassDatabase(None)
+    return ClassDatabase(request.getfixturevalue("postgres").new_schema())

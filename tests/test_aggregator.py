@@ -1,4 +1,5 @@
-"""The class aggregator's rules, against the real app and a real SQLite file.
+"""The class aggregator's rules, against the real app and a real database: each test that
+keeps classes runs on a SQLite file and on a real PostgreSQL server (the class_db fixture).
 
 Time is the test clock file (AIFOOTPRINT_AGGREGATOR_TEST_CLOCK): a class with day
 periods, "yesterday" is closed and open for submissions until tomorrow 00:00.
@@ -9,13 +10,12 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
-import sqlite3
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
 
-from aggregator_process import create_class, run_cli, start_aggregator
+from aggregator_process import create_class, run_cli, start_aggregator, stored_sums
 from aifootprint.aggregator.app import create_app
 from aifootprint.aggregator.config import load_aggregator_config
 from aifootprint.aggregator.migrations import LATEST, MIGRATIONS
@@ -40,16 +40,17 @@ DAY_BOUND = 20 * 40 + 10 * 85  # a day class's default energy bound, tenths of a
 
 
 @pytest.fixture
-def agg_config(tmp_path):
+def agg_config(tmp_path, class_db):
     clock = tmp_path / "clock"
     clock.write_text(NOW.isoformat())
     env = {"AIFOOTPRINT_AGGREGATOR_TEST_CLOCK": str(clock)}
-    config = load_aggregator_config(home=tmp_path / "aggregator", lang="en", env=env)
+    config = load_aggregator_config(home=tmp_path / "aggregator", lang="en", env=env,
+                                    database=class_db.url)
     return replace(config, release_check_s=3600)
 
 
 def open_store(config) -> AggregatorStore:
-    return AggregatorStore(open_database(config.db_path), load_secret(config.secret_path))
+    return AggregatorStore(open_database(config.database), load_secret(config.secret_path))
 
 
 @pytest.fixture
@@ -84,8 +85,7 @@ def body(made_class, name, prompts=3, images=1, period=YESTERDAY, **videos) -> d
 
 
 def sums(config) -> list[tuple]:
-    with sqlite3.connect(config.db_path) as conn:
-        return conn.execute("SELECT * FROM sums ORDER BY class_id, period").fetchall()
+    return stored_sums(config.database)
 
 
 async def test_submission_counts_once_into_the_sums(client, made_class, agg_config):
@@ -344,11 +344,11 @@ def test_migrations_empty_twice_and_future(tmp_path):
         migrate(db, "the aggregator database", MIGRATIONS)
 
 
-def test_aggregator_cli_creates_a_class_and_reports(tmp_path):
+def test_aggregator_cli_creates_a_class_and_reports(tmp_path, class_db):
     home = tmp_path / "aggregator"
-    made = create_class(home, "--name", "3B", "--period", "week", "--k", "6")
-    done = run_cli("aggregator", "report", "--home", str(home), "--class", made["class_id"],
-                   "--teacher-key", made["teacher_key"], "--lang", "nl")
+    made = create_class(home, *class_db.options, "--name", "3B", "--period", "week", "--k", "6")
+    done = run_cli("aggregator", "report", "--home", str(home), *class_db.options, "--class",
+                   made["class_id"], "--teacher-key", made["teacher_key"], "--lang", "nl")
     assert done.returncode == 0 and "Er is nog geen periode vrijgegeven." in done.stdout
     assert "over 5 schooldagen: 10,5 kWh" in done.stdout  # 5 x the 2,102.5 Wh class day
     # The week under way is released once its 3-day window after Sunday has ended.
@@ -356,8 +356,8 @@ def test_aggregator_cli_creates_a_class_and_reports(tmp_path):
     waiting = periods.periods_in_window("week", datetime.now())
     due = periods.window_ends_at("week", waiting[0]) if waiting else week_ends
     assert f"Volgende vrijgave op {due:%d-%m-%Y %H:%M}." in done.stdout
-    wrong = run_cli("aggregator", "report", "--home", str(home), "--class", made["class_id"],
-                    "--teacher-key", "nope")
+    wrong = run_cli("aggregator", "report", "--home", str(home), *class_db.options,
+                    "--class", made["class_id"], "--teacher-key", "nope")
     assert wrong.returncode == 1 and "teacher key" in wrong.stderr
     assert "Traceback" not in wrong.stderr
     weak = run_cli("aggregator", "create-class", "--home", str(home), "--name", "x", "--k", "2")
@@ -429,7 +429,7 @@ def post_json(url: str, body: dict) -> dict:
         return json.loads(reply.read())
 
 
-def test_aggregator_cli_release_releases_once(tmp_path, agg_config, made_class):
+def test_aggregator_cli_release_releases_once(tmp_path, agg_config, made_class, class_db):
     store = open_store(agg_config)
     for _ in range(5):
         name = pseudonym()
@@ -438,11 +438,11 @@ def test_aggregator_cli_release_releases_once(tmp_path, agg_config, made_class):
     store.close()
     clock = tmp_path / "after"
     clock.write_text(AFTER_WINDOW.isoformat())
-    home = str(agg_config.home)
-    first = run_cli("aggregator", "release", "--home", home, "--lang", "en", clock=clock)
-    again = run_cli("aggregator", "release", "--home", home, "--lang", "en", clock=clock)
+    where = ("--home", str(agg_config.home), *class_db.options)
+    first = run_cli("aggregator", "release", *where, "--lang", "en", clock=clock)
+    again = run_cli("aggregator", "release", *where, "--lang", "en", clock=clock)
     assert (first.stdout, again.stdout) == ("Released 1 period.\n", "Released 0 periods.\n")
-    shown = run_cli("aggregator", "report", "--home", home, "--class", made_class["class_id"],
+    shown = run_cli("aggregator", "report", *where, "--class", made_class["class_id"],
                     "--teacher-key", made_class["teacher_key"], "--lang", "en", clock=clock)
     # Named by its label, as on the teacher page.
     assert "Tue 24 Nov: 5-9 students" in shown.stdout and "95 %" in shown.stdout
@@ -455,30 +455,42 @@ async def test_health_and_readiness_for_a_load_balancer(client, made_class):
     assert await reply.json() == {"status": "ready", "classes": 1}
 
 
+def database_at_version(database, version: int):
+    """A connection to a database of either backend made by the first `version` migrations
+    only, as an older release left it."""
+    from aifootprint.aggregator.config import is_postgres
+
+    if is_postgres(database):
+        from aifootprint.aggregator.postgres import connect as connect_postgres
+
+        return connect_postgres(database, MIGRATIONS[:version])
+    from aifootprint.aggregator.sql import SQLiteConnection
+    from aifootprint.aggregator.store import OPTIONS
+    from aifootprint.core.database import connect
+
+    return SQLiteConnection(connect(database, MIGRATIONS[:version], OPTIONS,
+                                    wrap=SQLiteConnection))
+
+
 def test_a_class_from_before_the_energy_total_is_migrated_and_keeps_working(agg_config):
     """Version 3 held two noisy counts and allowed epsilon up to 10: the class keeps its
     members, its period still collecting is released as one energy total at epsilon 1,
     its old release is shown as it was, and joining is open (migrations 4 and 5)."""
-    import sqlite_utils
-
     from aifootprint.aggregator.report import class_report
-    from aifootprint.aggregator.store import OPTIONS
-    from aifootprint.core.database import connect
 
-    db = sqlite_utils.Database(connect(agg_config.db_path, MIGRATIONS[:3], OPTIONS,
-                                       wrap=sqlite_utils.Database))
-    db.table("classes").insert({
+    db = database_at_version(agg_config.database, 3)
+    db.insert("classes", {
         "id": "0123456789abcdef", "name": "old", "period_kind": "day", "max_students": 30,
         "k": 5, "epsilon": 4.0, "clip_prompts": 20, "clip_images": 10, "send_delay_max_s": 0,
         "join_code_hash": "x", "join_expires": NOW.isoformat(), "teacher_key_hash": "y",
         "created": "2026-11-01"})
-    db.table("sums").insert({"class_id": "0123456789abcdef", "period": YESTERDAY,
-                             "prompts": 200, "images": 100, "participants": 16})
-    db.table("releases").insert({
+    db.insert("sums", {"class_id": "0123456789abcdef", "period": YESTERDAY,
+                       "prompts": 200, "images": 100, "participants": 16})
+    db.insert("releases", {
         "class_id": "0123456789abcdef", "period": "2026-11-20", "status": "released",
         "prompts": 88, "images": -3, "band": "5-9", "epsilon": 4.0, "scale_prompts": 10.0,
         "scale_images": 5.0, "released_at": "2026-11-22T00:01:00", "test_clock": 0})
-    db.conn.close()
+    db.close()
 
     store = open_store(agg_config)
     (release,) = store.release_due(AFTER_WINDOW, zero_noise)

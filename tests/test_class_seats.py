@@ -1,6 +1,7 @@
 """Rate limits and seats at a real class server process: joins and lookups over the limit
 get 429 with Retry-After and no address lands anywhere; the seats the teacher sets refuse
-the extra member; closing joining and starting again are the teacher's, with the key."""
+the extra member; closing joining and starting again are the teacher's, with the key (on
+SQLite and on a real PostgreSQL, the class_db fixture)."""
 
 from __future__ import annotations
 
@@ -59,10 +60,12 @@ def test_lookups_and_joins_over_the_limit_get_429_and_no_address_is_kept(tmp_pat
             assert b"127.0.0.1" not in path.read_bytes(), path
 
 
-def test_the_seats_refuse_the_extra_member_and_the_teacher_closes_and_starts_again(tmp_path):
-    server = start_aggregator(tmp_path / "aggregator")
+def test_the_seats_refuse_the_extra_member_and_the_teacher_closes_and_starts_again(tmp_path,
+                                                                                   class_db):
+    server = start_aggregator(tmp_path / "aggregator", options=class_db.options)
     try:
-        made = create_class(server.home, "--name", "2B", "--seats", "5", "--period", "day")
+        made = create_class(server.home, *class_db.options, "--name", "2B", "--seats", "5",
+                            "--period", "day")
         code, key = made["join_code"], made["teacher_key"]
         joining_url = f"{server.url}/api/v1/classes/{made['class_id']}/joining"
         members = [secrets.token_urlsafe(32) for _ in range(7)]

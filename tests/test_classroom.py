@@ -1,4 +1,6 @@
-"""Class sharing end to end: a real aggregator and real student daemons on loopback.
+"""Class sharing end to end: a real aggregator and real student daemons on loopback; where
+a test reads what the aggregator stored, on SQLite and on a real PostgreSQL (the class_db
+fixture; the same path through two servers on PostgreSQL: test_class_server_postgres.py).
 
 Each student is a real `aifootprint run --no-tray` process with its own home; the
 students join with the real CLI; their daemons send on their own. The aggregator runs
@@ -8,7 +10,6 @@ with a test clock file so the test can close the submission window without waiti
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 import urllib.request
 import uuid
@@ -176,13 +177,20 @@ def test_a_class_of_25_gets_a_total_within_25_percent_and_small_groups_get_a_sta
     assert_files_hold_no_pseudonym_or_address(aggregator.home, pseudonyms)
 
 
-def assert_files_hold_no_pseudonym_or_address(home: Path, pseudonyms: list[str]) -> None:
+def assert_files_hold_no_pseudonym_or_address(home: Path, pseudonyms: list[str],
+                                              database_files: tuple[Path, ...] = ()) -> None:
+    """No pseudonym in any file; no address in the server's own. database_files:
+    PostgreSQL's (tables and write-ahead log), whose settings name the address it
+    listens on, which is no client's."""
     files = [path for path in home.rglob("*") if path.is_file()]
-    assert any(path.name == "aggregator.db" for path in files)
+    assert any(path.name == "aggregator.db" for path in files) != bool(database_files)
     assert any(path.suffix == ".log" for path in files)
-    for path in files:
-        raw = path.read_bytes()
-        assert b"127.0.0.1" not in raw, path
+    for path in files + list(database_files):
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:  # a WAL segment PostgreSQL recycled meanwhile
+            continue
+        assert path in database_files or b"127.0.0.1" not in raw, path
         for pseudonym in pseudonyms:
             assert pseudonym.encode() not in raw, path
 
@@ -258,7 +266,8 @@ def test_cli_join_and_leave_without_a_daemon_change_the_file_itself(tmp_path):
         aggregator.stop()
 
 
-async def test_submission_waits_its_random_delay_and_is_retried_until_accepted(tmp_path):
+async def test_submission_waits_its_random_delay_and_is_retried_until_accepted(tmp_path,
+                                                                                class_db):
     """The daemon's sending step, driven directly with chosen moments, against a real
     aggregator that is down for the first attempt."""
     import aiohttp
@@ -267,8 +276,8 @@ async def test_submission_waits_its_random_delay_and_is_retried_until_accepted(t
     from daemon_process import free_port
 
     port = free_port()
-    aggregator = start_aggregator(tmp_path / "aggregator", port=port)
-    klass = create_class(aggregator.home, "--name", "5C", "--period", "day",
+    aggregator = start_aggregator(tmp_path / "aggregator", port=port, options=class_db.options)
+    klass = create_class(aggregator.home, *class_db.options, "--name", "5C", "--period", "day",
                          "--send-delay", "600")
     config = load_config(home=tmp_path / "student", env={})
     now = datetime.now()
@@ -289,7 +298,8 @@ async def test_submission_waits_its_random_delay_and_is_retried_until_accepted(t
         await state.share_due(session, counts_for, closed_at + timedelta(hours=1))
         status = classroom.sharing_status(config)["periods"][0]
         assert status["state"] == "waiting" and "cannot be reached" in status["message"]
-        aggregator = start_aggregator(tmp_path / "aggregator", port=port)
+        aggregator = start_aggregator(tmp_path / "aggregator", port=port,
+                                      options=class_db.options)
         try:
             await state.share_due(session, counts_for,
                                   closed_at + timedelta(hours=1, seconds=10))
@@ -300,9 +310,8 @@ async def test_submission_waits_its_random_delay_and_is_retried_until_accepted(t
             await state.share_due(session, counts_for, retry_at)  # nothing new
         finally:
             aggregator.stop()
-    with sqlite3.connect(aggregator.home / "data" / "aggregator.db") as conn:
-        assert conn.execute("SELECT prompts, images, videos, participants FROM sums"
-                            ).fetchall() == [(20, 3, 1, 1)]
+    # prompts, images, participants, videos: above the bounds, 20 prompts and 1 video sent
+    assert [row[2:6] for row in class_db.sums(aggregator.home)] == [(20, 3, 1, 1)]
 
 
 def period_state_of(config, period: str) -> str | None:

@@ -14,6 +14,7 @@ import sqlite_utils
 import aifootprint
 from aifootprint.aggregator import migrations as aggregator_migrations
 from aifootprint.aggregator import store as aggregator_store
+from aifootprint.aggregator.sql import SQLiteConnection
 from aifootprint.core import database
 from aifootprint.core.errors import DatabaseError
 from aifootprint.core.migrations import migrate, schema_version
@@ -86,7 +87,7 @@ DATABASES = {
     "events": (MIGRATIONS, events.OPTIONS, None),
     "class sharing": (sharing.MIGRATIONS, sharing.OPTIONS, None),
     "class server": (aggregator_migrations.MIGRATIONS, aggregator_store.OPTIONS,
-                     sqlite_utils.Database),
+                     SQLiteConnection),
 }
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import re
 import secrets
-import sqlite3
 import urllib.error
 import urllib.request
 from datetime import date, datetime, timedelta
@@ -21,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from aggregator_process import create_class, start_aggregator
+from aifootprint.aggregator.store import open_database
 from aifootprint.core.i18n import Catalog
 from aifootprint.model.join_link import parse_join_link
 from aifootprint.model.periods import period_label
@@ -68,11 +68,14 @@ def world(tmp_path_factory):
                     "class_id": made["class_id"], "period": period, "pseudonym": name,
                     "prompts": 20, "images": 10})
         # Released as too uncertain: written as the class server stores a release.
-        with sqlite3.connect(server.home / "data" / "aggregator.db") as db:
-            db.execute("INSERT INTO releases (class_id, period, status, band, epsilon, "
-                       "half_width_wh, released_at, test_clock) "
-                       "VALUES (?, ?, 'too_uncertain', '5-9', 1.0, 494.3, ?, 1)",
-                       [made["class_id"], PERIODS[2], datetime.now().isoformat()])
+        db = open_database(server.home / "data" / "aggregator.db")
+        try:
+            db.insert("releases", {
+                "class_id": made["class_id"], "period": PERIODS[2], "status": "too_uncertain",
+                "band": "5-9", "epsilon": 1.0, "half_width_wh": 494.3,
+                "released_at": datetime.now().isoformat(), "test_clock": 1})
+        finally:
+            db.close()
         at(clock, (FIRST + timedelta(days=3)).isoformat(), 10)
         yield server, made
     finally:

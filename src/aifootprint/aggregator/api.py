@@ -1,10 +1,11 @@
 """HTTP handlers of the aggregator: parse the request, call one store function, answer JSON.
 
-Store calls run through the app's Database (core/database.py): writes on its single
-writer thread, submissions that arrive together committed in one transaction (group
-commit), each in its own savepoint with its own answer. Nothing here logs the client's
-address; lookups and joins are counted per address by rate_limit.py, under a keyed hash
-held in memory only.
+Store calls run through the app's database access (store.aggregator_database): on SQLite
+writes on its single writer thread, submissions that arrive together committed in one
+transaction (group commit), each in its own savepoint with its own answer; on PostgreSQL
+each in its own transaction on a pool thread. Nothing here logs the client's address;
+lookups and joins are counted per address by rate_limit.py, under a keyed hash held in
+memory only.
 """
 
 from __future__ import annotations

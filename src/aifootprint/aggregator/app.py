@@ -1,5 +1,5 @@
-"""The aggregator's app factory: the database (its writer thread) and release loop in
-cleanup_ctx."""
+"""The aggregator's app factory: the database (SQLite's writer thread or a PostgreSQL
+pool) and the release loop in cleanup_ctx."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ log = logging.getLogger("aifootprint.aggregator")
 
 async def store_ctx(app: web.Application):
     config = app[CONFIG]
-    database = aggregator_database(config.db_path, config.secret_path)
+    database = aggregator_database(config.database, config.secret_path)
     await database.open()
     app[STORE] = database
     yield

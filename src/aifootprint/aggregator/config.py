@@ -28,6 +28,12 @@ from ..core.errors import ConfigError
 APP_NAME = "aifootprint-aggregator"
 DEFAULT_PORT = 47480
 TEST_CLOCK_ENV = "AIFOOTPRINT_AGGREGATOR_TEST_CLOCK"
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_postgres(database: object) -> bool:
+    """A PostgreSQL address (--database) rather than the SQLite file."""
+    return isinstance(database, str) and database.startswith(POSTGRES_SCHEMES)
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,7 @@ class AggregatorConfig:
     key_file: Path | None = None  # and its private key; None: the key is in cert_file
     release_check_s: float = 60.0  # how often the server looks for periods to release
     join_rate: int = 120  # lookups and joins a minute per client address; 0: no limit
+    database_url: str | None = None  # --database postgresql://...; None: the SQLite file
 
     @property
     def data_dir(self) -> Path:
@@ -54,6 +61,11 @@ class AggregatorConfig:
     @property
     def db_path(self) -> Path:
         return self.data_dir / "aggregator.db"
+
+    @property
+    def database(self) -> Path | str:
+        """Where the classes are kept: the PostgreSQL address, else the SQLite file."""
+        return self.database_url or self.db_path
 
     @property
     def secret_path(self) -> Path:
@@ -78,18 +90,24 @@ def load_aggregator_config(
     port: int | None = None,
     lang: str | None = None,
     env: Mapping[str, str] | None = None,
+    database: str | None = None,
 ) -> AggregatorConfig:
     """Defaults, then environment, then flags (the same order as the daemon's config)."""
     env = os.environ if env is None else env
     home = home or env.get("AIFOOTPRINT_AGGREGATOR_HOME") or None
     port_value = port if port is not None else env.get("AIFOOTPRINT_AGGREGATOR_PORT")
     clock = env.get(TEST_CLOCK_ENV)
+    database = database or env.get("AIFOOTPRINT_AGGREGATOR_DATABASE") or None
+    if database is not None and not is_postgres(database):
+        raise ConfigError("--database takes a postgresql:// address; without it the class "
+                          "server keeps its SQLite file under --home.")
     return AggregatorConfig(
         home=Path(home).expanduser().resolve() if home else None,
         host=host or env.get("AIFOOTPRINT_AGGREGATOR_HOST") or "127.0.0.1",
         port=_parse_port(port_value) if port_value is not None else DEFAULT_PORT,
         lang=parse_lang(lang, "--lang") if lang else system_lang(env),
         test_clock_file=Path(clock) if clock else None,
+        database_url=database,
     )
 
 

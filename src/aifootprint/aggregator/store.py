@@ -1,20 +1,35 @@
-"""The aggregator's SQLite store and its rules: classes, joining, submissions, releases.
+"""The aggregator's store and its rules: classes, joining, submissions, releases.
 
-`AggregatorStore` holds the rules and the SQL over one connection; the server runs its
-methods through the core's `Database` (`aggregator_database`): each write on ONE writer
-thread, whatever is queued committed in one transaction (group commit, each request in
-its own savepoint, so a refused submission changes nothing and blocks no other). The
-CLI calls the same methods on a connection of its own (`open_database`), each write
-then its own `BEGIN IMMEDIATE` transaction, which SQLite serialises with the server's.
+`AggregatorStore` holds the rules and their SQL, once, over a connection of either
+backend (sql.py): the embedded SQLite file by default, or PostgreSQL with
+`--database postgresql://...` (postgres.py) for several class-server processes.
 
-Rollback journal with secure_delete instead of WAL (Options(wal=False)): a WAL file
-keeps successive images of the `sums` page (a running total after each submission),
-from which single submissions could be read back; secure_delete zeroes the exact sums
-and submission hashes that a release deletes.
+On SQLite the server runs the methods through the core's `Database`: each write on ONE
+writer thread, whatever is queued committed in one transaction (group commit, each
+request in its own savepoint, so a refused submission changes nothing and blocks no
+other). On PostgreSQL each runs in its own transaction on a pool thread, beside the
+other processes'. The CLI calls the same methods on a connection of its own
+(`open_database`), each write then its own transaction.
 
-sqlite-utils rather than plain sqlite3: the aggregator is its own process, so the
-21 MB it costs the daemon do not matter here, and its table helpers keep the rules
-short; every table of this database is written through it.
+Counted once and released once, on both backends and across processes: a second
+submission of a pseudonym meets the unique key of `submitted` (ON CONFLICT DO NOTHING
+changes no row); the running sum is written before the check that its period is not yet
+released, so a submission either waits for a release's lock on that row and then sees
+the release, or is inside the sum the release takes; a release takes the sums with
+DELETE ... RETURNING, which only one transaction can do.
+
+Seats, across processes too: a join, a teacher's change of the seats or of joining, and
+a reset each lock the class's row first (`for_update`), so they run one at a time per
+class and each sees the members the one before left. A submission holds its member's
+row (`for_key_share`) until it commits, so a reset, which deletes the members before the
+sums, either waits for it and then deletes its sum, or has deleted the member and the
+submission is refused.
+
+SQLite: a rollback journal with secure_delete instead of WAL (Options(wal=False)): a WAL
+file keeps successive images of the `sums` page (a running total after each
+submission), from which single submissions could be read back; secure_delete zeroes the
+exact sums and submission hashes that a release deletes. What PostgreSQL keeps of them,
+and for how long: docs/deploy.md.
 
 Secrets (join codes, teacher keys, pseudonyms) are stored only as HMAC-SHA256 keyed
 with the server's secret file, never in clear.
@@ -33,10 +48,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import sqlite_utils
 from pydantic import ValidationError
 
-from ..core.database import Database, Options, connect, transaction
+from ..core.database import Database, Options, connect
 from ..core.errors import (
     ClassFull,
     ClassNotFound,
@@ -51,6 +65,7 @@ from ..core.errors import (
 from ..model import periods
 from ..model.class_precision import EnergyWeights
 from ..model.submission import CLASS_ID_PATTERN, PSEUDONYM_PATTERN, Submission
+from .config import is_postgres
 from .migrations import MIGRATIONS
 from .privacy import (
     MAX_EPSILON,
@@ -62,12 +77,16 @@ from .privacy import (
     participant_band,
     released_energy,
 )
+from .sql import DatabaseAccess, SqlConnection, SQLiteConnection
 
 CLASS_ID = re.compile(CLASS_ID_PATTERN)
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L, U: easy to read aloud
 # Lookups are the only reads beside the writer; everything else writes (a report first
 # releases what is due). No cap on waiting writes: a student's daemon waits its turn.
 OPTIONS = Options(wal=False, readers=1)
+# What a submission adds to its class and period's running sums: its clipped counts, and
+# its energy (capped at the class's bound), the one figure released with noise.
+SUMMED = ("prompts", "images", "videos", "energy")
 
 
 @dataclass(frozen=True)
@@ -140,15 +159,26 @@ def public_info(row: dict) -> dict:
     }
 
 
-def open_database(path: Path) -> sqlite_utils.Database:
-    """A connection of its own (the CLI), migrated; a database from the future is refused."""
-    return sqlite_utils.Database(connect(path, MIGRATIONS, OPTIONS, wrap=sqlite_utils.Database))
+def open_database(database: Path | str) -> SqlConnection:
+    """A connection of its own (the CLI), migrated; a database from the future is refused.
+    `database`: the SQLite file, or a postgresql:// address (AggregatorConfig.database)."""
+    if is_postgres(database):
+        from .postgres import connect as connect_postgres  # psycopg only when it is used
+
+        return connect_postgres(str(database), MIGRATIONS)
+    return SQLiteConnection(connect(Path(database), MIGRATIONS, OPTIONS, wrap=SQLiteConnection))
 
 
-def aggregator_database(db_path: Path, secret_path: Path) -> Database[AggregatorStore]:
-    """The server's access: an AggregatorStore on the writer's and the reader's connection."""
+def aggregator_database(database: Path | str, secret_path: Path) -> DatabaseAccess:
+    """The server's access, with open/write/read/close: core.database.Database on the SQLite
+    file, postgres.PostgresDatabase on PostgreSQL; an AggregatorStore on each connection."""
     secret = load_secret(secret_path)
-    return Database(db_path, MIGRATIONS, OPTIONS, wrap=sqlite_utils.Database,
+    if is_postgres(database):
+        from .postgres import PostgresDatabase
+
+        return PostgresDatabase(str(database), MIGRATIONS,
+                                handle=lambda db: AggregatorStore(db, secret))
+    return Database(Path(database), MIGRATIONS, OPTIONS, wrap=SQLiteConnection,
                     handle=lambda db: AggregatorStore(db, secret))
 
 
@@ -177,21 +207,21 @@ def load_secret(path: Path) -> bytes:
 
 
 class AggregatorStore:
-    def __init__(self, db: sqlite_utils.Database, secret: bytes):
+    def __init__(self, db: SqlConnection, secret: bytes):
         self.db = db
         self.secret = secret
 
     def close(self) -> None:
-        self.db.conn.close()
+        self.db.close()
 
     def classes_count(self) -> int:
         """How many classes the server holds (the readiness check reads the database)."""
-        return self.db.execute("SELECT COUNT(*) FROM classes").fetchone()[0]
+        return self.db.value("SELECT COUNT(*) FROM classes")
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite_utils.Database]:
-        """All or nothing (core.database.transaction): a savepoint inside the writer's group."""
-        with transaction(self.db.conn):
+    def _write(self) -> Iterator[SqlConnection]:
+        """All or nothing: a transaction of its own, or a savepoint inside the writer's group."""
+        with self.db.transaction():
             yield self.db
 
     def _hash(self, *parts: str) -> str:
@@ -208,7 +238,7 @@ class AggregatorStore:
         class_id, code, key = secrets.token_hex(8), new_join_code(), secrets.token_urlsafe(24)
         expires = now + timedelta(days=settings.join_days)
         with self._write() as db:
-            db.table("classes").insert({
+            db.insert("classes", {
                 "id": class_id, "name": settings.name, "period_kind": settings.period_kind,
                 "max_students": settings.max_students, "k": settings.k,
                 "epsilon": settings.epsilon, "clip_prompts": settings.clip_prompts,
@@ -224,20 +254,24 @@ class AggregatorStore:
         return {"class_id": class_id, "join_code": code, "join_expires": expires,
                 "teacher_key": key}
 
-    def _class_by_code(self, code: str, now: datetime) -> dict:
+    def _class_by_code(self, code: str, now: datetime, lock: bool = False) -> dict:
+        """The class of a join code; lock: held until the transaction ends (its seats)."""
         code_hash = self._hash("join", normalize_join_code(code))
-        rows = list(self.db.table("classes").rows_where("join_code_hash = ?", [code_hash]))
-        if not rows:
+        row = self.db.one("SELECT * FROM classes WHERE join_code_hash = ?"
+                          + (self.db.for_update if lock else ""), [code_hash])
+        if row is None:
             raise ClassNotFound("This join code does not exist; check it with your teacher.")
-        if datetime.fromisoformat(rows[0]["join_expires"]) <= now:
+        if datetime.fromisoformat(row["join_expires"]) <= now:
             raise JoinCodeExpired("This join code has expired; ask your teacher for a new one.")
-        return rows[0]
+        return row
 
-    def _class(self, class_id: str) -> dict:
-        found = list(self.db.query("SELECT * FROM classes WHERE id = ?", [str(class_id)]))
-        if not CLASS_ID.match(str(class_id)) or not found:
+    def _class(self, class_id: str, lock: bool = False) -> dict:
+        """A class by id; lock: held until the transaction ends (seats, joining, reset)."""
+        found = self.db.one("SELECT * FROM classes WHERE id = ?"
+                            + (self.db.for_update if lock else ""), [str(class_id)])
+        if not CLASS_ID.match(str(class_id)) or found is None:
             raise ClassNotFound(f"There is no class {str(class_id)[:20]!r} on this server.")
-        return found[0]
+        return found
 
     def lookup(self, code: str, now: datetime) -> dict:
         return public_info(self._class_by_code(code, now))
@@ -247,64 +281,78 @@ class AggregatorStore:
         if not re.match(PSEUDONYM_PATTERN, str(pseudonym)):
             raise InvalidInput("The pseudonym is not in the expected format.", "pseudonym")
         with self._write() as db:
-            row = self._class_by_code(code, now)
+            # Locked: two processes letting students in at once cannot pass max_students,
+            # nor let one in while the teacher closes joining, changes the seats or resets.
+            row = self._class_by_code(code, now, lock=True)
             member = self._hash("member", row["id"], pseudonym)
-            if db.table("members").count_where("member_hash = ?", [member]):
+            if db.one("SELECT 1 FROM members WHERE member_hash = ?", [member]):
                 return public_info(row)
             if not row["joining_open"]:
                 raise JoiningClosed("This class takes no new members now; ask your teacher.")
-            if db.table("members").count_where("class_id = ?", [row["id"]]) >= row["max_students"]:
+            if self._members(row["id"]) >= row["max_students"]:
                 raise ClassFull(f"The class is full ({row['max_students']} students); "
                                 "ask your teacher.")
-            db.table("members").insert({"member_hash": member, "class_id": row["id"]})
+            db.insert("members", {"member_hash": member, "class_id": row["id"]})
         return public_info(row)
 
-    def teacher_class(self, class_id: str, teacher_key: str) -> dict:
-        row = self._class(class_id)
+    def teacher_class(self, class_id: str, teacher_key: str, lock: bool = False) -> dict:
+        row = self._class(class_id, lock)
         if not hmac.compare_digest(row["teacher_key_hash"], self._hash("teacher", teacher_key)):
             raise TeacherKeyWrong("The teacher key does not fit this class.")
         return row
 
     # Seats: the teacher decides who can still get in ---------------------------------
 
+    def _members(self, class_id: str) -> int:
+        return self.db.value("SELECT COUNT(*) FROM members WHERE class_id = ?", [class_id])
+
     def joining(self, row: dict) -> dict:
         """Members (a count, nothing about them), seats, and whether joining is open."""
-        members = self.db.table("members").count_where("class_id = ?", [row["id"]])
         return {"open": bool(row["joining_open"]), "seats": row["max_students"],
-                "members": members, "code_expires": row["join_expires"]}
+                "members": self._members(row["id"]), "code_expires": row["join_expires"]}
 
     def set_joining(self, class_id: str, teacher_key: str, open_: bool | None,
                     seats: int | None) -> dict:
         """Close or reopen joining, or change the seats (not below the members or k)."""
-        row = self.teacher_class(class_id, teacher_key)
-        changes: dict = {}
-        if open_ is not None:
-            changes["joining_open"] = int(open_)
-        if seats is not None:
-            members = self.joining(row)["members"]
-            _check(max(row["k"], members) <= seats <= 1000,
-                   f"The seats must be at least {max(row['k'], members)} (k and the members "
-                   "so far) and at most 1000; to start again, reset the class.", "seats")
-            changes["max_students"] = seats
-        if changes:
-            with self._write() as db:
-                db.table("classes").update(row["id"], changes)
-        return self.joining(self._class(row["id"]))
+        with self._write() as db:
+            # Locked like a join's: the members counted here stay the members until the
+            # change is written, whichever process lets students in.
+            row = self.teacher_class(class_id, teacher_key, lock=True)
+            changes: dict = {}
+            if open_ is not None:
+                changes["joining_open"] = int(open_)
+            if seats is not None:
+                members = self._members(row["id"])
+                _check(max(row["k"], members) <= seats <= 1000,
+                       f"The seats must be at least {max(row['k'], members)} (k and the "
+                       "members so far) and at most 1000; to start again, reset the class.",
+                       "seats")
+                changes["max_students"] = seats
+            if changes:
+                db.run(f"UPDATE classes SET {', '.join(f'{name} = ?' for name in changes)} "
+                       "WHERE id = ?", [*changes.values(), row["id"]])
+                row = {**row, **changes}
+            return self.joining(row)
 
     def reset_members(self, class_id: str, teacher_key: str, now: datetime) -> dict:
         """Start again: every member out, what is not yet released deleted, a new join
         code (the old one stops working), joining open. Shown once, like at creation."""
-        row = self.teacher_class(class_id, teacher_key)
         code = new_join_code()
         expires = now + timedelta(days=ClassSettings.join_days)
         with self._write() as db:
+            # Locked like a join's, so no join with the old code slips in after the members
+            # are deleted. Members go first: a submission holds its member's row (submit),
+            # so it is either refused or committed before the sums are deleted below.
+            row = self.teacher_class(class_id, teacher_key, lock=True)
             for table in ("members", "sums", "submitted"):
-                db.table(table).delete_where("class_id = ?", [row["id"]])
-            db.table("classes").update(row["id"], {
-                "join_code_hash": self._hash("join", code), "joining_open": 1,
-                "join_expires": expires.isoformat(timespec="seconds")})
+                db.run(f"DELETE FROM {table} WHERE class_id = ?", [row["id"]])
+            changes = {"join_code_hash": self._hash("join", code), "joining_open": 1,
+                       "join_expires": expires.isoformat(timespec="seconds")}
+            db.run("UPDATE classes SET join_code_hash = ?, joining_open = ?, join_expires = ? "
+                   "WHERE id = ?", [*changes.values(), row["id"]])
+            joining = self.joining({**row, **changes})
         return {"join_code": code, "join_expires": expires.isoformat(timespec="minutes"),
-                "joining": self.joining(self._class(row["id"]))}
+                "joining": joining}
 
     # Submissions ---------------------------------------------------------------------
 
@@ -320,25 +368,30 @@ class AggregatorStore:
         _check_bounds(submission, row)
         self._check_period_open(row, submission.period, now)
         member = self._hash("member", row["id"], submission.pseudonym)
-        if not db.table("members").count_where("member_hash = ?", [member]):
-            raise SubmissionRefused("This pseudonym has not joined the class; join first.")
         done = self._hash("submitted", row["id"], submission.period, submission.pseudonym)
-        if db.table("submitted").count_where("submission_hash = ?", [done]):
+        # A member's only, and once: a second submission (from any process) meets the key
+        # and adds no row. One statement, as each costs a round trip on PostgreSQL. The
+        # member's row is held (for_key_share) until the sum is written, so a reset that
+        # deletes the members either waits for this submission or is seen by it.
+        if not db.run("INSERT INTO submitted (submission_hash, class_id, period) "
+                      "SELECT ?, ?, ? WHERE EXISTS "
+                      "(SELECT 1 FROM members WHERE member_hash = ?" + db.for_key_share + ") "
+                      "ON CONFLICT (submission_hash) DO NOTHING",
+                      [done, row["id"], submission.period, member]):
+            if not db.one("SELECT 1 FROM members WHERE member_hash = ?", [member]):
+                raise SubmissionRefused("This pseudonym has not joined the class; join first.")
             raise SubmissionRefused("This period was already submitted; it counts once.")
-        db.execute("INSERT INTO submitted (submission_hash, class_id, period) VALUES (?, ?, ?)",
-                   [done, row["id"], submission.period])
         # The student's energy, capped at the class's bound (the sum's sensitivity).
         energy = min(class_weights(row).of(submission.prompts, submission.images,
                                            submission.videos), energy_bound(row))
-        db.execute(
-            "INSERT INTO sums (class_id, period, prompts, images, videos, energy, participants)"
-            " VALUES (?, ?, ?, ?, ?, ?, 1) ON CONFLICT (class_id, period) DO UPDATE SET "
-            "prompts = prompts + excluded.prompts, images = images + excluded.images, "
-            "videos = videos + excluded.videos, energy = energy + excluded.energy, "
-            "participants = participants + 1",
-            [row["id"], submission.period, submission.prompts, submission.images,
-             submission.videos, energy],
-        )
+        added = {"prompts": submission.prompts, "images": submission.images,
+                 "videos": submission.videos, "energy": energy}
+        db.run(SUMS_UPSERT, [row["id"], submission.period, *(added[name] for name in SUMMED)])
+        # After the sum's row is written (and locked): a release of this period is then
+        # either committed and seen here, or waits for this transaction and includes it.
+        if db.one("SELECT 1 FROM releases WHERE class_id = ? AND period = ?",
+                  [row["id"], submission.period]):
+            raise _period_over(submission.period)
 
     def _check_period_open(self, row: dict, period: str, now: datetime) -> None:
         kind = row["period_kind"]
@@ -347,13 +400,8 @@ class AggregatorStore:
             raise PeriodNotClosed(
                 f"The period {period} has not closed yet; send after {closes:%Y-%m-%d %H:%M}."
             )
-        released = self.db.table("releases").count_where(
-            "class_id = ? AND period = ?", [row["id"], period])
-        if released or now >= periods.window_ends_at(kind, period):
-            raise SubmissionRefused(
-                f"The period {period} is over: its figures are final and take no more "
-                "submissions."
-            )
+        if now >= periods.window_ends_at(kind, period):
+            raise _period_over(period)
 
     # Releases ------------------------------------------------------------------------
 
@@ -361,11 +409,12 @@ class AggregatorStore:
                     test_clock: bool = False) -> list[dict]:
         """Release every period whose submission window has ended; each only once."""
         made = []
-        for due in list(self.db.table("sums").rows):
-            row = self.db.table("classes").get(due["class_id"])
-            if now < periods.window_ends_at(row["period_kind"], due["period"]):
+        due = self.db.rows("SELECT classes.*, sums.period AS due_period FROM sums "
+                           "JOIN classes ON classes.id = sums.class_id")
+        for row in due:
+            if now < periods.window_ends_at(row["period_kind"], row["due_period"]):
                 continue
-            release = self._release(row, due["period"], now, noise, test_clock)
+            release = self._release(row, row["due_period"], now, noise, test_clock)
             if release:
                 made.append(release)
         return made
@@ -374,10 +423,11 @@ class AggregatorStore:
                  noise: Callable[..., NoisyTotal], test_clock: bool) -> dict | None:
         with self._write() as db:
             key = [row["id"], period]
-            found = list(db.table("sums").rows_where("class_id = ? AND period = ?", key))
-            if not found:
+            # Taken, not read: of processes releasing at once, one gets the row.
+            sums = db.one("DELETE FROM sums WHERE class_id = ? AND period = ? RETURNING "
+                          + ", ".join((*SUMMED, "participants")), key)
+            if sums is None:
                 return None  # another process released it a moment ago
-            sums = found[0]
             release = {"class_id": row["id"], "period": period, "epsilon": row["epsilon"],
                        "released_at": now.isoformat(timespec="seconds"),
                        "test_clock": int(test_clock), "status": "not_enough"}
@@ -385,15 +435,30 @@ class AggregatorStore:
                 release.update(released_energy(noise(sums["energy"], energy_bound(row),
                                                       min(row["epsilon"], MAX_EPSILON))),
                                band=participant_band(sums["participants"]))
-            db.table("releases").insert(release)
-            # The exact sums and who-submitted hashes are no longer needed: drop them.
-            db.table("sums").delete(key)
-            db.table("submitted").delete_where("class_id = ? AND period = ?", key)
+            db.insert("releases", release)
+            # The who-submitted hashes are no longer needed either: drop them.
+            db.run("DELETE FROM submitted WHERE class_id = ? AND period = ?", key)
         return release
 
     def releases(self, class_id: str) -> list[dict]:
-        return list(self.db.table("releases").rows_where(
-            "class_id = ?", [class_id], order_by="period"))
+        return self.db.rows("SELECT * FROM releases WHERE class_id = ? ORDER BY period",
+                            [class_id])
+
+
+# The running sums of a class and period: the first submission makes the row, the next
+# add to it (an upsert both backends run as written).
+SUMS_UPSERT = (
+    f"INSERT INTO sums (class_id, period, {', '.join(SUMMED)}, participants) "
+    f"VALUES (?, ?, {', '.join('?' for _ in SUMMED)}, 1) "
+    "ON CONFLICT (class_id, period) DO UPDATE SET "
+    + ", ".join(f"{name} = sums.{name} + excluded.{name}" for name in SUMMED)
+    + ", participants = sums.participants + 1"
+)
+
+
+def _period_over(period: str) -> SubmissionRefused:
+    return SubmissionRefused(f"The period {period} is over: its figures are final and take "
+                             "no more submissions.")
 
 
 def parse_submission(body: object) -> Submission:

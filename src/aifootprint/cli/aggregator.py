@@ -30,7 +30,8 @@ PERIOD_WORDS = Catalog("sharing")
 
 
 def aggregator_options(command):
-    """--home, --host, --port, --lang for the aggregator (its own files and port)."""
+    """--home, --host, --port, --lang, --database for the aggregator (its own files, port
+    and database)."""
 
     @click.option("--home", type=click.Path(file_okay=False), default=None,
                   help="Keep the aggregator's files under this folder.")
@@ -38,18 +39,23 @@ def aggregator_options(command):
     @click.option("--port", type=int, default=None, help="Port (default 47480; 0: any free).")
     @click.option("--lang", type=click.Choice(["nl", "en"]), default=None,
                   help="Language of the output.")
+    @click.option("--database", default=None, metavar="postgresql://...",
+                  help="Keep the classes in this PostgreSQL database (several servers may "
+                       "share it); default: a SQLite file under --home.")
     @functools.wraps(command)
-    def wrapper(home, host, port, lang, **kwargs):
-        return command(config=load_aggregator_config(home, host, port, lang), **kwargs)
+    def wrapper(home, host, port, lang, database, **kwargs):
+        config = load_aggregator_config(home, host, port, lang, database=database)
+        return command(config=config, **kwargs)
 
     return wrapper
 
 
 def open_store(config):
-    # Imported here: the store needs sqlite-utils, which `aifootprint run` should not load.
+    # Imported here: the student's commands never load the class server's store (nor
+    # psycopg, which it loads for PostgreSQL only).
     from ..aggregator.store import AggregatorStore, load_secret, open_database
 
-    return AggregatorStore(open_database(config.db_path), load_secret(config.secret_path))
+    return AggregatorStore(open_database(config.database), load_secret(config.secret_path))
 
 
 @click.group()
@@ -68,6 +74,7 @@ SERVE_EXAMPLES = """
 Examples:
   aifootprint aggregator serve --host 0.0.0.0 --port 8443 --cert school.pem --key school.key
   aifootprint aggregator serve --port 8080      (behind an HTTPS reverse proxy)
+  aifootprint aggregator serve --port 8081 --database postgresql://aggregator@db/classes
 """
 
 

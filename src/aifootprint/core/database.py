@@ -17,7 +17,7 @@ Synchronous users (the CLI, one short command) call `connect` and `transaction` 
 the same opening, migrations and transactions, without threads.
 
 Plain sqlite3: the core loads nothing else (sqlite-utils would cost the daemon +21 MB);
-a database written through sqlite-utils wraps each connection itself (`wrap`).
+a database with a connection wrapper of its own (the class server's) passes it (`wrap`).
 """
 
 from __future__ import annotations
@@ -78,8 +78,8 @@ def connect(path: Path, migrations: tuple, options: Options, create: bool = True
     """Open the file and apply the migrations it lacks; a database from the future is refused
     and not touched. create=False: FileNotFoundError if there is no such file.
 
-    `wrap` is what migrations are given instead of the bare connection (sqlite-utils'
-    Database for a schema written with it). The connection is in autocommit mode: writes
+    `wrap` is what migrations are given instead of the bare connection (the class
+    server's aggregator.sql.SQLiteConnection). The connection is in autocommit mode: writes
     take `transaction`.
     """
     if create:

@@ -21,11 +21,16 @@ def check_version(db: sqlite3.Connection, path: object, latest: int) -> int:
     """The database's version; DatabaseError, before anything is written, if it is newer."""
     version = schema_version(db)
     if version > latest:
-        raise DatabaseError(
-            f"The database {path} was written by a newer version of AI Footprint "
-            f"(schema {version}, this one knows {latest}); upgrade AI Footprint to open it."
-        )
+        raise newer_schema(path, version, latest)
     return version
+
+
+def newer_schema(path: object, version: int, latest: int) -> DatabaseError:
+    """The refusal of a database from the future (also the class server's PostgreSQL)."""
+    return DatabaseError(
+        f"The database {path} was written by a newer version of AI Footprint "
+        f"(schema {version}, this one knows {latest}); upgrade AI Footprint to open it."
+    )
 
 
 def migrate(db, path: object, migrations: tuple) -> int:
