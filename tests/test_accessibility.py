@@ -89,8 +89,8 @@ def open_dashboard(tab, daemon, lang: str, width: int, welcome: bool, role: str 
     daemon.request("PUT", "/api/v1/settings", {"lang": lang, "role": role})
     page = tab.page
     page.set_viewport_size({"width": width, "height": 900})
-    page.goto(f"{daemon.url}/")
-    tab.wait_for_function("document.body.dataset.state === 'ready'")  # (the CSP: no eval)
+    page.goto(daemon.dashboard_url())  # the one-time login link, then the dashboard
+    tab.wait_for_function("location.pathname === '/' && document.body.dataset.state === 'ready'")
     if welcome:
         page.wait_for_selector("#welcome[open]")
     return page
@@ -137,6 +137,8 @@ def test_extension_pages_and_pair_pass_axe_and_fit_a_phone(tab, browser, daemon,
            "pair": f"{daemon.url}/pair"}[name]
     page = tab.page
     page.set_viewport_size({"width": 390, "height": 800})
+    if name == "pair":  # /pair pairs a browser logged in to the dashboard
+        daemon.log_in(page)
     page.goto(url)
     tab.wait_for_function("document.body.dataset.ready === 'true'" if name != "pair"
                           else "document.readyState === 'complete'")
@@ -154,10 +156,12 @@ def test_class_consent_and_member_views_pass_axe_and_fit_a_phone(tab, daemon, tm
     try:
         klass = create_class(aggregator.home, "--name", "4A")
         page = open_dashboard(tab, daemon, "nl", 390, welcome=False)
-        page.fill("#class-sharing input[name=code]", klass["join_code"])
+        page.fill("#class-sharing input[name=join]",  # the join code, then the server
+                  klass["join_code"])
+        page.click("#class-sharing form button[type=submit]")
         page.fill("#class-sharing input[name=server]", aggregator.url)
         page.click("#class-sharing form button[type=submit]")
-        page.wait_for_selector("#class-sharing .class-preview")
+        page.wait_for_selector("#class-sharing .class-preview", state="attached")  # details
         found = {"consent": violations(page)}
         for width in PHONES:
             assert_fits(page, width)

@@ -131,6 +131,9 @@ def shared_folder(other_account):
     folder.chmod(0o755)
     (folder / "python").mkdir()
     copied_dependencies(folder / "python")
+    # This checkout too: its folder may be closed to other accounts (a clone in a 0700 one).
+    shutil.copytree(REPO / "src" / "aifootprint", folder / "python" / "aifootprint",
+                    dirs_exist_ok=True)
     subprocess.run(["chmod", "-R", "a+rX", str(folder / "python")], check=True)
     yield folder
     shutil.rmtree(folder)
@@ -161,7 +164,7 @@ def test_two_users_run_their_own_daemons_at_once_and_pair_only_with_their_own(
     shutil.chown(bob, other_account)
     bob.chmod(0o700)
     as_bob = ("runuser", "-u", other_account, "--", "env", f"HOME={bob}",
-              f"PYTHONPATH={shared_folder / 'python'}:{REPO / 'src'}")
+              f"PYTHONPATH={shared_folder / 'python'}")
     # Both with the default port: whoever comes second (here alice) gets a free one.
     bobs = subprocess.Popen([*as_bob, SYSTEM_PYTHON, "-m", "aifootprint", "run", "--no-tray",
                              "--home", str(bob / "aifp"), "--lang", "en"],

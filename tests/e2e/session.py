@@ -98,11 +98,16 @@ def open_browser(name: str, profile: Path, replica: ReplicaServer):
     return FirefoxSession(profile, replica.hosts, replica.port)
 
 
-def pair(rig: Rig) -> None:
-    """As a user pairs by hand: logged in to the dashboard (its one-time link), then /pair."""
-    tab = rig.browser.new_tab()
-    tab.goto(rig.daemon.dashboard_url())
+def open_dashboard(tab: Tab, daemon) -> None:
+    """As the tray opens it: a one-time login link, which goes on to the dashboard."""
+    tab.goto(daemon.dashboard_url())
     tab.wait_for_function("location.pathname === '/' && document.readyState === 'complete'")
+
+
+def pair(rig: Rig) -> None:
+    """As a user pairs by hand: logged in to the dashboard, then /pair."""
+    tab = rig.browser.new_tab()
+    open_dashboard(tab, rig.daemon)
     tab.goto(f"{rig.daemon.url}/pair")
     tab.wait_for_function("document.getElementById('pairing').dataset.state !== 'waiting'")
     assert tab.evaluate("document.getElementById('pairing').dataset.state") == "paired"

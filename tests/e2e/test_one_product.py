@@ -18,7 +18,7 @@ from aifootprint.desktop.tray import Tray, icon_number
 from daemon_process import start_daemon
 
 from .browser import ChromiumSession, popup_path, send_on_replica
-from .session import Rig, open_rig
+from .session import Rig, open_dashboard, open_rig
 
 SITE = "chatgpt.com"
 GENEROUS_S = 10.0  # what a test waits at most; the figures printed are what matters
@@ -35,7 +35,7 @@ def rig(request, tmp_path_factory):
 def dashboard(rig):
     rig.daemon.request("PUT", "/api/v1/settings", {"role": "student", "lang": "en"})  # no welcome
     tab = rig.browser.new_tab()
-    tab.goto(f"{rig.daemon.url}/")
+    open_dashboard(tab, rig.daemon)
     tab.wait_for_function("document.body.dataset.state === 'ready' && document.body.dataset.live")
     yield tab
     tab.close()
@@ -171,6 +171,7 @@ def test_two_browser_profiles_one_today_in_popup_dashboard_and_tray(rig, dashboa
                             playwright=rig.browser._playwright)
     with other:
         pairing = other.new_tab()
+        open_dashboard(pairing, rig.daemon)
         pairing.goto(f"{rig.daemon.url}/pair")
         pairing.wait_for_function(
             "document.getElementById('pairing').dataset.state !== 'waiting'")
