@@ -2,7 +2,7 @@
 headless Chromium with the extension loaded, on every page and dialog a user meets: the
 dashboard in nl and en at 1280 and 390 px with the welcome dialog, the page itself, the
 delete confirmation and the class-sharing join form; the popup, the options page and
-/pair. No critical or serious violation may remain; and at 360 and 390 px no page is wider
+/pair (the teacher page: tests/test_teacher_page.py). No critical or serious violation may remain; and at 360 and 390 px no page is wider
 than the screen (no sideways scrolling).
 
 axe's rules and impacts: https://github.com/dequelabs/axe-core/blob/develop/doc/rule-descriptions.md

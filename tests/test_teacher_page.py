@@ -226,3 +226,28 @@ def test_the_teacher_closes_and_reopens_joining_on_the_page(browser, world):
     shoot(page, "nl-reset")
     assert errors == []
     context.close()
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["laptop", "phone"])
+def test_the_teacher_page_passes_the_accessibility_gate(browser, world, lang, viewport):
+    """The gate of tests/test_accessibility.py on the teacher page: the key form, then the
+    report with its periods, chart, calculator and seats; no critical or serious violation,
+    and nothing wider than the screen."""
+    from test_accessibility import assert_fits, violations
+
+    server, made = world
+    context = browser.new_context(viewport=viewport, locale=lang)
+    page = context.new_page()
+    page.goto(f"{server.url}/teacher?lang={lang}")
+    page.wait_for_selector("input[name=teacher_key]")
+    found = {"key form": violations(page)}
+    page.fill("input[name=class_id]", made["class_id"])
+    page.fill("input[name=teacher_key]", made["teacher_key"])
+    page.click("#report-form button[type=submit]")
+    page.locator("#periods tbody tr").first.wait_for()
+    found["report"] = violations(page)
+    if viewport is PHONE:
+        assert_fits(page, PHONE["width"])
+    context.close()
+    assert found == {"key form": [], "report": []}
