@@ -67,7 +67,7 @@ class FootprintGroup(click.Group):
             return super().invoke(ctx)
         except FootprintError as error:
             lang = ctx.meta.get("lang") or system_lang(os.environ)
-            click.echo(f"{TEXT('error', lang)}: {error}", err=True)
+            click.echo(f"{TEXT('error', lang)}: {error.text(lang)}", err=True)
             sys.exit(1)
 
 

@@ -77,8 +77,7 @@ def import_(config, file):
 def _document(file: Path) -> object:
     """The export document for the running daemon, which takes one of a bounded size."""
     if file.stat().st_size > MAX_IMPORT_BYTES:
-        raise InvalidInput(f"The file {file} is larger than AI Footprint takes while it runs "
-                           f"({MAX_IMPORT_BYTES // 2**20} MB); stop it and import again.")
+        raise InvalidInput("import_too_large", path=file, mb=MAX_IMPORT_BYTES // 2**20)
     return load_export(file)
 
 

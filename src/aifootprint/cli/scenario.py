@@ -37,7 +37,7 @@ A FILE changes any input, for example:
 def scenario(config, as_json, file):
     """The report's school day for vo and po: a class, a year, a school, the country."""
     table = load_factors(config.factors_path)
-    inputs = load_inputs(file, config.lang)
+    inputs = load_inputs(file)
     if config.profile and not inputs.profile:
         inputs = inputs.model_copy(update={"profile": config.profile})
     if config.location and not inputs.location:

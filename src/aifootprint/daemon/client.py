@@ -28,7 +28,7 @@ def daemon_url(config: Config) -> str:
     """The running daemon's URL (from its state file), else DaemonNotRunning."""
     state = running_daemon(config)
     if not state or "url" not in state:
-        raise DaemonNotRunning("AI Footprint is not running; start it with `aifootprint run`.")
+        raise DaemonNotRunning("not_running")
     return state["url"]
 
 
@@ -50,7 +50,9 @@ def call_json(config: Config, method: str, path: str, body: object = None,
     request = urllib.request.Request(
         f"{url or daemon_url(config)}/api/v1{path}", method=method,
         data=None if body is None else json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"} if body is not None else {})
+        # The daemon answers an error in the language asked for: the CLI's or the tray's.
+        headers={"Accept-Language": config.lang,
+                 **({"Content-Type": "application/json"} if body is not None else {})})
     return _call(config, request, timeout)
 
 
@@ -63,16 +65,16 @@ def _call(config: Config, request: urllib.request.Request, timeout: float) -> ob
     except urllib.error.HTTPError as error:
         raise _refusal(error) from None
     except (urllib.error.URLError, OSError, ValueError) as error:
-        raise DaemonNotRunning(f"The daemon does not answer ({error}); restart it with "
-                               "`aifootprint run`.") from None
+        raise DaemonNotRunning("no_answer", error=error) from None
 
 
 def _refusal(error: urllib.error.HTTPError) -> DaemonRefused:
     try:
         problem = json.load(error)["error"]
-        return DaemonRefused(problem["message"], error.code, problem.get("field", ""))
+        return DaemonRefused("as_answered", error.code, problem.get("field", ""),
+                             message=problem["message"])
     except (ValueError, KeyError, TypeError):
-        return DaemonRefused(f"The daemon answered {error.code} {error.reason}.", error.code)
+        return DaemonRefused("daemon_status", error.code, code=error.code, reason=error.reason)
 
 
 @contextmanager
@@ -89,5 +91,4 @@ def daemon_or_lock(config: Config) -> Iterator[bool]:
     elif "url" in state:
         yield True
     else:
-        raise DaemonNotRunning("AI Footprint is starting, or another command is writing its "
-                               "data; try again in a moment.")
+        raise DaemonNotRunning("starting")

@@ -43,8 +43,7 @@ class InstanceLock:
             conn.close()
             if error.sqlite_errorname == "SQLITE_BUSY":  # another daemon holds it
                 return False
-            raise ConfigError(f"The lock file {self.path} cannot be used: {error}; delete it "
-                              "if AI Footprint is not running.") from None
+            raise ConfigError("lock_unusable", path=self.path, error=error) from None
         self._conn = conn
         return True
 

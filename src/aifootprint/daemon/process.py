@@ -102,7 +102,7 @@ async def _serve(handle: ServerHandle) -> None:
         try:
             await site.start()
         except OSError:
-            raise ConfigError(TEXT("port_in_use", config.lang, port=config.port)) from None
+            raise ConfigError("port_in_use", port=config.port) from None
         handle.port = runner.addresses[0][1]
         log.info("listening on 127.0.0.1:%s", handle.port)
         handle.started.set()

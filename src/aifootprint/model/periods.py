@@ -48,7 +48,7 @@ DAY_ID = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 def check_kind(kind: str) -> str:
     if kind not in PERIOD_KINDS:
-        raise InvalidInput(f"The period must be week or day, not {kind!r}.", "period")
+        raise InvalidInput("period_kind", field="period", kind=kind)
     return kind
 
 
@@ -72,9 +72,7 @@ def period_days(kind: str, period: str) -> list[date]:
     except ValueError:
         pass
     example = "2026-W48" if kind == "week" else "2026-11-28"
-    raise InvalidInput(
-        f"The period {period!r} is not a {kind} id (for example {example}).", "period"
-    )
+    raise InvalidInput(f"period_not_{kind}", field="period", period=period, example=example)
 
 
 def closes_at(kind: str, period: str) -> datetime:

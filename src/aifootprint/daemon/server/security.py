@@ -27,6 +27,7 @@ from ...core.web import error_middleware
 from ...model.events import MAX_BODY_BYTES
 from ..services.exchange import MAX_IMPORT_BYTES
 from ..token import MIN_TOKEN_CHARS
+from .keys import CONFIG
 from .peers import peer_uid
 
 API_PREFIX = "/api/v1"
@@ -78,7 +79,7 @@ def needs_token(request: web.Request) -> bool:
 @web.middleware
 async def host_middleware(request: web.Request, handler):
     if not host_allowed(request.headers.get("Host"), local_port(request)):
-        raise Forbidden("This host name is not allowed; use 127.0.0.1 or localhost.")
+        raise Forbidden("host_not_allowed")
     return await handler(request)
 
 
@@ -86,7 +87,7 @@ async def host_middleware(request: web.Request, handler):
 async def origin_middleware(request: web.Request, handler):
     origin = request.headers.get("Origin")
     if not origin_allowed(origin, local_port(request)):
-        raise Forbidden("Requests from web pages are not allowed.")
+        raise Forbidden("web_page_request")
     if request.method == "OPTIONS" and origin:  # an extension's CORS preflight
         return web.Response(status=204, headers=cors_headers(origin))
     response = await handler(request)
@@ -110,7 +111,7 @@ def token_middleware(token: str):
         if needs_token(request) and not token_matches(
             request.headers.get("Authorization", ""), token
         ):
-            raise Unauthorized("A valid token is needed; `aifootprint token` prints it.")
+            raise Unauthorized("token_needed")
         return await handler(request)
 
     return check_token
@@ -127,9 +128,9 @@ async def body_middleware(request: web.Request, handler):
     if request.body_exists or request.method in ("POST", "PUT", "PATCH"):
         limit = body_limit(request)
         if request.content_length is not None and request.content_length > limit:
-            raise BodyTooLarge(f"The body is larger than {limit} bytes.")
+            raise BodyTooLarge("body_too_large", limit=limit)
         if request.content_type != "application/json":
-            raise UnsupportedMediaType("The body must be JSON (Content-Type: application/json).")
+            raise UnsupportedMediaType("body_not_json_type")
     return await handler(request)
 
 
@@ -150,8 +151,7 @@ def same_user_middleware(uid: int):
                                                             tuple(local[:2]))
             owner = owners[transport]
             if owner is not None and owner != uid:
-                raise Forbidden("This AI Footprint belongs to another user of this computer; "
-                                "start your own with `aifootprint run`.")
+                raise Forbidden("other_user")
         return await handler(request)
 
     return only_this_user
@@ -159,7 +159,7 @@ def same_user_middleware(uid: int):
 
 def middlewares(token: str) -> list:
     return [
-        error_middleware(MAX_BODY_BYTES, "the daemon"),
+        error_middleware(MAX_BODY_BYTES, "the_daemon", lambda request: request.app[CONFIG].lang),
         same_user_middleware(os.getuid() if hasattr(os, "getuid") else -1),
         host_middleware,
         origin_middleware,

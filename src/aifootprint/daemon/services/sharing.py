@@ -215,10 +215,9 @@ def check_server(server: str) -> str:
     server = server.strip().rstrip("/")
     parts = urlsplit(server)
     if parts.scheme not in ("http", "https") or not parts.hostname or len(server) > 200:
-        raise InvalidInput("The server must be an https:// address.", "server")
+        raise InvalidInput("server_not_https", field="server")
     if parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
-        raise InvalidInput(f"The class server {parts.hostname} must be reached over https://: "
-                           "over http:// what is sent could be read on the way.", "server")
+        raise InvalidInput("server_plain_http", field="server", host=parts.hostname)
     return server
 
 
@@ -235,10 +234,12 @@ async def call_aggregator(session: aiohttp.ClientSession, server: str, path: str
                 return answer
             message = (answer.get("error") or {}).get("message") if isinstance(
                 answer, dict) else None
-            raise SharingFailed(message or f"The aggregator answered {reply.status}.",
-                                reply.status, reply.status in RETRY_STATUSES)
+            retry = reply.status in RETRY_STATUSES
+            if message:
+                raise SharingFailed("as_answered", reply.status, retry, message=message)
+            raise SharingFailed("class_server_status", reply.status, retry, code=reply.status)
     except (TimeoutError, aiohttp.ClientError) as error:
-        raise SharingFailed(f"The aggregator at {server} cannot be reached ({error}).") from None
+        raise SharingFailed("class_server_unreachable", server=server, error=error) from None
 
 
 async def lookup_class(server: str, code: str) -> dict:
