@@ -27,12 +27,10 @@ TEXT = Catalog("cli_aggregator")
 def aggregator_options(command):
     """--home, --host, --port, --lang for the aggregator (its own files and port)."""
 
-    @click.option("--home", type=click.Path(file_okay=False), default=None,
-                  help="Keep the aggregator's files under this folder.")
-    @click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
-    @click.option("--port", type=int, default=None, help="Port (default 47480; 0: any free).")
-    @click.option("--lang", type=click.Choice(["nl", "en"]), default=None,
-                  help="Language of the output.")
+    @click.option("--home", type=click.Path(file_okay=False), default=None)
+    @click.option("--host", default=None)
+    @click.option("--port", type=int, default=None)
+    @click.option("--lang", type=click.Choice(["nl", "en"]), default=None)
     @functools.wraps(command)
     def wrapper(home, host, port, lang, **kwargs):
         return command(config=load_aggregator_config(home, host, port, lang), **kwargs)
@@ -49,65 +47,40 @@ def open_store(config):
 
 @click.group()
 def aggregator():
-    """The class aggregator: anonymous, noisy class totals for a teacher.
-
-    \b
-    aifootprint aggregator serve --host 0.0.0.0 --port 8080
-    aifootprint aggregator create-class --name "3B" --max-students 30
-    aifootprint aggregator report --class ID --teacher-key KEY
-    """
+    """The `aggregator` commands; their help is in texts.json (cli_help)."""
 
 
-SERVE_EXAMPLES = """
-\b
-Examples:
-  aifootprint aggregator serve --host 0.0.0.0 --port 8443 --cert school.pem --key school.key
-  aifootprint aggregator serve --port 8080      (behind an HTTPS reverse proxy)
-"""
 
-
-@aggregator.command(epilog=SERVE_EXAMPLES)
+@aggregator.command()
 @click.option("--cert", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=None, help="Serve HTTPS with this certificate chain (PEM).")
+              default=None)
 @click.option("--key", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=None, help="The certificate's private key (PEM), unless in --cert.")
+              default=None)
 @aggregator_options
 def serve(config, cert, key):
-    """Run the aggregator: HTTPS with --cert, or HTTP behind a reverse proxy. Logs no
-    addresses."""
     from ..aggregator.server import serve as serve_forever
     from ..aggregator.server import setup_logging
 
     if key and not cert:
-        raise click.UsageError("--key needs --cert.")
+        raise click.UsageError(TEXT("key_needs_cert", config.lang))
     config = replace(config, cert_file=cert, key_file=key)
     setup_logging(config)
     asyncio.run(serve_forever(config, announce=lambda line: click.echo(line)))
 
 
-@aggregator.command("create-class",
-                    epilog='Example: aifootprint aggregator create-class --name "3B" --k 5')
-@click.option("--name", required=True, help="The class name teachers and students see.")
+@aggregator.command("create-class")
+@click.option("--name", required=True)
 @click.option("--max-students", type=int, default=40, show_default=True)
 @click.option("--period", type=click.Choice(["week", "day"]), default="week", show_default=True)
-@click.option("--k", "k", type=int, default=MIN_K, show_default=True,
-              help=f"Release only with at least this many students (never below {MIN_K}).")
-@click.option("--epsilon", type=float, default=1.0, show_default=True,
-              help="Privacy budget per period (smaller: more noise, more privacy).")
-@click.option("--join-days", type=int, default=14, show_default=True,
-              help="Days the join code stays valid.")
-@click.option("--clip-prompts", type=int, default=None,
-              help="Most prompts one student counts per period (default 150/week, 30/day; "
-                   "at most 700/week, 100/day). Higher: more noise.")
-@click.option("--clip-images", type=int, default=None,
-              help="Most images one student counts per period (default 50/week, 10/day; "
-                   "at most 200/week, 30/day). Higher: more noise.")
-@click.option("--send-delay", "send_delay", type=int, default=None,
-              help="Students wait a random 0..this many seconds after a period closes.")
+@click.option("--k", "k", type=int, default=MIN_K, show_default=True)
+@click.option("--epsilon", type=float, default=1.0, show_default=True)
+@click.option("--join-days", type=int, default=14, show_default=True)
+@click.option("--clip-prompts", type=int, default=None)
+@click.option("--clip-images", type=int, default=None)
+@click.option("--send-delay", "send_delay", type=int, default=None)
 @aggregator_options
 def create_class(config, name, max_students, period, k, epsilon, join_days, clip_prompts,
                  clip_images, send_delay):
-    """Make a class; prints its join code (expiring) and the teacher key."""
     from ..aggregator.store import ClassSettings
 
     settings = ClassSettings(name, period, max_students, k, epsilon, join_days, clip_prompts,
@@ -122,10 +95,9 @@ def create_class(config, name, max_students, period, k, epsilon, join_days, clip
                     teacher_key=made["teacher_key"]))
 
 
-@aggregator.command(epilog="Example: aifootprint aggregator release --home /srv/aggregator")
+@aggregator.command()
 @aggregator_options
 def release(config):
-    """Release every period whose submission window has ended (the server also does this)."""
     store = open_store(config)
     try:
         made = store.release_due(config.now(), add_noise, config.test_clock_file is not None)
@@ -134,13 +106,12 @@ def release(config):
     click.echo(TEXT.count("released", config.lang, len(made), count=len(made)))
 
 
-@aggregator.command(epilog="Example: aifootprint aggregator report --class ID --teacher-key KEY")
-@click.option("--class", "class_id", required=True, help="The class id create-class printed.")
-@click.option("--teacher-key", required=True, help="The teacher key create-class printed.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@aggregator.command()
+@click.option("--class", "class_id", required=True)
+@click.option("--teacher-key", required=True)
+@click.option("--json", "as_json", is_flag=True)
 @aggregator_options
 def report(config, class_id, teacher_key, as_json):
-    """The class's released periods, with error bars and the report's class day."""
     from ..aggregator.report import teacher_report
 
     store = open_store(config)
