@@ -10,6 +10,7 @@ import { equivalentNumber, exactNumber, formatCo2, formatEnergy, formatNumber, f
 import { countText, translatePage } from "./i18n.js";
 import { addDays, bars, barUnit, comparedSpan, customPeriod, daysOf, isIsoDate, KINDS, minDay,
   periodAfter, periodBefore, periodOf, shownSpan, weekNumber } from "./periods.js";
+import { reportFigures } from "./report_figures.js";
 import { catalog, translate } from "./strings.js";
 
 const METRICS = ["energy_wh", "co2_g", "water_ml"];
@@ -639,6 +640,7 @@ function renderScenario() {
   if (!state.scenario) return;
   const levels = state.scenario.levels;
   $("#scenario-results").replaceChildren(scenarioTable("vo", levels.vo), scenarioTable("po", levels.po));
+  $("#report-figures").replaceChildren(reportFigures(state.scenario.report_figures, state.lang, t));
 }
 
 // ---- own data ------------------------------------------------------------
