@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from aifootprint.model.formatting import format_number
 from aifootprint.model.scenario import ScenarioInputs, run_scenario
 from daemon_process import start_daemon
 from test_dashboard import CHROMIUM_ARGS, LAPTOP, event, shoot
@@ -15,8 +16,8 @@ from test_extension_smoke import CHROMIUM
 
 SEEDED = [
     event(0, "sora.chatgpt.com", "video", 2), event(0, "chatgpt.com", "prompt", 3),
-    event(1, "www.midjourney.com", "video", 1), event(1, "www.midjourney.com", "image", 4),
-]
+    event(0, "www.midjourney.com", "video", 1), event(0, "www.midjourney.com", "image", 4),
+]  # all today: any day's week holds them
 
 
 @pytest.fixture(scope="module")
@@ -100,3 +101,52 @@ def test_other_inputs_say_why_the_report_figures_are_gone(open_page):
     expect(page.locator("#report-figures p")).to_contain_text("alleen naast de exacte berekening")
     page.click("#scenario-reset")
     expect(page.locator("#report-figures table")).to_have_count(1)
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("nl", {"lead": "In deze periode stelde je 3 vragen, maakte je 4 afbeeldingen en 3 video's.",
+            "legend": "video's", "heading": "vragen / afbeeldingen / video's",
+            "factor": "stroom per video", "bar": "3 vragen, 4 afbeeldingen, 3 video's",
+            "high": "De bovengrens van de bandbreedte per afbeelding, 11,5 Wh, komt niet uit het "
+                    "rapport"}),
+    ("en", {"lead": "In this period you sent 3 prompts, made 4 images and 3 videos.",
+            "legend": "videos", "heading": "prompts / images / videos",
+            "factor": "electricity per video", "bar": "3 prompts, 4 images, 3 videos",
+            "high": "The upper end of the range per image, 11.5 Wh, is not the report's"}),
+])
+def test_videos_are_their_own_kind_in_charts_sites_and_method(open_page, factors, lang, words):
+    page = open_page(lang, role="student")
+    page.goto(page.url.split("?")[0] + "?period=week")
+    page.wait_for_selector("body[data-state=ready]")
+    lead = page.locator("#period-lead")
+    expect(lead).to_have_text(words["lead"])
+    assert lead.get_attribute("data-videos") == "3"
+    chart = page.locator("#chart-uses")
+    assert words["legend"] in chart.locator(".legend").inner_text()
+    assert chart.locator("g.bar rect.s-videos").count() == 1  # today's bar only
+    assert any(words["bar"] in title for title in chart.locator("g.bar title").all_text_contents())
+    sites = page.locator("#per-site")
+    assert words["heading"] in sites.locator("thead").inner_text()
+    rows = {row.locator("th").inner_text(): row.locator("td").first.inner_text()
+            for row in sites.locator("tbody tr").all()}
+    assert rows == {"sora.chatgpt.com": "0 / 0 / 2", "www.midjourney.com": "0 / 4 / 1",
+                    "chatgpt.com": "3 / 0 / 0"}
+    video = factors.video
+    row = page.locator("#factors-table tbody tr", has_text=words["factor"])
+    assert row.locator("td").all_inner_texts() == [
+        f"{format_number(value, lang)} Wh" for value in (video.low, video.central, video.high)]
+    assert factors.sources["video-energy-budget"].title in row.locator("th small").inner_text()
+    expect(page.locator("#video-note")).to_be_visible()
+    expect(page.locator("#image-high-note")).to_contain_text(words["high"])
+    shoot(page, f"videos-dashboard-{lang}")
+
+
+def test_people_are_whole_with_the_exact_value_on_hover(open_page):
+    """5.2 L of water is 'drinkwater voor 3 mensen', never '2,6 mensen'; the exact amount
+    is the comparison's title (its tooltip)."""
+    page = open_page("nl", role="student")
+    water = page.locator("#today-water_ml-equivalent")
+    exact = float(water.get_attribute("data-exact"))
+    assert exact != round(exact)
+    expect(water).to_contain_text(f"drinkwater voor {round(exact)} mensen")
+    assert water.get_attribute("title") == f"Precies: {format_number(exact, 'nl', 2)}"

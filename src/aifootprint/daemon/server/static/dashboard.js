@@ -105,6 +105,7 @@ function setFigure(id, value, text) {
 
 const promptCount = (n) => countText(state.lang, n, t("dashboard_prompts_one"), t("dashboard_prompts"));
 const imageCount = (n) => countText(state.lang, n, t("images_one"), t("images"));
+const videoCount = (n) => countText(state.lang, n, t("videos_one"), t("videos"));
 
 // The activity labels the dashboard and the extension set; any other label shows as it is.
 const labelTexts = () => ({
@@ -165,9 +166,9 @@ function sumGroups(days, key) {
   for (const day of days) {
     for (const group of day[key] || []) {
       const name = group.name || "";
-      const sum = totals.get(name) || { name, prompts: 0, images: 0, energy_wh: 0, co2_g: 0,
-        water_ml: 0 };
-      for (const field of ["prompts", "images", ...METRICS]) sum[field] += group[field] || 0;
+      const sum = totals.get(name) || { name, prompts: 0, images: 0, videos: 0, energy_wh: 0,
+        co2_g: 0, water_ml: 0 };
+      for (const field of ["prompts", "images", "videos", ...METRICS]) sum[field] += group[field] || 0;
       totals.set(name, sum);
     }
   }
@@ -201,9 +202,9 @@ function renderBreakdown(tableId, groups, nameHeading, nameOf) {
     name.scope = "row";
     name.textContent = nameOf(group.name);
     row.append(name);
-    row.insertCell().textContent =
-      [group.prompts, group.images, ...(group.videos ? [group.videos] : [])]
-        .map((n) => formatNumber(n, lang, 0)).join(" / ");
+    // Prompts / images / videos, as the column's heading says.
+    row.insertCell().textContent = [group.prompts, group.images, group.videos || 0]
+      .map((n) => formatNumber(n, lang, 0)).join(" / ");
     row.insertCell().textContent = formatEnergy(group.energy_wh, lang);
     for (const text of [formatCo2(group.co2_g, lang), formatWater(group.water_ml, lang)]) {
       const cell = row.insertCell();
@@ -339,10 +340,10 @@ function barRows(period, days, unit) {
   const byDate = new Map(days.map((day) => [day.date, day]));
   const last = days[days.length - 1].date;
   return bars(period.from, period.to, unit).map((bar) => {
-    const values = { prompts: 0, images: 0, energy_wh: 0 };
+    const values = { prompts: 0, images: 0, videos: 0, energy_wh: 0 };
     for (const date of daysOf(bar.from, minDay(bar.to, last))) {
       const day = byDate.get(date);
-      for (const key of Object.keys(values)) values[key] += day[key];
+      for (const key of Object.keys(values)) values[key] += day[key] || 0;
     }
     return { ...bar, label: barLabel(bar, unit), title: barTitle(bar, unit), values,
       future: bar.from > last };
@@ -367,17 +368,19 @@ function renderCharts(period, days, total) {
   const useSeries = [
     { key: "prompts", label: t("dashboard_prompts"), className: "s-prompts" },
     { key: "images", label: t("images"), className: "s-images" },
+    { key: "videos", label: t("videos"), className: "s-videos" },
   ];
-  const empty = total.prompts + total.images === 0;
+  const empty = total.prompts + total.images + total.videos === 0;
   const dayText = countText(lang, days.length, t("dashboard_days_one"), t("dashboard_days"));
   const usesLabel = empty ? t("dashboard_chart_empty") : t("dashboard_chart_uses_summary", {
     days: dayText, prompts: promptCount(total.prompts), images: imageCount(total.images),
-    top: top((r) => r.values.prompts + r.values.images) });
+    videos: videoCount(total.videos),
+    top: top((r) => r.values.prompts + r.values.images + r.values.videos) });
   const titled = (text) => rows.map((row) => ({ ...row, title: row.future ? row.title : text(row) }));
   // Month names are short enough to label all twelve; days and weeks get every few.
   const chart = { emptyText: t("dashboard_chart_empty"), maxLabels: unit === "month" ? 13 : 8,
     width: $("#chart-uses").clientWidth || undefined,
-    rows: titled((row) => `${row.title}: ${promptCount(row.values.prompts)}, ${imageCount(row.values.images)}`) };
+    rows: titled((row) => `${row.title}: ${promptCount(row.values.prompts)}, ${imageCount(row.values.images)}, ${videoCount(row.values.videos)}`) };
   $("#chart-uses").replaceChildren(barChart({ ...chart, ariaLabel: usesLabel, series: useSeries,
     integer: true, formatTick: (v) => formatNumber(v, lang, 0) }), legend(useSeries));
   const energyLabel = empty ? t("dashboard_chart_empty") : t("dashboard_chart_energy_summary", {
@@ -445,10 +448,14 @@ function renderHistory() {
   $("#period-title").textContent = periodTitle(period, shown);
   $("#period-later").disabled = !periodAfter(period, isoDate(new Date()));
   const lead = $("#period-lead");
-  lead.textContent = total.prompts + total.images === 0 ? t("dashboard_chart_empty")
-    : t("dashboard_period_lead", { prompts: promptCount(total.prompts), images: imageCount(total.images) });
+  const counts = { prompts: promptCount(total.prompts), images: imageCount(total.images),
+    videos: videoCount(total.videos) };
+  if (total.prompts + total.images + total.videos === 0) lead.textContent = t("dashboard_chart_empty");
+  else if (total.videos) lead.textContent = t("dashboard_period_lead_videos", counts);
+  else lead.textContent = t("dashboard_period_lead", counts);
   lead.dataset.prompts = String(total.prompts);
   lead.dataset.images = String(total.images);
+  lead.dataset.videos = String(total.videos);
   for (const metric of METRICS) showImpact("period", metric, total, equivalentText);
   renderCompare(total.energy_wh, before.reduce((sum, d) => sum + d.energy_wh, 0), history.compared);
   renderCharts(period, days, total);
@@ -530,10 +537,19 @@ function renderMethod() {
     profile.prompt.high, "Wh", profile.prompt.sources);
   factorRow(body, t("dashboard_factor_image_energy"), profile.image.low, profile.image.central,
     profile.image.high, "Wh", profile.image.sources);
+  // A video's factor is the table's, outside the report and the same under every profile.
+  if (table.video) {
+    factorRow(body, t("dashboard_factor_video_energy"), table.video.low, table.video.central,
+      table.video.high, "Wh", table.video.sources);
+  }
   factorRow(body, t("dashboard_factor_grid", { location: where }), null, location.grid_g_per_kwh, null,
     "g", location.sources);
   factorRow(body, t("dashboard_factor_water", { location: where }), null, location.water_ml_per_wh, null,
     "ml", location.sources);
+  // The image range's upper end is not the report's, whatever the figures chosen.
+  $("#image-high-note").textContent = t("dashboard_factor_image_high_note",
+    { high: `${formatNumber(profile.image.high, lang)} Wh` });
+  $("#video-note").hidden = !table.video;
   const water = table.water_range_ml_per_wh;
   factorRow(body, t("dashboard_factor_water_range"), water.low, null, water.high, "ml", water.sources);
   $("#sources-list").replaceChildren(...Object.values(table.sources).map((source) => {
