@@ -38,6 +38,7 @@ class Source(_Strict):
     title: str = Field(min_length=1)
     year: int = Field(ge=1990, le=2100)
     covers: str = Field(min_length=1)
+    url: str = ""  # where a reader can check the figure, where it is on the web
 
 
 class Sourced(_Strict):

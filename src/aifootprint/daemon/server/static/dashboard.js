@@ -555,6 +555,13 @@ function renderMethod() {
   $("#sources-list").replaceChildren(...Object.values(table.sources).map((source) => {
     const item = document.createElement("li");
     item.textContent = `${source.title} (${source.year}). ${source.covers}`;
+    if (source.url) { // where a reader can check it
+      const link = document.createElement("a");
+      link.href = source.url;
+      link.textContent = source.url;
+      link.rel = "noreferrer";
+      item.append(" ", link);
+    }
     return item;
   }));
 }
