@@ -6,13 +6,18 @@ tests/artifacts/ (look at them)."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
+import test_dashboard
 from aifootprint.model.formatting import format_number
 from aifootprint.model.scenario import ScenarioInputs, run_scenario
 from daemon_process import start_daemon
-from test_dashboard import CHROMIUM_ARGS, LAPTOP, event, shoot
-from test_extension_smoke import CHROMIUM
+from test_dashboard import event, shoot
+
+# One Chromium for the module, and the page opener that fails on any script error (it
+# opens this module's daemon).
+browser = test_dashboard.browser
+open_dashboard = test_dashboard.open_dashboard
 
 SEEDED = [
     event(0, "sora.chatgpt.com", "video", 2), event(0, "chatgpt.com", "prompt", 3),
@@ -27,37 +32,6 @@ def daemon(tmp_path_factory):
     assert status == 200 and answer["accepted"] == len(SEEDED)
     yield process
     process.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                              args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def open_page(browser, daemon):
-    """The dashboard in a language and role; fails on any script error."""
-    pages, errors = [], []
-
-    def opening(lang: str, role: str = "teacher"):
-        daemon.request("PUT", "/api/v1/settings", {"lang": lang, "role": role,
-                                                   "profile": None, "location": None})
-        page = browser.new_page(viewport=LAPTOP)
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(daemon.url + "/")
-        page.wait_for_selector("body[data-state=ready]")
-        pages.append(page)
-        return page
-
-    yield opening
-    for page in pages:
-        page.close()
-    assert errors == []
 
 
 def report_row(page, group: str, level: str, measure: str):
@@ -76,8 +50,9 @@ def report_row(page, group: str, level: str, measure: str):
             ("figure_1", "vo", "cars_co2"): ["2,495", "2,532.5", "2,495", "[1] [2]"]},
      "The report uses 2.1 g CO2 per image"),
 ])
-def test_calculator_shows_the_report_to_the_digit(open_page, factors, lang, cells, reasons):
-    page = open_page(lang)
+def test_calculator_shows_the_report_to_the_digit(open_dashboard, factors, lang, cells,
+                                                  reasons):
+    page = open_dashboard(lang=lang, role="teacher")
     page.locator("#report-figures table").wait_for()
     for (group, level, measure), texts in cells.items():
         row = report_row(page, group, level, measure)
@@ -93,8 +68,8 @@ def test_calculator_shows_the_report_to_the_digit(open_page, factors, lang, cell
     shoot(page, f"report-figures-{lang}")
 
 
-def test_other_inputs_say_why_the_report_figures_are_gone(open_page):
-    page = open_page("nl")
+def test_other_inputs_say_why_the_report_figures_are_gone(open_dashboard):
+    page = open_dashboard(lang="nl", role="teacher")
     page.locator("#report-figures table").wait_for()
     page.fill("input[name=students_per_class]", "30")
     expect(page.locator("#report-figures table")).to_have_count(0)
@@ -114,8 +89,9 @@ def test_other_inputs_say_why_the_report_figures_are_gone(open_page):
             "factor": "electricity per video", "bar": "3 prompts, 4 images, 3 videos",
             "high": "The upper end of the range per image, 11.5 Wh, is not the report's"}),
 ])
-def test_videos_are_their_own_kind_in_charts_sites_and_method(open_page, factors, lang, words):
-    page = open_page(lang, role="student")
+def test_videos_are_their_own_kind_in_charts_sites_and_method(open_dashboard, factors, lang,
+                                                               words):
+    page = open_dashboard(lang=lang)
     page.goto(page.url.split("?")[0] + "?period=week")
     page.wait_for_selector("body[data-state=ready]")
     lead = page.locator("#period-lead")
@@ -141,10 +117,10 @@ def test_videos_are_their_own_kind_in_charts_sites_and_method(open_page, factors
     shoot(page, f"videos-dashboard-{lang}")
 
 
-def test_people_are_whole_with_the_exact_value_on_hover(open_page):
+def test_people_are_whole_with_the_exact_value_on_hover(open_dashboard):
     """5.2 L of water is 'drinkwater voor 3 mensen', never '2,6 mensen'; the exact amount
     is the comparison's title (its tooltip)."""
-    page = open_page("nl", role="student")
+    page = open_dashboard(lang="nl")
     water = page.locator("#today-water_ml-equivalent")
     exact = float(water.get_attribute("data-exact"))
     assert exact != round(exact)

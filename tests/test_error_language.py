@@ -79,6 +79,9 @@ DAEMON_ERRORS = [
     (("PUT", "/api/v1/settings", {"body": {"profile": "gpt-9"}}), 422, "profile",
      "Unknown figures 'gpt-9'; choose one of: report, google-2025, openai-2025, epoch-2025.",
      "Onbekende cijfers 'gpt-9'; kies een van: report, google-2025, openai-2025, epoch-2025."),
+    (("POST", "/api/v1/events", {"body": {"events": [{**EVENT, "model": ""}]}}),
+     422, "events[0].model", "events[0].model: must not be empty.",
+     "events[0].model: mag niet leeg zijn."),
     (("GET", "/api/v1/nothing-here", {}), 404, "", "There is no such page or route here.",
      "Deze pagina of route bestaat hier niet."),
 ]

@@ -182,6 +182,8 @@ def invalid_input(error: ValidationError, prefix: tuple = ()) -> InvalidInput:
     values: dict[str, object] = {  # "at least 1", not "1.0"
         name: str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
         for name, value in (problem.get("ctx") or {}).items()}
+    if key == "invalid_string_too_short" and values.get("min_length") == "1":
+        key = "invalid_string_empty"  # not 'at least 1 characters'
     if key not in TEXT.messages:
         key, values = "invalid_other", {"detail": problem["msg"].rstrip(".")}
     if "expected" in values:  # pydantic's "'a', 'b' or 'c'", with "or" in the user's language
