@@ -76,6 +76,11 @@ def test_other_inputs_say_why_the_report_figures_are_gone(open_dashboard):
     expect(page.locator("#report-figures p")).to_contain_text("alleen naast de exacte berekening")
     page.click("#scenario-reset")
     expect(page.locator("#report-figures table")).to_have_count(1)
+    expect(page.locator("#scenario-assumption")).to_have_text(
+        "Cijfers: Rapport 2024 (standaard). Datacenter: Nederland (standaard).")
+    page.select_option("#profile-select", "google-2025")
+    expect(page.locator("#scenario-assumption")).to_contain_text("Cijfers: Google Gemini 2025")
+    expect(page.locator("#report-figures table")).to_have_count(0)  # not the report's figures
 
 
 @pytest.mark.parametrize("lang, words", [

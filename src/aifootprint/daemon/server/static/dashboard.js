@@ -663,6 +663,13 @@ function renderScenario() {
   if (!state.scenario) return;
   const levels = state.scenario.levels;
   $("#scenario-results").replaceChildren(scenarioTable("vo", levels.vo), scenarioTable("po", levels.po));
+  // The figures the tables were computed with: the report's, or another source's label.
+  const { profile, location } = state.scenario.inputs;
+  const table = state.factors?.table;
+  $("#scenario-assumption").textContent = table ? t("dashboard_assumption", {
+    profile: table.profiles[profile]?.label[state.lang] ?? profile,
+    location: table.locations[location]?.label[state.lang] ?? location,
+  }) : "";
   $("#report-figures").replaceChildren(reportFigures(state.scenario.report_figures, state.lang, t));
 }
 
