@@ -131,3 +131,17 @@ def test_people_are_whole_with_the_exact_value_on_hover(open_dashboard):
     assert exact != round(exact)
     expect(water).to_contain_text(f"drinkwater voor {round(exact)} mensen")
     assert water.get_attribute("title") == f"Precies: {format_number(exact, 'nl', 2)}"
+
+
+def test_an_api_error_reads_in_the_pages_language_not_the_browsers(browser, daemon):
+    """The browser says en-US; the page is Dutch: the daemon's refusal is Dutch too. (Not
+    through open_dashboard: Chromium logs the refused request's 422 as a console error.)"""
+    daemon.request("PUT", "/api/v1/settings", {"lang": "nl", "role": "teacher"})
+    context = browser.new_context(locale="en-US", viewport=test_dashboard.LAPTOP)
+    page = context.new_page()
+    page.goto(daemon.url + "/")
+    page.locator("#report-figures table").wait_for()
+    page.fill("input[name=students_per_class]", "0")
+    expect(page.locator("#scenario-error")).to_contain_text(
+        "students_per_class: moet minstens 1 zijn.")
+    context.close()

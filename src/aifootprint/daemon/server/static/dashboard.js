@@ -31,7 +31,8 @@ const t = (key, params) => translate(state.lang, key, params);
 const token = document.querySelector('meta[name="aifootprint-token"]').content;
 
 async function api(path, { method = "GET", body, raw = false } = {}) {
-  const headers = { Authorization: `Bearer ${token}` };
+  // The daemon answers an error in the language asked for: the page's, not the browser's.
+  const headers = { Authorization: `Bearer ${token}`, "Accept-Language": state.lang };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   let response;
   try {
