@@ -85,11 +85,13 @@ def test_other_inputs_say_why_the_report_figures_are_gone(open_dashboard):
 
 @pytest.mark.parametrize("lang, words", [
     ("nl", {"lead": "In deze periode stelde je 3 vragen, maakte je 4 afbeeldingen en 3 video's.",
+            "today": "Vandaag stelde je 3 vragen, maakte je 4 afbeeldingen en 3 video's.",
             "legend": "video's", "heading": "vragen / afbeeldingen / video's",
             "factor": "stroom per video", "bar": "3 vragen, 4 afbeeldingen, 3 video's",
             "high": "De bovengrens van de bandbreedte per afbeelding, 11,5 Wh, komt niet uit het "
                     "rapport"}),
     ("en", {"lead": "In this period you sent 3 prompts, made 4 images and 3 videos.",
+            "today": "Today you sent 3 prompts, made 4 images and 3 videos.",
             "legend": "videos", "heading": "prompts / images / videos",
             "factor": "electricity per video", "bar": "3 prompts, 4 images, 3 videos",
             "high": "The upper end of the range per image, 11.5 Wh, is not the report's"}),
@@ -99,6 +101,7 @@ def test_videos_are_their_own_kind_in_charts_sites_and_method(open_dashboard, fa
     page = open_dashboard(lang=lang)
     page.goto(page.url.split("?")[0] + "?period=week")
     page.wait_for_selector("body[data-state=ready]")
+    expect(page.locator("#today-lead")).to_have_text(words["today"])
     lead = page.locator("#period-lead")
     expect(lead).to_have_text(words["lead"])
     assert lead.get_attribute("data-videos") == "3"

@@ -133,9 +133,12 @@ function renderToday() {
   for (const metric of METRICS) showImpact("today", metric, today, (e) => e.text[lang]);
   // Nothing stored on any day: the extension has not posted yet, so say how to pair it.
   $("#unpaired-note").hidden = today.any_counts !== false;
-  $("#today-lead").textContent = today.prompts + today.images + (today.videos || 0) === 0
-    ? t("dashboard_today_lead_none")
-    : t("dashboard_today_lead", { prompts: promptCount(today.prompts), images: imageCount(today.images) });
+  const counts = { prompts: promptCount(today.prompts), images: imageCount(today.images),
+    videos: videoCount(today.videos || 0) };
+  if (today.prompts + today.images + (today.videos || 0) === 0) {
+    $("#today-lead").textContent = t("dashboard_today_lead_none");
+  } else if (today.videos) $("#today-lead").textContent = t("dashboard_today_lead_videos", counts);
+  else $("#today-lead").textContent = t("dashboard_today_lead", counts);
   const table = state.factors?.table;
   if (table) {
     const profile = table.profiles[today.profile || state.profile];
