@@ -67,9 +67,8 @@ class AggregatorConfig:
         try:
             return datetime.fromisoformat(self.test_clock_file.read_text().strip())
         except (OSError, ValueError) as error:
-            raise ConfigError(
-                f"The test clock {self.test_clock_file} is unusable: {error}."
-            ) from None
+            raise ConfigError("test_clock_unusable", path=self.test_clock_file,
+                              error=error) from None
 
 
 def load_aggregator_config(

@@ -21,10 +21,7 @@ def check_version(db: sqlite3.Connection, path: object, latest: int) -> int:
     """The database's version; DatabaseError, before anything is written, if it is newer."""
     version = schema_version(db)
     if version > latest:
-        raise DatabaseError(
-            f"The database {path} was written by a newer version of AI Footprint "
-            f"(schema {version}, this one knows {latest}); upgrade AI Footprint to open it."
-        )
+        raise DatabaseError("database_newer", path=path, version=version, latest=latest)
     return version
 
 

@@ -131,7 +131,7 @@ async def listen_on_port(runner: web.AppRunner, config: Config) -> asyncio.Serve
         return await listen(runner, "127.0.0.1", config.port)
     except OSError:
         if config.port != DEFAULT_PORT:
-            raise ConfigError(TEXT("port_in_use", config.lang, port=config.port)) from None
+            raise ConfigError("port_in_use", port=config.port) from None
         return await listen(runner, "127.0.0.1", 0)
 
 
@@ -176,7 +176,7 @@ def run_daemon(config: Config, find_tray: TrayFinder | None = None,
     try:
         setup_logging(config)
         try:
-            check_at_start(config.db_path, config.lang)  # before anything opens the database
+            check_at_start(config.db_path)  # before anything opens the database
         except DatabaseError as error:
             log.error("%s", error)  # also for a daemon started at login, without a terminal
             raise
