@@ -89,7 +89,7 @@ def open_dashboard(tab, daemon, lang: str, width: int, welcome: bool, role: str 
     daemon.request("PUT", "/api/v1/settings", {"lang": lang, "role": role})
     page = tab.page
     page.set_viewport_size({"width": width, "height": 900})
-    page.goto(f"{daemon.url}/")
+    daemon.log_in(page)  # the dashboard opens only with its session cookie
     tab.wait_for_function("document.body.dataset.state === 'ready'")  # (the CSP: no eval)
     if welcome:
         page.wait_for_selector("#welcome[open]")
@@ -154,10 +154,11 @@ def test_class_consent_and_member_views_pass_axe_and_fit_a_phone(tab, daemon, tm
     try:
         klass = create_class(aggregator.home, "--name", "4A")
         page = open_dashboard(tab, daemon, "nl", 390, welcome=False)
-        page.fill("#class-sharing input[name=code]", klass["join_code"])
-        page.fill("#class-sharing input[name=server]", aggregator.url)
+        # One field: the teacher's join link (it names the class server) or the code.
+        page.fill("#class-sharing input[name=join]",
+                  f"{daemon.url}/#join={aggregator.url}&code={klass['join_code']}")
         page.click("#class-sharing form button[type=submit]")
-        page.wait_for_selector("#class-sharing .class-preview")
+        page.wait_for_selector("#class-sharing .class-preview", state="attached")  # in details
         found = {"consent": violations(page)}
         for width in PHONES:
             assert_fits(page, width)
