@@ -142,7 +142,7 @@ def test_an_api_error_reads_in_the_pages_language_not_the_browsers(browser, daem
     daemon.request("PUT", "/api/v1/settings", {"lang": "nl", "role": "teacher"})
     context = browser.new_context(locale="en-US", viewport=test_dashboard.LAPTOP)
     page = context.new_page()
-    page.goto(daemon.url + "/")
+    daemon.log_in(page)  # the dashboard opens only with its session cookie
     page.locator("#report-figures table").wait_for()
     page.fill("input[name=students_per_class]", "0")
     expect(page.locator("#scenario-error")).to_contain_text(

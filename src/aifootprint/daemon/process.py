@@ -178,7 +178,8 @@ def run_daemon(config: Config, find_tray: TrayFinder | None = None,
         try:
             check_at_start(config.db_path)  # before anything opens the database
         except DatabaseError as error:
-            log.error("%s", error)  # also for a daemon started at login, without a terminal
+            # Also for a daemon started at login, without a terminal: in the user's language.
+            log.error("%s", error.text(config.lang))
             raise
         handle = start_server_thread(config)
         try:
