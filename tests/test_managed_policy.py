@@ -251,7 +251,7 @@ def check_dashboard_link(context, copy_id: str, daemon) -> None:
     dashboard.goto(link)  # this browser logged in on /pair (check_counting) before
     dashboard.wait_for_selector("#class-sharing form.class-join", timeout=15000)
     assert dashboard.input_value("#class-sharing input[name=server]") == CLASS_SERVER
-    assert dashboard.input_value("#class-sharing input[name=code]") == JOIN_CODE
+    assert dashboard.input_value("#class-sharing input[name=join]") == JOIN_CODE
     status, answer = daemon.get("/api/v1/class/status")
     assert status == 200 and answer == {"member": False}
 
