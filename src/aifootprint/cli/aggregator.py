@@ -60,7 +60,8 @@ def aggregator():
               default=None)
 @click.option("--key", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=None)
-@click.option("--join-rate", type=click.IntRange(min=0), default=120, show_default=True)
+@click.option("--join-rate", type=click.IntRange(min=0), default=120, show_default=True,
+              metavar="INTEGER")  # not click's "INTEGER RANGE": the help's word for a number
 @aggregator_options
 def serve(config, cert, key, join_rate):
     from ..aggregator.server import serve as serve_forever
