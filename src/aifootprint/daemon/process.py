@@ -183,12 +183,14 @@ def run_daemon(config: Config, find_tray: TrayFinder | None = None,
             raise
         handle = start_server_thread(config)
         try:
+            # Before the state file says we run: a SIGTERM from then on (while the login
+            # link is asked for, on a loaded machine) stops cleanly and removes that file.
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(signum, lambda *_: handle.request_stop())
             write_state(config, handle.port)
             if handle.port != config.port:
                 echo(TEXT("port_moved", config.lang, port=config.port, new=handle.port))
             echo(TEXT("running", config.lang, url=login_link(config, handle.url)))
-            for signum in (signal.SIGTERM, signal.SIGINT):
-                signal.signal(signum, lambda *_: handle.request_stop())
             run_tray, reason = (find_tray(config) if find_tray
                                 else (None, TEXT("no_tray_flag", config.lang)))
             if run_tray:
