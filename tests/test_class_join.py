@@ -93,8 +93,8 @@ def test_the_join_link_opens_the_consent_in_words_and_joins_without_typing(world
         browser = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1000, "height": 900})
         page.on("pageerror", lambda error: errors.append(str(error)))
-        student.log_in(page)  # the dashboard opens only with the session cookie
-        page.goto("about:blank")  # so the link below loads the page anew, as a click would
+        student.log_in(page)  # the dashboard opens only with its session cookie
+        page.goto("about:blank")  # so the link below loads the page, not just a new hash
         page.goto(f"{student.url}/#{fragment}")  # the link, on this student's own port
         section = page.locator("#class-sharing")
         section.get_by_role("heading", name="Meedoen met klas 5C?").wait_for()

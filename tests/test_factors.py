@@ -47,9 +47,9 @@ def test_locations_include_the_required_grids(factors):
 
 
 def test_unknown_profile_or_location_is_one_clear_sentence(factors):
-    with pytest.raises(FactorTableError, match="Unknown profile 'gpt-9'; choose one of"):
+    with pytest.raises(FactorTableError, match="Unknown figures 'gpt-9'; choose one of"):
         factors.profile("gpt-9")
-    with pytest.raises(FactorTableError, match="Unknown location 'MARS'"):
+    with pytest.raises(FactorTableError, match="Unknown data centre location 'MARS'"):
         factors.location("mars")
 
 

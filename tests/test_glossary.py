@@ -136,9 +136,10 @@ TEXTS = all_texts()
 IDS = [f"{where} [{lang}]" for where, lang, _text in TEXTS]
 
 # What is not a word of the text: {parameters}, commands in quotes or <code>, --options
-# and addresses. A command outside quotes or <code> is left in, and then fails below.
+# and addresses, and the example lines of --help (indented, starting with the command).
+# A command outside these is left in, and then fails below.
 NOT_WORDS = re.compile(r'\{[^{}]*\}|<code>.*?</code>|"aifootprint[^"]*"|(?<!\w)--[a-z][a-z-]*'
-                       r"|https?://\S+")
+                       r"|https?://\S+|(?m:^  +aifootprint\b.*$)")
 RANGE_WITH_A_DASH = re.compile(r"\b(?:tussen|between)\s+\S+(?:\s+\S+)?\s+[–-]\s", re.IGNORECASE)
 # A text that is only 'tussen' (or 'bandbreedte: tussen'), for a range with a dash after it.
 DANGLING_BETWEEN = re.compile(r"\s*(?:\w+:\s*)?(?:tussen|between)\s*", re.IGNORECASE)

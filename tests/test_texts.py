@@ -28,7 +28,8 @@ KEYS = set(MESSAGES["en"])
 # What shows text: the scripts look texts up with t("key"), the pages name them in
 # data-i18n="key" and data-i18n-aria-label="key", the manifest in __MSG_key__.
 SCRIPTS = [EXTENSION / "popup.js", EXTENSION / "options.js", EXTENSION / "managed_ui.js",
-           STATIC / "dashboard.js", STATIC / "classroom.js", STATIC / "charts.js"]
+           STATIC / "dashboard.js", STATIC / "classroom.js", STATIC / "charts.js",
+           STATIC / "report_figures.js"]
 PAGES = [EXTENSION / "popup.html", EXTENSION / "options.html", STATIC / "index.html"]
 MANIFEST = EXTENSION / "manifest.json"
 

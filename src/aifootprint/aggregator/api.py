@@ -55,12 +55,12 @@ log = logging.getLogger("aifootprint.aggregator")
 
 async def json_body(request: web.Request) -> dict:
     if request.content_type != "application/json":
-        raise UnsupportedMediaType("The body must be JSON (Content-Type: application/json).")
+        raise UnsupportedMediaType("body_not_json_type")
     if request.content_length is None or request.content_length > MAX_BODY_BYTES:
-        raise BodyTooLarge(f"The body must have a length of at most {MAX_BODY_BYTES} bytes.")
+        raise BodyTooLarge("body_length", limit=MAX_BODY_BYTES)
     body = await read_json(request)
     if not isinstance(body, dict):
-        raise InvalidInput("The body must be a JSON object.", "body")
+        raise InvalidInput("body_not_object", field="body")
     return body
 
 
@@ -71,7 +71,7 @@ async def ready(request: web.Request) -> web.Response:
         classes = await request.app[STORE].read(AggregatorStore.classes_count)
     except Exception:  # any failure means not ready; the log has it
         log.exception("readiness check failed")
-        raise Busy("The class server's database does not answer yet; try again soon.") from None
+        raise Busy("class_db_not_ready") from None
     return web.json_response({"status": "ready", "classes": classes})
 
 
@@ -106,7 +106,7 @@ async def submit(request: web.Request) -> web.Response:
 def teacher_key(request: web.Request) -> str:
     scheme, _, key = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not key:
-        raise TeacherKeyWrong("Give the teacher key as Authorization: Bearer <key>.")
+        raise TeacherKeyWrong("teacher_key_missing")
     return key
 
 

@@ -55,7 +55,8 @@ async def _release_forever(app: web.Application) -> None:
 
 
 def create_app(config: AggregatorConfig) -> web.Application:
-    app = web.Application(middlewares=[error_middleware(MAX_BODY_BYTES, "the class server")],
+    app = web.Application(middlewares=[error_middleware(MAX_BODY_BYTES, "the_class_server",
+                                                        lambda request: request.app[CONFIG].lang)],
                           client_max_size=MAX_BODY_BYTES)
     app[CONFIG] = config
     app[LIMITER] = RateLimiter(config.join_rate)

@@ -79,9 +79,8 @@ class AggregatorConfig:
         try:
             return datetime.fromisoformat(self.test_clock_file.read_text().strip())
         except (OSError, ValueError) as error:
-            raise ConfigError(
-                f"The test clock {self.test_clock_file} is unusable: {error}."
-            ) from None
+            raise ConfigError("test_clock_unusable", path=self.test_clock_file,
+                              error=error) from None
 
 
 def load_aggregator_config(
@@ -99,8 +98,7 @@ def load_aggregator_config(
     clock = env.get(TEST_CLOCK_ENV)
     database = database or env.get("AIFOOTPRINT_AGGREGATOR_DATABASE") or None
     if database is not None and not is_postgres(database):
-        raise ConfigError("--database takes a postgresql:// address; without it the class "
-                          "server keeps its SQLite file under --home.")
+        raise ConfigError("database_not_postgres")
     return AggregatorConfig(
         home=Path(home).expanduser().resolve() if home else None,
         host=host or env.get("AIFOOTPRINT_AGGREGATOR_HOST") or "127.0.0.1",

@@ -43,7 +43,6 @@ POOL_SIZE = 8
 CONNECT_TIMEOUT_S = 10
 # Any fixed number: the advisory lock that serialises migrations across processes.
 MIGRATION_LOCK = 47480
-UNREACHABLE = "The class server's database does not answer; try again soon."
 
 
 def describe(dsn: str) -> str:
@@ -51,7 +50,7 @@ def describe(dsn: str) -> str:
     try:
         parts = conninfo_to_dict(dsn)
     except psycopg.ProgrammingError as error:
-        raise ConfigError(f"--database is not a usable PostgreSQL address: {error}.") from None
+        raise ConfigError("database_address_unusable", reason=str(error)) from None
     return (f"{parts.get('host') or 'localhost'}:{parts.get('port') or 5432}"
             f"/{parts.get('dbname') or parts.get('user') or ''}")
 
@@ -96,14 +95,13 @@ def connect(dsn: str, migrations: tuple) -> PostgresConnection:
     except psycopg.OperationalError as error:
         # libpq's first line says what failed (refused, no such host, authentication).
         reason = str(error).strip().splitlines()[0].rstrip(".")
-        raise DatabaseError(f"The class server cannot reach its database {where}: "
-                            f"{reason}.") from None
+        raise DatabaseError("database_unreachable", where=where, reason=reason) from None
     db = PostgresConnection(conn)
     try:
         migrate(db, where, migrations)
     except psycopg.Error as error:
         conn.close()
-        raise DatabaseError(f"The database {where} cannot be used: {error}.") from None
+        raise DatabaseError("database_cannot_be_used", where=where, reason=str(error)) from None
     except BaseException:
         conn.close()
         raise
@@ -170,14 +168,14 @@ class PostgresDatabase(Generic[H]):
         except psycopg.OperationalError:
             # The server went away or restarted: reconnect on the next call.
             self._drop_connection()
-            raise Busy(UNREACHABLE) from None
+            raise Busy("database_not_answering") from None
 
     def _connect_thread(self) -> H:
         try:
             conn = connect(self.dsn, self.migrations)
         except DatabaseError:
             if self._opened:
-                raise Busy(UNREACHABLE) from None
+                raise Busy("database_not_answering") from None
             raise
         with self._connections_lock:
             self._connections.append(conn)

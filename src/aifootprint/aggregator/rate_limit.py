@@ -49,8 +49,7 @@ class RateLimiter:
         self._windows[client] = (start, count + 1)
         if count + 1 > self.limit:
             retry = max(1, math.ceil(start + self.window_s - now))
-            raise TooManyRequests("Too many tries in a short time; try again in a minute.",
-                                  retry)
+            raise TooManyRequests("too_many_tries", retry)
 
     def _forget_before(self, cutoff: float) -> None:
         while self._windows:

@@ -41,8 +41,7 @@ def tls_context(config: AggregatorConfig) -> ssl.SSLContext | None:
     try:
         context.load_cert_chain(config.cert_file, config.key_file)
     except (OSError, ssl.SSLError) as error:
-        raise ConfigError(f"The certificate {config.cert_file} or its key cannot be used: "
-                          f"{error}.") from None
+        raise ConfigError("certificate_unusable", path=config.cert_file, error=error) from None
     return context
 
 

@@ -61,6 +61,7 @@ from ..core.errors import (
     PeriodNotClosed,
     SubmissionRefused,
     TeacherKeyWrong,
+    invalid_input,
 )
 from ..model import periods
 from ..model.class_precision import EnergyWeights
@@ -104,34 +105,36 @@ class ClassSettings:
 
     def checked(self) -> ClassSettings:
         rules = periods.RULES[periods.check_kind(self.period_kind)]
-        _check(1 <= len(self.name.strip()) <= 100, "The class name needs 1 to 100 characters.",
-               "name")
-        _check(self.k >= MIN_K, f"k must be at least {MIN_K}.", "k")
+        _check(1 <= len(self.name.strip()) <= 100, InvalidInput("class_name_length", field="name"))
+        _check(self.k >= MIN_K, InvalidInput("k_too_small", field="k", least=MIN_K))
         _check(self.k <= self.max_students <= 1000,
-               "The class size must be at least k and at most 1000.", "max_students")
+               InvalidInput("class_size_range", field="max_students"))
         _check(0.05 <= self.epsilon <= MAX_EPSILON,
-               f"epsilon must be between 0.05 and {MAX_EPSILON:g} per period.", "epsilon")
-        _check(1 <= self.join_days <= 365, "The join code must last 1 to 365 days.", "join_days")
+               InvalidInput("epsilon_range", field="epsilon", most=f"{MAX_EPSILON:g}"))
+        _check(1 <= self.join_days <= 365, InvalidInput("join_days_range", field="join_days"))
         clip_prompts = self.clip_prompts or rules.clip_prompts
         clip_images = self.clip_images or rules.clip_images
         _check(1 <= clip_prompts <= rules.max_clip_prompts,
-               f"The prompt bound must be 1 to {rules.max_clip_prompts}.", "clip_prompts")
+               InvalidInput("clip_prompts_range", field="clip_prompts",
+                            most=rules.max_clip_prompts))
         _check(1 <= clip_images <= rules.max_clip_images,
-               f"The image bound must be 1 to {rules.max_clip_images}.", "clip_images")
+               InvalidInput("clip_images_range", field="clip_images",
+                            most=rules.max_clip_images))
         clip_videos = rules.clip_videos if self.clip_videos is None else self.clip_videos
         _check(0 <= clip_videos <= rules.max_clip_videos,
-               f"The video bound must be 0 to {rules.max_clip_videos}.", "clip_videos")
+               InvalidInput("clip_videos_range", field="clip_videos",
+                            most=rules.max_clip_videos))
         delay = rules.send_delay_max_s if self.send_delay_max_s is None else self.send_delay_max_s
         _check(0 <= delay <= rules.window.total_seconds() / 2,
-               "The send delay must fit well inside the submission window.", "send_delay_max_s")
+               InvalidInput("send_delay_range", field="send_delay_max_s"))
         return ClassSettings(self.name.strip(), self.period_kind, self.max_students, self.k,
                              self.epsilon, self.join_days, clip_prompts, clip_images, delay,
                              clip_videos)
 
 
-def _check(ok: bool, message: str, field: str) -> None:
+def _check(ok: bool, problem: InvalidInput) -> None:
     if not ok:
-        raise InvalidInput(message, field)
+        raise problem
 
 
 def new_join_code() -> str:
@@ -142,7 +145,7 @@ def new_join_code() -> str:
 def normalize_join_code(code: str) -> str:
     letters = re.sub(r"[\s-]", "", str(code)).upper()
     if len(letters) != 10 or set(letters) - set(JOIN_CODE_ALPHABET):
-        raise ClassNotFound("This join code does not exist; check it with your teacher.")
+        raise ClassNotFound("no_such_code")
     return f"{letters[:5]}-{letters[5:]}"
 
 
@@ -202,7 +205,7 @@ def load_secret(path: Path) -> bytes:
             draft.unlink()
     secret = bytes.fromhex(path.read_text(encoding="ascii").strip())
     if len(secret) != 32:
-        raise DatabaseError(f"The aggregator's key {path} is damaged; restore it from backup.")
+        raise DatabaseError("class_secret_damaged", path=path)
     return secret
 
 
@@ -260,9 +263,9 @@ class AggregatorStore:
         row = self.db.one("SELECT * FROM classes WHERE join_code_hash = ?"
                           + (self.db.for_update if lock else ""), [code_hash])
         if row is None:
-            raise ClassNotFound("This join code does not exist; check it with your teacher.")
+            raise ClassNotFound("no_such_code")
         if datetime.fromisoformat(row["join_expires"]) <= now:
-            raise JoinCodeExpired("This join code has expired; ask your teacher for a new one.")
+            raise JoinCodeExpired("join_code_expired")
         return row
 
     def _class(self, class_id: str, lock: bool = False) -> dict:
@@ -270,7 +273,7 @@ class AggregatorStore:
         found = self.db.one("SELECT * FROM classes WHERE id = ?"
                             + (self.db.for_update if lock else ""), [str(class_id)])
         if not CLASS_ID.match(str(class_id)) or found is None:
-            raise ClassNotFound(f"There is no class {str(class_id)[:20]!r} on this server.")
+            raise ClassNotFound("no_such_class", id=str(class_id)[:20])
         return found
 
     def lookup(self, code: str, now: datetime) -> dict:
@@ -279,7 +282,7 @@ class AggregatorStore:
     def join(self, code: str, pseudonym: str, now: datetime) -> dict:
         """Register a pseudonym (as a keyed hash) in the class the code names."""
         if not re.match(PSEUDONYM_PATTERN, str(pseudonym)):
-            raise InvalidInput("The pseudonym is not in the expected format.", "pseudonym")
+            raise InvalidInput("pseudonym_format", field="pseudonym")
         with self._write() as db:
             # Locked: two processes letting students in at once cannot pass max_students,
             # nor let one in while the teacher closes joining, changes the seats or resets.
@@ -288,17 +291,16 @@ class AggregatorStore:
             if db.one("SELECT 1 FROM members WHERE member_hash = ?", [member]):
                 return public_info(row)
             if not row["joining_open"]:
-                raise JoiningClosed("This class takes no new members now; ask your teacher.")
+                raise JoiningClosed("joining_closed")
             if self._members(row["id"]) >= row["max_students"]:
-                raise ClassFull(f"The class is full ({row['max_students']} students); "
-                                "ask your teacher.")
+                raise ClassFull("class_full", seats=row["max_students"])
             db.insert("members", {"member_hash": member, "class_id": row["id"]})
         return public_info(row)
 
     def teacher_class(self, class_id: str, teacher_key: str, lock: bool = False) -> dict:
         row = self._class(class_id, lock)
         if not hmac.compare_digest(row["teacher_key_hash"], self._hash("teacher", teacher_key)):
-            raise TeacherKeyWrong("The teacher key does not fit this class.")
+            raise TeacherKeyWrong("teacher_key_wrong")
         return row
 
     # Seats: the teacher decides who can still get in ---------------------------------
@@ -324,9 +326,7 @@ class AggregatorStore:
             if seats is not None:
                 members = self._members(row["id"])
                 _check(max(row["k"], members) <= seats <= 1000,
-                       f"The seats must be at least {max(row['k'], members)} (k and the "
-                       "members so far) and at most 1000; to start again, reset the class.",
-                       "seats")
+                       InvalidInput("seats_range", field="seats", least=max(row["k"], members)))
                 changes["max_students"] = seats
             if changes:
                 db.run(f"UPDATE classes SET {', '.join(f'{name} = ?' for name in changes)} "
@@ -379,8 +379,8 @@ class AggregatorStore:
                       "ON CONFLICT (submission_hash) DO NOTHING",
                       [done, row["id"], submission.period, member]):
             if not db.one("SELECT 1 FROM members WHERE member_hash = ?", [member]):
-                raise SubmissionRefused("This pseudonym has not joined the class; join first.")
-            raise SubmissionRefused("This period was already submitted; it counts once.")
+                raise SubmissionRefused("not_joined")
+            raise SubmissionRefused("already_submitted")
         # The student's energy, capped at the class's bound (the sum's sensitivity).
         energy = min(class_weights(row).of(submission.prompts, submission.images,
                                            submission.videos), energy_bound(row))
@@ -397,9 +397,7 @@ class AggregatorStore:
         kind = row["period_kind"]
         closes = periods.closes_at(kind, period)
         if now < closes:
-            raise PeriodNotClosed(
-                f"The period {period} has not closed yet; send after {closes:%Y-%m-%d %H:%M}."
-            )
+            raise PeriodNotClosed("period_open", period=period, closes=f"{closes:%Y-%m-%d %H:%M}")
         if now >= periods.window_ends_at(kind, period):
             raise _period_over(period)
 
@@ -457,18 +455,15 @@ SUMS_UPSERT = (
 
 
 def _period_over(period: str) -> SubmissionRefused:
-    return SubmissionRefused(f"The period {period} is over: its figures are final and take "
-                             "no more submissions.")
+    return SubmissionRefused("period_over", period=period)
 
 
 def parse_submission(body: object) -> Submission:
     try:
         return Submission.model_validate(body)
     except ValidationError as error:
-        problem = error.errors()[0]
-        field = ".".join(str(part) for part in problem["loc"])
-        raise InvalidInput(f"The submission is malformed: {field}: {problem['msg']}.",
-                           field) from None
+        problem = invalid_input(error)
+        raise InvalidInput("submission_malformed", field=problem.field, problem=problem) from None
 
 
 def _check_bounds(submission: Submission, row: dict) -> None:
@@ -476,5 +471,4 @@ def _check_bounds(submission: Submission, row: dict) -> None:
                          ("videos", row["clip_videos"])):
         value = getattr(submission, field)
         if not 0 <= value <= bound:
-            raise InvalidInput(
-                f"{field} must be between 0 and {bound} for this class, not {value}.", field)
+            raise InvalidInput("count_over_clip", field=field, bound=bound, value=value)

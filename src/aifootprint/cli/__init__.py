@@ -15,11 +15,11 @@ import sys
 import click
 
 from .. import __version__
-from ..core.configuration import system_lang
 from ..core.database import storage_error
 from ..core.errors import FootprintError
 from ..core.i18n import Catalog
 from ..daemon.config import load_config
+from .help import HELP, asked_lang, help_lang, show_usage_error, use_catalogue_help
 
 TEXT = Catalog("cli_common")
 
@@ -27,12 +27,9 @@ TEXT = Catalog("cli_common")
 def common_options(command):
     """Add --home, --port and --lang, and pass the resulting Config as `config`."""
 
-    @click.option("--home", type=click.Path(file_okay=False), default=None,
-                  help="Keep every file under this folder (env AIFOOTPRINT_HOME).")
-    @click.option("--port", type=int, default=None,
-                  help="The daemon's port on 127.0.0.1 (env AIFOOTPRINT_PORT).")
-    @click.option("--lang", type=click.Choice(["nl", "en"]), default=None,
-                  help="Language of the output (default: the system locale).")
+    @click.option("--home", type=click.Path(file_okay=False), default=None)
+    @click.option("--port", type=int, default=None)
+    @click.option("--lang", type=click.Choice(["nl", "en"]), default=None)
     @functools.wraps(command)
     def wrapper(home, port, lang, **kwargs):
         config = load_config(home=home, port=port, lang=lang)
@@ -59,7 +56,23 @@ def confirm(question: str, lang: str) -> bool:
 
 
 class FootprintGroup(click.Group):
-    """Turns FootprintError into one sentence on stderr and exit status 1."""
+    """Turns FootprintError into one sentence on stderr and exit status 1, and keeps the
+    --lang asked for, which help (shown while arguments are parsed) and errors use."""
+
+    asked_lang: str | None = None
+
+    def main(self, args=None, *more, **options):
+        args = sys.argv[1:] if args is None else list(args)
+        self.asked_lang = asked_lang(args)
+        # Not standalone: click would print its usage errors in English (gettext).
+        try:
+            return super().main(args, *more, standalone_mode=False, **options)
+        except click.UsageError as error:
+            show_usage_error(error, help_lang(self.asked_lang))
+            sys.exit(error.exit_code)
+        except click.Abort:  # Ctrl+C or end of input at a prompt
+            click.echo(HELP("aborted", help_lang(self.asked_lang)), err=True)
+            sys.exit(1)
 
     def invoke(self, ctx):
         # Whatever a command creates (database, WAL, logs, exports) only this user can read:
@@ -74,23 +87,16 @@ class FootprintGroup(click.Group):
         except FootprintError as error:
             self._refuse(ctx, error)
 
-    @staticmethod
-    def _refuse(ctx, error: FootprintError) -> None:
-        lang = ctx.meta.get("lang") or system_lang(os.environ)
-        click.echo(f"{TEXT('error', lang)}: {error}", err=True)
+    def _refuse(self, ctx, error: FootprintError) -> None:
+        lang = ctx.meta.get("lang") or help_lang(self.asked_lang)
+        click.echo(f"{TEXT('error', lang)}: {error.text(lang)}", err=True)
         sys.exit(1)
 
 
 @click.group(cls=FootprintGroup)
 @click.version_option(__version__, prog_name="aifootprint")
 def main():
-    """AI Footprint: the energy, CO2 and water of your generative-AI use.
-
-    \b
-    Start it:          aifootprint run
-    Today's figures:   aifootprint today
-    The school day:    aifootprint scenario --lang nl
-    """
+    """The `aifootprint` group; every help text is in texts.json (cli_help)."""
 
 
 def register_commands():
@@ -111,6 +117,7 @@ def register_commands():
     main.add_command(restore.restore)
     main.add_command(aggregator.aggregator)
     main.add_command(classroom.class_group)
+    use_catalogue_help(main)
 
 
 register_commands()

@@ -33,15 +33,11 @@ def aggregator_options(command):
     """--home, --host, --port, --lang, --database for the aggregator (its own files, port
     and database)."""
 
-    @click.option("--home", type=click.Path(file_okay=False), default=None,
-                  help="Keep the aggregator's files under this folder.")
-    @click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
-    @click.option("--port", type=int, default=None, help="Port (default 47480; 0: any free).")
-    @click.option("--lang", type=click.Choice(["nl", "en"]), default=None,
-                  help="Language of the output.")
-    @click.option("--database", default=None, metavar="postgresql://...",
-                  help="Keep the classes in this PostgreSQL database (several servers may "
-                       "share it); default: a SQLite file under --home.")
+    @click.option("--home", type=click.Path(file_okay=False), default=None)
+    @click.option("--host", default=None)
+    @click.option("--port", type=int, default=None)
+    @click.option("--lang", type=click.Choice(["nl", "en"]), default=None)
+    @click.option("--database", default=None, metavar="postgresql://...")
     @functools.wraps(command)
     def wrapper(home, host, port, lang, database, **kwargs):
         config = load_aggregator_config(home, host, port, lang, database=database)
@@ -60,87 +56,48 @@ def open_store(config):
 
 @click.group()
 def aggregator():
-    """The class aggregator: anonymous, noisy class totals for a teacher.
-
-    \b
-    aifootprint aggregator serve --host 0.0.0.0 --port 8080
-    aifootprint aggregator create-class --name "3B" --seats 30
-    aifootprint aggregator report --class ID --teacher-key KEY
-    """
+    """The `aggregator` commands; their help is in texts.json (cli_help)."""
 
 
-SERVE_EXAMPLES = """
-\b
-Examples:
-  aifootprint aggregator serve --host 0.0.0.0 --port 8443 --cert school.pem --key school.key
-  aifootprint aggregator serve --port 8080      (behind an HTTPS reverse proxy)
-  aifootprint aggregator serve --port 8081 --database postgresql://aggregator@db/classes
-"""
-
-
-@aggregator.command(epilog=SERVE_EXAMPLES)
+@aggregator.command()
 @click.option("--cert", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=None, help="Serve HTTPS with this certificate chain (PEM).")
+              default=None)
 @click.option("--key", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=None, help="The certificate's private key (PEM), unless in --cert.")
+              default=None)
 @click.option("--join-rate", type=click.IntRange(min=0), default=120, show_default=True,
-              help="Lookups and joins a minute per client address (behind a proxy: for the "
-                   "whole school together); 0: no limit.")
+              metavar="INTEGER")  # not click's "INTEGER RANGE": the help's word for a number
 @aggregator_options
 def serve(config, cert, key, join_rate):
-    """Run the aggregator: HTTPS with --cert, or HTTP behind a reverse proxy. Logs no
-    addresses."""
     from ..aggregator.server import serve as serve_forever
     from ..aggregator.server import setup_logging
 
     if key and not cert:
-        raise click.UsageError("--key needs --cert.")
+        raise click.UsageError(TEXT("key_needs_cert", config.lang))
     config = replace(config, cert_file=cert, key_file=key, join_rate=join_rate)
     setup_logging(config)
     asyncio.run(serve_forever(config, announce=lambda line: click.echo(line)))
 
 
-@aggregator.command("create-class",
-                    epilog='Example: aifootprint aggregator create-class --name "3B" --k 5')
-@click.option("--name", required=True, help="The class name teachers and students see.")
+@aggregator.command("create-class")
+@click.option("--name", required=True)
 @click.option("--seats", "--max-students", "max_students", type=int, default=40,
-              show_default=True, help="How many students can join: set it to the class size, "
-              "so no one can fill the class with made-up members.")
+              show_default=True)
 @click.option("--period", type=click.Choice(PERIOD_KINDS), default=DEFAULT_KIND,
-              show_default=True, help="A calendar month, a school term (Aug-Dec, Jan-Mar, "
-              "Apr-Jul), an ISO week or a day.")
-@click.option("--k", "k", type=int, default=MIN_K, show_default=True,
-              help=f"Release only with at least this many students (never below {MIN_K}).")
-@click.option("--epsilon", type=float, default=MAX_EPSILON, show_default=True,
-              help=f"Privacy budget per period, at most {MAX_EPSILON:g} (smaller: more noise, "
-                   "more privacy).")
-@click.option("--join-days", type=int, default=14, show_default=True,
-              help="Days the join code stays valid.")
-@click.option("--clip-prompts", type=int, default=None,
-              help="Most prompts one student counts per period (default 400/month, "
-                   "1300/term, 100/week, 20/day; docs/classroom.md has the maxima). "
-                   "Higher: more noise.")
-@click.option("--clip-images", type=int, default=None,
-              help="Most images one student counts per period (default 200/month, "
-                   "650/term, 50/week, 10/day). Higher: more noise.")
-@click.option("--clip-videos", type=int, default=None,
-              help="Most videos one student counts per period (default 4/month, 10/term, "
-                   "2/week, 1/day; 0: none). They count inside the same energy bound.")
-@click.option("--send-delay", "send_delay", type=int, default=None,
-              help="Students wait a random 0..this many seconds after a period closes.")
-@click.option("--server", "server", default=None,
-              help="The class server's address as students reach it, for the join link "
-                   "(default: http://HOST:PORT of --host and --port).")
+              show_default=True)
+@click.option("--k", "k", type=int, default=MIN_K, show_default=True)
+@click.option("--epsilon", type=float, default=MAX_EPSILON, show_default=True)
+@click.option("--join-days", type=int, default=14, show_default=True)
+@click.option("--clip-prompts", type=int, default=None)
+@click.option("--clip-images", type=int, default=None)
+@click.option("--clip-videos", type=int, default=None)
+@click.option("--send-delay", "send_delay", type=int, default=None)
+@click.option("--server", "server", default=None)
 @click.option("--qr-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="Folder for the join link's QR code (SVG and PNG).")
-@click.option("--preview", "preview_only", is_flag=True,
-              help="Only print the margin to expect with these settings; make no class.")
+              show_default=True)
+@click.option("--preview", "preview_only", is_flag=True)
 @aggregator_options
 def create_class(config, name, max_students, period, k, epsilon, join_days, clip_prompts,
                  clip_images, clip_videos, send_delay, server, qr_dir, preview_only):
-    """Make a class; prints its join code (expiring), the teacher key, the precision to
-    expect, the addresses of the class server and teacher page, and a join link, and writes
-    the link as a QR code."""
     from ..aggregator.qr import write_qr
     from ..aggregator.store import ClassSettings
     from ..model import class_precision
@@ -189,10 +146,9 @@ def preview_text(expected, lang: str) -> str:
     return "\n".join(lines)
 
 
-@aggregator.command(epilog="Example: aifootprint aggregator release --home /srv/aggregator")
+@aggregator.command()
 @aggregator_options
 def release(config):
-    """Release every period whose submission window has ended (the server also does this)."""
     store = open_store(config)
     try:
         made = store.release_due(config.now(), add_noise, config.test_clock_file is not None)
@@ -201,13 +157,12 @@ def release(config):
     click.echo(TEXT.count("released", config.lang, len(made), count=len(made)))
 
 
-@aggregator.command(epilog="Example: aifootprint aggregator report --class ID --teacher-key KEY")
-@click.option("--class", "class_id", required=True, help="The class id create-class printed.")
-@click.option("--teacher-key", required=True, help="The teacher key create-class printed.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@aggregator.command()
+@click.option("--class", "class_id", required=True)
+@click.option("--teacher-key", required=True)
+@click.option("--json", "as_json", is_flag=True)
 @aggregator_options
 def report(config, class_id, teacher_key, as_json):
-    """The class's released periods, with error bars and the report's class day."""
     from ..aggregator.report import teacher_report
 
     store = open_store(config)

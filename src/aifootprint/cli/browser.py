@@ -13,11 +13,9 @@ from . import common_options
 TEXT = Catalog("cli")
 
 
-@click.command("pair-browser", epilog="\b\nExample:\n  aifootprint pair-browser")
+@click.command("pair-browser")
 @common_options
 def pair_browser(config):
-    """Let the browser extension pair itself with your AI Footprint (Chrome, Chromium, Edge
-    and Firefox, for you only; `run` does this too)."""
     written = register(config)
     click.echo(TEXT("paired_browsers", config.lang, count=len(written)))
     for path in written:
@@ -29,7 +27,7 @@ def pair_browser(config):
 @click.argument("browser_args", nargs=-1, type=click.UNPROCESSED)
 @common_options
 def native_host(config, browser_args):
-    """Started by the browser, never by hand: answers the extension on stdin and stdout.
-    The browser adds the caller's origin (Chromium) or the manifest and extension id
-    (Firefox); the manifest already allows only our extension, so they are not needed."""
+    # Started by the browser, never by hand. The browser adds the caller's origin (Chromium)
+    # or the manifest and extension id (Firefox); the manifest already allows only our
+    # extension, so they are not needed.
     serve(config)

@@ -22,23 +22,10 @@ from . import common_options, confirm
 
 TEXT = Catalog("cli_class")
 
-JOIN_EXAMPLE = """
-\b
-Example:
-  aifootprint class join ABCDE-FGHJK --server https://aggregator.school.example
-  aifootprint class join "http://127.0.0.1:47474/#join=https%3A%2F%2Fklas.school.example&code=ABCDE-FGHJK"
-"""
-
 
 @click.group("class")
 def class_group():
-    """Share anonymous, noisy totals with a class (off unless you join).
-
-    \b
-    aifootprint class join CODE --server URL
-    aifootprint class preview
-    aifootprint class leave
-    """
+    """The `class` commands; their help is in texts.json (cli_help)."""
 
 
 def print_preview(preview: dict, lang: str) -> None:
@@ -47,19 +34,15 @@ def print_preview(preview: dict, lang: str) -> None:
     click.echo(json.dumps(preview["body"], indent=2))
 
 
-@class_group.command(epilog=JOIN_EXAMPLE)
+@class_group.command()
 @click.argument("code")
-@click.option("--server", default=None,
-              help="The aggregator's address (from the teacher); not needed when CODE is the "
-                   "teacher's join link.")
-@click.option("--yes", is_flag=True, help="Join without asking (after printing everything).")
+@click.option("--server", default=None)  # not needed when CODE is the teacher's join link
+@click.option("--yes", is_flag=True)
 @common_options
 def join(config, code, server, yes):
-    """Join a class with the teacher's code or join link, after an explanation and a
-    preview."""
     linked_server, code = parse_join_link(code)
     if not (server or linked_server):
-        raise ConfigError(TEXT("server_needed", config.lang))
+        raise ConfigError("server_needed")
     server = sharing.check_server(server or linked_server)
     info = asyncio.run(sharing.lookup_class(server, code))
     now = datetime.now()
@@ -87,10 +70,9 @@ async def join_here(config, server: str, code: str, pseudonym: str, now: datetim
         return await state.join(server, code, pseudonym, now)
 
 
-@class_group.command(epilog="Example: aifootprint class leave")
+@class_group.command()
 @common_options
 def leave(config):
-    """Stop sharing and delete the pseudonym from this computer."""
     with daemon_or_lock(config) as daemon_runs:
         if daemon_runs:
             found = post_json(config, "/class/leave", {})["left"]
@@ -99,11 +81,10 @@ def leave(config):
     click.echo(TEXT("left" if found else "not_member", config.lang))
 
 
-@class_group.command(epilog="Example: aifootprint class status --json")
-@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+@class_group.command()
+@click.option("--json", "as_json", is_flag=True)
 @common_options
 def status(config, as_json):
-    """Whether you share, with which class, and what was sent."""
     answer = sharing.sharing_status(config)
     if as_json:
         click.echo(json.dumps(answer, indent=2))
@@ -120,10 +101,9 @@ def status(config, as_json):
                         state=TEXT(period["state"], lang), message=message))
 
 
-@class_group.command(epilog="Example: aifootprint class preview")
+@class_group.command()
 @common_options
 def preview(config):
-    """Exactly what the next submission would send."""
     member = sharing.membership(config)
     if member is None:
         click.echo(TEXT("not_member", config.lang))

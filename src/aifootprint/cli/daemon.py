@@ -36,11 +36,10 @@ from . import common_options
 TEXT = Catalog("cli")
 
 
-@click.command(epilog="\b\nExamples:\n  aifootprint run\n  aifootprint run --no-tray --port 47500")
-@click.option("--no-tray", is_flag=True, help="Run without the tray icon (headless).")
+@click.command()
+@click.option("--no-tray", is_flag=True)
 @common_options
 def run(config, no_tray):
-    """Start the local daemon (127.0.0.1 only) and print the dashboard's address."""
     from ..desktop import find_tray  # the desktop parts load only for `run`
     from ..desktop.native_registration import register
 
@@ -55,11 +54,10 @@ def run(config, no_tray):
     run_daemon(config, find_tray=None if no_tray else find_tray, echo=click.echo)
 
 
-@click.command(epilog="\b\nExamples:\n  aifootprint status\n  aifootprint status --json")
-@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+@click.command()
+@click.option("--json", "as_json", is_flag=True)
 @common_options
 def status(config, as_json):
-    """Is the daemon running, on which port, since when, and today's totals."""
     state = running_daemon(config)
     info = {"running": False}
     if state:
@@ -83,11 +81,10 @@ def status(config, as_json):
     click.echo(render_day(today, lang, table))
 
 
-@click.command(epilog="\b\nExamples:\n  aifootprint today\n  aifootprint today --json --lang nl")
-@click.option("--json", "as_json", is_flag=True, help="Print every figure as JSON.")
+@click.command()
+@click.option("--json", "as_json", is_flag=True)
 @common_options
 def today(config, as_json):
-    """Today's footprint: prompts, images, Wh, g CO2, ml water, range and equivalents."""
     table = load_factors(config.factors_path)
     with Store(config.db_path) as store:
         summary = today_summary(store, table, config)
@@ -97,15 +94,12 @@ def today(config, as_json):
         click.echo(render_day(summary, config.lang, table))
 
 
-@click.command(epilog="\b\nExamples:\n  aifootprint report --from 2025-03-01 --to 2025-03-31\n"
-                      "  aifootprint report --from 2025-03-01 --to 2025-03-07 --format csv")
-@click.option("--from", "first", required=True, help="First local day, YYYY-MM-DD.")
-@click.option("--to", "last", default=None, help="Last local day, YYYY-MM-DD (default today).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
-              help="table (default), json or csv.")
+@click.command()
+@click.option("--from", "first", required=True)
+@click.option("--to", "last", default=None)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
 @common_options
 def report(config, first, last, fmt):
-    """Per-day figures for a period of at most 366 days."""
     first_day = parse_date(first, "--from")
     last_day = parse_date(last, "--to") if last else date.today()
     with Store(config.db_path) as store:
@@ -118,22 +112,17 @@ def report(config, first, last, fmt):
         click.echo(render_report(days, config.lang))
 
 
-@click.command(epilog="\b\nExample:\n  aifootprint token")
+@click.command()
 @common_options
 def token(config):
-    """Print the key the browser extension needs, for its settings (created on first use).
-
-    It may send counts, read figures and settings, and pause or set the activity; deleting,
-    importing, other settings and class sharing need the dashboard or this command line."""
+    # The extension's key (least privilege): the owner's key stays with the CLI and the tray.
     click.echo(ensure_token(config.extension_token_path))
 
 
-@click.command(epilog="\b\nExamples:\n  aifootprint dashboard\n  aifootprint dashboard --print")
-@click.option("--print", "print_only", is_flag=True,
-              help="Only print the address; do not open a browser.")
+@click.command()
+@click.option("--print", "print_only", is_flag=True)
 @common_options
 def dashboard(config, print_only):
-    """Open the dashboard in the browser with a fresh one-time address (valid 2 minutes)."""
     from ..desktop.browser_open import open_dashboard
 
     url = login_link(config)

@@ -37,15 +37,11 @@ def number(count: int, lang: str) -> str:
     return format_number(count, lang, 0)
 
 
-@click.command(epilog="\b\nExamples:\n  aifootprint export -o my-footprint.json\n"
-                      "  aifootprint export --format csv -o my-footprint.csv")
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json",
-              help="json (default, what import reads back) or csv.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="The file to write (default: standard output).")
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None)
 @common_options
 def export(config, fmt, output):
-    """Write every stored event (never prompt text) to a file or standard output."""
     writer = export_json if fmt == "json" else export_csv
     target = open(output, "w", encoding="utf-8", newline="") if output else nullcontext(sys.stdout)
     with Store(config.db_path) as store, target as out:
@@ -55,14 +51,10 @@ def export(config, fmt, output):
                               path=output), err=True)
 
 
-@click.command("import", epilog="\b\nExample:\n  aifootprint import my-footprint.json")
+@click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @common_options
 def import_(config, file):
-    """Read an export (JSON or CSV) back; events already stored are skipped.
-
-    A malformed file is refused whole: nothing of it is stored.
-    """
     with daemon_or_lock(config) as daemon_runs:
         if daemon_runs:
             answer = post_json(config, "/import", _document(file))
@@ -78,19 +70,16 @@ def import_(config, file):
 def _document(file: Path) -> object:
     """The export document for the running daemon, which takes one of a bounded size."""
     if file.stat().st_size > MAX_IMPORT_BYTES:
-        raise InvalidInput(f"The file {file} is larger than AI Footprint takes while it runs "
-                           f"({MAX_IMPORT_BYTES // 2**20} MB); stop it and import again.")
+        raise InvalidInput("import_too_large", path=file, mb=MAX_IMPORT_BYTES // 2**20)
     return load_export(file)
 
 
-@click.command(epilog="\b\nExamples:\n  aifootprint forget --before 2025-01-01\n"
-                      "  aifootprint forget --all --yes")
-@click.option("--all", "everything", is_flag=True, help="Delete every stored event.")
-@click.option("--before", default=None, help="Delete the events of local days before DATE.")
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.command()
+@click.option("--all", "everything", is_flag=True)
+@click.option("--before", default=None)
+@click.option("--yes", is_flag=True)
 @common_options
 def forget(config, everything, before, yes):
-    """Delete stored events: all of them, or those before a date."""
     lang = config.lang
     if everything == (before is not None):
         raise click.UsageError(TEXT("one_of", lang))

@@ -17,7 +17,7 @@ from datetime import datetime
 import click
 
 from ..core import database
-from ..core.errors import DaemonNotRunning, InvalidInput
+from ..core.errors import DaemonNotRunning, InvalidInput, Phrase
 from ..core.i18n import Catalog
 from ..daemon.client import daemon_or_lock
 from ..daemon.instance import running_daemon
@@ -29,13 +29,11 @@ TEXT = Catalog("cli_restore")
 STOP_WAIT_S = 30
 
 
-@click.command(epilog="\b\nExamples:\n  aifootprint restore\n  aifootprint restore 2\n"
-                      "  aifootprint restore 2026-11-30")
+@click.command()
 @click.argument("choice", required=False)
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--yes", is_flag=True)
 @common_options
 def restore(config, choice, yes):
-    """List the daily backups of your counts and put a chosen one back."""
     lang = config.lang
     found = backups(config.db_path)
     if not found:
@@ -51,8 +49,8 @@ def restore(config, choice, yes):
     chosen = _chosen(found, choice.strip(), lang)
     problem = database.quick_check(chosen.path)
     if problem or chosen.events is None:
-        raise InvalidInput(TEXT("unreadable", lang, path=chosen.path,
-                                problem=problem or "no table of counts"))
+        raise InvalidInput("backup_unreadable", path=chosen.path,
+                           problem=problem or Phrase("no_table_of_counts"))
     events = format_number(chosen.events, lang, 0)
     question = TEXT.count("confirm", lang, chosen.events, day=chosen.day, n=events)
     if (not yes and not confirm(question, lang)) or not _daemon_stopped(config, yes):
@@ -60,7 +58,7 @@ def restore(config, choice, yes):
         return
     with daemon_or_lock(config) as daemon_runs:
         if daemon_runs:  # started again in the meantime
-            raise DaemonNotRunning(TEXT("still_running", lang))
+            raise DaemonNotRunning("daemon_still_running")
         kept = put_back(chosen, config.db_path, datetime.now())
     click.echo(TEXT.count("restored" if kept else "restored_alone", lang, chosen.events,
                           day=chosen.day, n=events, kept=kept))
@@ -87,7 +85,7 @@ def _daemon_stopped(config, yes: bool) -> bool:
     deadline = time.monotonic() + STOP_WAIT_S
     while running_daemon(config) is not None:  # until it has let go of its lock
         if time.monotonic() > deadline:
-            raise DaemonNotRunning(TEXT("not_stopped", config.lang, seconds=STOP_WAIT_S))
+            raise DaemonNotRunning("daemon_not_stopped", seconds=STOP_WAIT_S)
         time.sleep(0.1)
     return True
 
@@ -105,4 +103,4 @@ def _chosen(found: list[Backup], choice: str, lang: str) -> Backup:
     for number, backup in enumerate(found, 1):
         if choice in (str(number), backup.day.isoformat()):
             return backup
-    raise InvalidInput(TEXT("no_such", lang, choice=choice, example=found[0].day))
+    raise InvalidInput("no_such_backup", choice=choice, example=found[0].day)

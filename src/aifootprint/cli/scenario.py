@@ -16,28 +16,14 @@ from .daemon import labels
 TEXT = Catalog("cli_scenario")
 RANGE_TEXT = Catalog("cli")  # the range sentence is the same as `today`'s
 
-EXAMPLE = """
-\b
-Examples:
-  aifootprint scenario --lang nl
-  aifootprint scenario --json
-  aifootprint scenario --file my-school.json
-\b
-A FILE changes any input, for example:
-  {"students_per_class": 28, "vo": {"images_per_student": 2,
-   "prompts_per_student": 10, "teacher_prompts": 10}, "location": "FR"}
-"""
 
-
-@click.command(epilog=EXAMPLE)
-@click.option("--json", "as_json", is_flag=True, help="Print every figure as JSON.")
-@click.option("--file", "file", type=click.Path(dir_okay=False), default=None,
-              help="A JSON file that changes any input of the scenario.")
+@click.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--file", "file", type=click.Path(dir_okay=False), default=None)
 @common_options
 def scenario(config, as_json, file):
-    """The report's school day for vo and po: a class, a year, a school, the country."""
     table = load_factors(config.factors_path)
-    inputs = load_inputs(file, config.lang)
+    inputs = load_inputs(file)
     if config.profile and not inputs.profile:
         inputs = inputs.model_copy(update={"profile": config.profile})
     if config.location and not inputs.location:

@@ -86,13 +86,13 @@ def parse_port(value: object, origin: str) -> int:
     try:
         port = int(str(value))
     except ValueError:
-        raise ConfigError(f"The port from {origin} must be a number, not {value!r}.") from None
+        raise ConfigError("port_not_number", origin=origin, value=value) from None
     if not 1 <= port <= 65535:
-        raise ConfigError(f"The port from {origin} must be between 1 and 65535, not {port}.")
+        raise ConfigError("port_range", origin=origin, port=port)
     return port
 
 
 def parse_lang(value: str, origin: str) -> str:
     if value not in ("nl", "en"):
-        raise ConfigError(f"The language from {origin} must be nl or en, not {value!r}.")
+        raise ConfigError("lang_unknown", origin=origin, value=value)
     return value

@@ -97,7 +97,7 @@ def connect(path: Path, migrations: tuple, options: Options, create: bool = True
     except sqlite3.OperationalError as error:
         if not path.exists():
             raise FileNotFoundError(path) from None
-        raise DatabaseError(f"The database {path} cannot be opened: {error}.") from None
+        raise DatabaseError("database_unopenable", path=path, error=error) from None
     try:
         # Before the journal mode: switching it writes the header of a file from the future.
         check_version(conn, path, len(migrations))
@@ -116,7 +116,7 @@ def connect(path: Path, migrations: tuple, options: Options, create: bool = True
         conn.close()
         if isinstance(full := storage_error(error), DiskFull):
             raise full from None
-        raise DatabaseError(f"The database {path} cannot be used: {error}.") from None
+        raise DatabaseError("database_unusable", path=path, error=error) from None
     except BaseException:
         conn.close()
         raise
@@ -260,7 +260,7 @@ class Database(Generic[H]):
         """Run function(handle, *args) in its savepoint on the writer; returns after COMMIT."""
         if self.max_pending_writes is not None and \
                 self._pending_writes >= self.max_pending_writes:
-            raise Busy("Too many writes are waiting; try again in a moment.")
+            raise Busy("too_many_writes")
         self._pending_writes += 1
         try:
             loop = asyncio.get_running_loop()
@@ -378,8 +378,7 @@ def storage_error(error: Exception) -> Exception:
     full = (isinstance(error, sqlite3.Error) and error.sqlite_errorname in FULL_DISK_ERRORS) \
         or (isinstance(error, OSError) and error.errno == errno.ENOSPC)
     if full:
-        return DiskFull("The disk is full, so nothing of it was stored; free some space and "
-                        "try again (the extension does so by itself).")
+        return DiskFull("disk_full")
     return error
 
 

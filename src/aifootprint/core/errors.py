@@ -1,25 +1,56 @@
 """Domain exceptions, and the one way a pydantic validation error becomes one.
 
-Each message is one sentence a user can act on.
-
-The API's error middleware turns these into one JSON shape; the CLI prints the
-sentence to stderr and exits non-zero. Nothing below the handlers raises HTTP errors.
+Each message is one sentence a user can act on, in Dutch and English: an error is raised
+with the key of its sentence in the `errors` section of texts.json and the values it names
+(`InvalidInput("period_kind", field="period", kind="month")`), and `error.text(lang)` says
+it in either language. The API's error middleware answers in the request's language; the
+CLI prints the sentence in its language to stderr and exits non-zero; str(error), for
+logs, is English. Nothing below the handlers raises HTTP errors.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from .i18n import Catalog
+
 Model = TypeVar("Model", bound=BaseModel)
+TEXT = Catalog("errors")
+
+
+class Phrase:
+    """Part of an error's sentence that is said in the user's language too (the file or
+    document an import names)."""
+
+    def __init__(self, key: str, /, **params: object):
+        self.key, self.params = key, params
+
+    def text(self, lang: str) -> str:
+        return TEXT(self.key, lang, **self.params)
 
 
 class FootprintError(Exception):
-    """Base class: a problem the user can fix; str(error) says how."""
+    """Base class: a problem the user can fix; error.text(lang) says how."""
 
     status = 400  # the HTTP status the API answers with
+
+    def __init__(self, key: str, /, *, field: str = "", **params: object):
+        super().__init__(key)
+        self.key, self.field, self.params = key, field, params
+
+    def text(self, lang: str) -> str:
+        """The sentence in `lang`; a value that is an error or a Phrase is said in `lang` too.
+        A sentence about a field names it as {field} ('the body' when there is none)."""
+        values = {name: value.text(lang) if isinstance(value, FootprintError | Phrase)
+                  else value for name, value in self.params.items()}
+        return TEXT(self.key, lang, field=self.field or TEXT("the_body", lang), **values)
+
+    def __str__(self) -> str:
+        return self.text("en")
 
 
 class FactorTableError(FootprintError):
@@ -37,10 +68,6 @@ class InvalidInput(FootprintError):
 
     status = 422
 
-    def __init__(self, message: str, field: str = ""):
-        super().__init__(message)
-        self.field = field
-
 
 class DatabaseError(FootprintError):
     """The database cannot be used as it is (for example, written by a newer version)."""
@@ -53,12 +80,12 @@ class DaemonNotRunning(FootprintError):
 
 
 class DaemonRefused(FootprintError):
-    """The running daemon answered the CLI with an error: its message, status and field."""
+    """The running daemon answered the CLI with an error: its status, and its sentence
+    (already in the CLI's language: the CLI asks for it) or the status line."""
 
-    def __init__(self, message: str, status: int, field: str = ""):
-        super().__init__(message)
+    def __init__(self, key: str, /, status: int, field: str = "", **params: object):
+        super().__init__(key, field=field, **params)
         self.status = status
-        self.field = field
 
 
 class MalformedBody(FootprintError):
@@ -140,8 +167,8 @@ class TooManyRequests(FootprintError):
 
     status = 429
 
-    def __init__(self, message: str, retry_after_s: int):
-        super().__init__(message)
+    def __init__(self, key: str, /, retry_after_s: int, **params: object):
+        super().__init__(key, field="", **params)
         self.retry_after_s = retry_after_s
 
 
@@ -151,8 +178,8 @@ class SharingFailed(FootprintError):
 
     status = 502
 
-    def __init__(self, message: str, status: int = 502, retry: bool = True):
-        super().__init__(message)
+    def __init__(self, key: str, /, status: int = 502, retry: bool = True, **params: object):
+        super().__init__(key, field="", **params)
         self.status = status
         self.retry = retry
 
@@ -166,11 +193,26 @@ def field_path(location: Iterable[str | int]) -> str:
 
 
 def invalid_input(error: ValidationError, prefix: tuple = ()) -> InvalidInput:
-    """The first problem of a validation error, as one sentence naming the field."""
+    """The first problem of a validation error, as one sentence naming the field.
+
+    pydantic's wording is English only, so the sentence comes from the catalogue by the
+    problem's type (`missing`, `int_type`, ... or a validator's PydanticCustomError type),
+    with pydantic's context (`ge`, `max_length`, `expected`...) as its values. A type the
+    catalogue lacks still names the field, with pydantic's own words in brackets."""
     problem = error.errors()[0]
     field = field_path(prefix + tuple(problem["loc"]))
-    message = problem["msg"].removeprefix("Value error, ").rstrip(".")
-    return InvalidInput(f"{field or 'The body'}: {message}.", field=field)
+    key = f"invalid_{problem['type']}"
+    values: dict[str, object] = {  # "at least 1", not "1.0"
+        name: str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+        for name, value in (problem.get("ctx") or {}).items()}
+    if key == "invalid_string_too_short" and values.get("min_length") == "1":
+        key = "invalid_string_empty"  # not 'at least 1 characters'
+    if key not in TEXT.messages:
+        key, values = "invalid_other", {"detail": problem["msg"].rstrip(".")}
+    if "expected" in values:  # pydantic's "'a', 'b' or 'c'", with "or" in the user's language
+        *first, last = re.split(r", | or ", str(values["expected"]))
+        values["expected"] = Phrase("either", first=", ".join(first), last=last) if first else last
+    return InvalidInput(key, field=field, **values)
 
 
 def validated(model: type[Model], value: object) -> Model:

@@ -27,10 +27,7 @@ def check_version(db: sqlite3.Connection, path: object, latest: int) -> int:
 
 def newer_schema(path: object, version: int, latest: int) -> DatabaseError:
     """The refusal of a database from the future (also the class server's PostgreSQL)."""
-    return DatabaseError(
-        f"The database {path} was written by a newer version of AI Footprint "
-        f"(schema {version}, this one knows {latest}); upgrade AI Footprint to open it."
-    )
+    return DatabaseError("database_newer", path=path, version=version, latest=latest)
 
 
 def migrate(db, path: object, migrations: tuple) -> int:

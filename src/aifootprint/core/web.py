@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 
 from aiohttp import web
 
-from .errors import FootprintError, InvalidInput, MalformedBody
+from .errors import BodyTooLarge, FootprintError, InvalidInput, MalformedBody, Phrase
 from .i18n import LANGS
 
 log = logging.getLogger("aifootprint")
@@ -42,37 +43,44 @@ def hide_client_details() -> None:
         server_log.addFilter(WithoutClientDetails())
 
 
-def error_middleware(max_body_bytes: int, server: str):
-    """Every error becomes {"error": {"message", "field"}} with its status."""
+def error_middleware(max_body_bytes: int, server: str, default_lang: Callable[[web.Request], str]):
+    """Every error becomes {"error": {"message", "field"}} with its status, the message in
+    the request's language (Accept-Language, nl or en), else in `default_lang(request)`.
+    `server` is the catalogue key of the server's name ("the_daemon")."""
 
     @web.middleware
     async def errors_as_json(request: web.Request, handler):
         try:
             return await handler(request)
         except FootprintError as error:
-            return error_response(error.status, str(error), getattr(error, "field", ""),
-                                  getattr(error, "retry_after_s", 1))
+            return error_response(request, error.status, error, default_lang)
         except web.HTTPRequestEntityTooLarge:
-            return error_response(413, f"The body is larger than {max_body_bytes} bytes.")
+            return error_response(request, 413, BodyTooLarge("body_too_large",
+                                                              limit=max_body_bytes), default_lang)
         except web.HTTPException as error:
             if error.status < 400:
                 raise
-            answer = error_response(error.status, error.reason + ".")
+            problem = (FootprintError(f"http_{error.status}") if error.status in (404, 405)
+                       else FootprintError("http_other", status=error.status, reason=error.reason))
+            answer = error_response(request, error.status, problem, default_lang)
             if "Allow" in error.headers:  # a 405 says which methods the route takes
                 answer.headers["Allow"] = error.headers["Allow"]
             return answer
         except Exception:
             log.exception("unexpected error on %s %s", request.method, request.path)
-            return error_response(500, f"Something went wrong inside {server}; see its log.")
+            return error_response(request, 500, FootprintError("internal", server=Phrase(server)),
+                                  default_lang)
 
     return errors_as_json
 
 
-def error_response(status: int, message: str, field: str = "",
-                   retry_after_s: int = 1) -> web.Response:
-    response = web.json_response({"error": {"message": message, "field": field}}, status=status)
+def error_response(request: web.Request, status: int, error: FootprintError,
+                   default_lang: Callable[[web.Request], str]) -> web.Response:
+    lang = accepted_lang(request) or default_lang(request)
+    response = web.json_response({"error": {"message": error.text(lang), "field": error.field}},
+                                 status=status, headers={"Content-Language": lang})
     if status in (429, 503):  # too many tries, or busy or a full disk: when to try again
-        response.headers["Retry-After"] = str(retry_after_s)
+        response.headers["Retry-After"] = str(getattr(error, "retry_after_s", 1))
     return response
 
 
@@ -80,11 +88,11 @@ async def read_json(request: web.Request) -> object:
     try:
         return json.loads(await request.read())
     except (json.JSONDecodeError, UnicodeDecodeError):
-        raise MalformedBody("The body is not valid JSON.") from None
+        raise MalformedBody("body_not_json") from None
     except ValueError:  # Python refuses integers of more than 4,300 digits
-        raise InvalidInput("The body holds a number too long to be a count.") from None
+        raise InvalidInput("number_too_long") from None
     except RecursionError:
-        raise MalformedBody("The body's JSON is nested too deeply.") from None
+        raise MalformedBody("body_too_deep") from None
 
 
 def accepted_lang(request: web.Request) -> str | None:

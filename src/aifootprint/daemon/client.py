@@ -32,7 +32,7 @@ def daemon_url(config: Config) -> str:
     """The running daemon's URL (from its state file), else DaemonNotRunning."""
     state = running_daemon(config)
     if not state or "url" not in state:
-        raise DaemonNotRunning("AI Footprint is not running; start it with `aifootprint run`.")
+        raise DaemonNotRunning("not_running")
     return state["url"]
 
 
@@ -54,7 +54,9 @@ def call_json(config: Config, method: str, path: str, body: object = None,
     request = urllib.request.Request(
         f"{url or daemon_url(config)}/api/v1{path}", method=method,
         data=None if body is None else json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"} if body is not None else {})
+        # The daemon answers an error in the language asked for: the CLI's or the tray's.
+        headers={"Accept-Language": config.lang,
+                 **({"Content-Type": "application/json"} if body is not None else {})})
     return _call(config, request, timeout)
 
 
@@ -87,8 +89,7 @@ def _open(config: Config, request: urllib.request.Request,
 
 
 def _not_answering(error: Exception) -> DaemonNotRunning:
-    return DaemonNotRunning(f"The daemon does not answer ({error}); restart it with "
-                            "`aifootprint run`.")
+    return DaemonNotRunning("no_answer", error=error)
 
 
 def changes(config: Config, url: str | None = None) -> Iterator[int]:
@@ -96,7 +97,8 @@ def changes(config: Config, url: str | None = None) -> Iterator[int]:
     stream opens), until the stream ends or falls silent; DaemonNotRunning or
     DaemonRefused when it cannot be opened."""
     request = urllib.request.Request(f"{url or daemon_url(config)}/api/v1/live",
-                                     headers={"Accept": "text/event-stream"})
+                                     headers={"Accept": "text/event-stream",
+                                              "Accept-Language": config.lang})
     with _open(config, request, LIVE_TIMEOUT_S) as response:
         name = ""
         try:
@@ -115,9 +117,10 @@ def changes(config: Config, url: str | None = None) -> Iterator[int]:
 def _refusal(error: urllib.error.HTTPError) -> DaemonRefused:
     try:
         problem = json.load(error)["error"]
-        return DaemonRefused(problem["message"], error.code, problem.get("field", ""))
+        return DaemonRefused("as_answered", error.code, problem.get("field", ""),
+                             message=problem["message"])
     except (ValueError, KeyError, TypeError):
-        return DaemonRefused(f"The daemon answered {error.code} {error.reason}.", error.code)
+        return DaemonRefused("daemon_status", error.code, code=error.code, reason=error.reason)
 
 
 @contextmanager
@@ -134,5 +137,4 @@ def daemon_or_lock(config: Config) -> Iterator[bool]:
     elif "url" in state:
         yield True
     else:
-        raise DaemonNotRunning("AI Footprint is starting, or another command is writing its "
-                               "data; try again in a moment.")
+        raise DaemonNotRunning("starting")

@@ -76,11 +76,11 @@ def _from_file(config: Config) -> Config:
     try:
         values = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as error:
-        raise ConfigError(f"The config file {path} cannot be read: {error}.") from None
+        raise ConfigError("config_unreadable", path=path, error=error) from None
     known = {f.name for f in fields(Config)} - {"home"}
     unknown = set(values) - known if isinstance(values, dict) else {"(not an object)"}
     if unknown:
-        raise ConfigError(f"The config file {path} has unknown settings: {', '.join(unknown)}.")
+        raise ConfigError("config_unknown", path=path, names=", ".join(unknown))
     if "port" in values:
         values["port"] = parse_port(values["port"], str(path))
     if "lang" in values:

@@ -17,10 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..core.errors import ConfigError
-from ..core.i18n import Catalog
 from .config import Config
-
-TEXT = Catalog("storage")
 
 POLL_S = 0.05
 
@@ -47,8 +44,7 @@ class InstanceLock:
             conn.close()
             if error.sqlite_errorname == "SQLITE_BUSY":  # another daemon holds it
                 return False
-            raise ConfigError(f"The lock file {self.path} cannot be used: {error}; delete it "
-                              "if AI Footprint is not running.") from None
+            raise ConfigError("lock_unusable", path=self.path, error=error) from None
         self._conn = conn
         return True
 
@@ -122,8 +118,8 @@ def check_writable(config: Config) -> None:
             os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE))
             probe.unlink()
         except OSError as error:
-            raise ConfigError(TEXT("not_writable", config.lang, folder=folder,
-                                   reason=error.strerror or error)) from None
+            raise ConfigError("not_writable", folder=folder,
+                              reason=error.strerror or error) from None
 
 
 def make_private(config: Config) -> None:

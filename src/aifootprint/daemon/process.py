@@ -131,7 +131,7 @@ async def listen_on_port(runner: web.AppRunner, config: Config) -> asyncio.Serve
         return await listen(runner, "127.0.0.1", config.port)
     except OSError:
         if config.port != DEFAULT_PORT:
-            raise ConfigError(TEXT("port_in_use", config.lang, port=config.port)) from None
+            raise ConfigError("port_in_use", port=config.port) from None
         return await listen(runner, "127.0.0.1", 0)
 
 
@@ -176,18 +176,21 @@ def run_daemon(config: Config, find_tray: TrayFinder | None = None,
     try:
         setup_logging(config)
         try:
-            check_at_start(config.db_path, config.lang)  # before anything opens the database
+            check_at_start(config.db_path)  # before anything opens the database
         except DatabaseError as error:
-            log.error("%s", error)  # also for a daemon started at login, without a terminal
+            # Also for a daemon started at login, without a terminal: in the user's language.
+            log.error("%s", error.text(config.lang))
             raise
         handle = start_server_thread(config)
         try:
+            # Before the state file says we run: a SIGTERM from then on (while the login
+            # link is asked for, on a loaded machine) stops cleanly and removes that file.
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(signum, lambda *_: handle.request_stop())
             write_state(config, handle.port)
             if handle.port != config.port:
                 echo(TEXT("port_moved", config.lang, port=config.port, new=handle.port))
             echo(TEXT("running", config.lang, url=login_link(config, handle.url)))
-            for signum in (signal.SIGTERM, signal.SIGINT):
-                signal.signal(signum, lambda *_: handle.request_stop())
             run_tray, reason = (find_tray(config) if find_tray
                                 else (None, TEXT("no_tray_flag", config.lang)))
             if run_tray:

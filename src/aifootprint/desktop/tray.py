@@ -215,7 +215,7 @@ class Tray:
         """GET /api/v1<path>: every route the tray reads answers a JSON object."""
         answer = self.call("GET", path)
         if not isinstance(answer, dict):
-            raise DaemonNotRunning(f"The daemon answered {path} with something else.")
+            raise DaemonNotRunning("daemon_answer_odd", path=path)
         return answer
 
     def read_state(self) -> TrayState:

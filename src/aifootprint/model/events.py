@@ -23,6 +23,7 @@ from pydantic import (
     StrictStr,
     ValidationError,
 )
+from pydantic_core import PydanticCustomError
 
 from ..core.errors import invalid_input
 
@@ -49,14 +50,15 @@ HOST_NAME = re.compile(rf"^{HOST_LABEL}(?:\.{HOST_LABEL})*$")
 
 
 def parse_timestamp(value: str) -> datetime:
-    """An aware datetime from an RFC 3339 string; ValueError says what is wrong."""
+    """An aware datetime from an RFC 3339 string. A wrong one raises a ValueError whose type
+    names its sentence in the catalogue (errors.invalid_<type>), in both languages."""
     if not RFC3339.match(value):
-        raise ValueError("must be an RFC 3339 timestamp with an offset, e.g. 2025-03-01T09:30:00Z")
+        raise PydanticCustomError("timestamp_format", "not an RFC 3339 timestamp")
     moment = datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
     if moment < EARLIEST:
-        raise ValueError("must not be before 2020-01-01")
+        raise PydanticCustomError("timestamp_too_early", "before 2020-01-01")
     if moment.timestamp() > time.time() + MAX_FUTURE.total_seconds():  # cheaper than now()
-        raise ValueError("must not be more than 24 hours in the future")
+        raise PydanticCustomError("timestamp_future", "over 24 hours ahead")
     return moment
 
 
@@ -68,7 +70,7 @@ def _check_timestamp(value: str) -> str:
 def _check_site(value: str) -> str:
     site = value.lower()
     if not HOST_NAME.match(site):
-        raise ValueError("must be a host name such as chatgpt.com")
+        raise PydanticCustomError("site_not_host", "not a host name")
     return site
 
 

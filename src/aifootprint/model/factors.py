@@ -38,6 +38,7 @@ class Source(_Strict):
     title: str = Field(min_length=1)
     year: int = Field(ge=1990, le=2100)
     covers: str = Field(min_length=1)
+    url: str = ""  # where a reader can check the figure, where it is on the web
 
 
 class Sourced(_Strict):
@@ -157,9 +158,7 @@ class FactorTable(_Strict):
     def profile(self, name: str | None = None) -> Profile:
         name = name or self.defaults.profile
         if name not in self.profiles:
-            raise FactorTableError(
-                f"Unknown profile {name!r}; choose one of: {', '.join(self.profiles)}."
-            )
+            raise FactorTableError("profile_unknown", name=name, known=", ".join(self.profiles))
         return self.profiles[name]
 
     def energy_wh(self, kind: Kind, profile: str | None = None) -> Range:
@@ -169,9 +168,8 @@ class FactorTable(_Strict):
     def location(self, name: str | None = None) -> Location:
         name = (name or self.defaults.location).upper()
         if name not in self.locations:
-            raise FactorTableError(
-                f"Unknown location {name!r}; choose one of: {', '.join(self.locations)}."
-            )
+            raise FactorTableError("location_unknown", name=name,
+                                   known=", ".join(self.locations))
         return self.locations[name]
 
 
@@ -186,14 +184,14 @@ def load_factors(path: Path | None = None) -> FactorTable:
     try:
         raw = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise FactorTableError(f"The factor table {path} does not exist.") from None
+        raise FactorTableError("factors_missing", path=path) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise FactorTableError(f"The factor table {path} is not valid JSON: {error}.") from None
+        raise FactorTableError("factors_not_json", path=path, error=error) from None
     try:
         return FactorTable.model_validate(raw)
     except ValidationError as error:
         problem = _first_problem(error)
-        raise FactorTableError(f"The factor table {path} is invalid: {problem}.") from None
+        raise FactorTableError("factors_invalid", path=path, problem=problem) from None
 
 
 def _first_problem(error: ValidationError) -> str:

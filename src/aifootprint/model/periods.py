@@ -75,8 +75,7 @@ EXAMPLES = {"month": "2026-11", "term": "2026-T1", "week": "2026-W48", "day": "2
 
 def check_kind(kind: str) -> str:
     if kind not in PERIOD_KINDS:
-        raise InvalidInput(f"The period must be month, term, week or day, not {kind!r}.",
-                           "period")
+        raise InvalidInput("period_kind", field="period", kind=kind)
     return kind
 
 
@@ -126,9 +125,7 @@ def period_days(kind: str, period: str) -> list[date]:
     except ValueError:
         pass
     example = EXAMPLES[kind]
-    raise InvalidInput(
-        f"The period {period!r} is not a {kind} id (for example {example}).", "period"
-    )
+    raise InvalidInput(f"period_not_{kind}", field="period", period=period, example=example)
 
 
 def closes_at(kind: str, period: str) -> datetime:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..core.errors import InvalidInput
+from ..core.errors import InvalidInput, invalid_input
 from ..core.i18n import LANGS, Catalog
 from .factors import FactorTable
 from .footprint import Counts, Impact, equivalents, impact_of
@@ -69,12 +69,11 @@ class ScenarioInputs(BaseModel):
 # for its vo class day, to compare with exact arithmetic.
 REPORT_PRINTED_VO_CLASS_DAY = {"energy_wh": 2103, "co2_g": 523, "water_ml": 8400}
 TEXT = Catalog("scenario")
-FILE_TEXT = Catalog("scenario_file")
 
 SCALES = ("class_day", "class_year", "school_year", "country_day", "country_year")
 
 
-def load_inputs(path: Path | None, lang: str = "en") -> ScenarioInputs:
+def load_inputs(path: Path | None) -> ScenarioInputs:
     """The inputs of a scenario file: any input it names replaces the report's, nested ones
     too ({"po": {"teacher_prompts": 20}} keeps po's other inputs); the rest stay."""
     if path is None:
@@ -82,30 +81,29 @@ def load_inputs(path: Path | None, lang: str = "en") -> ScenarioInputs:
     try:
         raw = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InvalidInput(FILE_TEXT("missing", lang, path=path)) from None
+        raise InvalidInput("scenario_file_missing", path=path) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise InvalidInput(FILE_TEXT("not_json", lang, path=path, error=error)) from None
+        raise InvalidInput("scenario_file_not_json", path=path, error=error) from None
     if not isinstance(raw, dict):
-        raise InvalidInput(FILE_TEXT("not_object", lang, path=path))
+        raise InvalidInput("scenario_file_not_object", path=path)
     defaults = ScenarioInputs().model_dump(include={"vo", "po"})
     merged = {**raw, **{level: {**defaults[level], **raw[level]}
                         for level in ("vo", "po") if isinstance(raw.get(level), dict)}}
     try:
         return ScenarioInputs.model_validate(merged)
     except ValidationError as error:
-        raise _file_problem(error, path, lang) from None
+        raise _file_problem(error, path) from None
 
 
-def _file_problem(error: ValidationError, path: Path, lang: str) -> InvalidInput:
+def _file_problem(error: ValidationError, path: Path) -> InvalidInput:
     problem = error.errors()[0]
     field = ".".join(str(part) for part in problem["loc"])
     if problem["type"] == "extra_forbidden":
         model = LevelInputs if len(problem["loc"]) > 1 else ScenarioInputs
         known = ", ".join(model.model_fields)
-        return InvalidInput(FILE_TEXT("unknown", lang, path=path, field=field, known=known),
-                            field)
-    return InvalidInput(FILE_TEXT("invalid", lang, path=path, field=field,
-                                  problem=problem["msg"]), field)
+        return InvalidInput("scenario_file_unknown", field=field, path=path, known=known)
+    return InvalidInput("scenario_file_invalid", field=field, path=path,
+                        problem=invalid_input(error))
 
 
 def _scale(table: FactorTable, counts: Counts, impact: Impact, factor: float) -> dict:

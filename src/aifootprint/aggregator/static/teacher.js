@@ -134,7 +134,8 @@ function showJoining(joining) {
 async function teacherPost(path, body) {
   const response = await fetch(`/api/v1/classes/${encodeURIComponent(current.classId)}/${path}`, {
     method: "POST", body: JSON.stringify(body ?? {}),
-    headers: { Authorization: `Bearer ${current.key}`, "Content-Type": "application/json" },
+    headers: { Authorization: `Bearer ${current.key}`, "Content-Type": "application/json",
+      "Accept-Language": lang },
   });
   const answer = await response.json();
   if (!response.ok) throw new Error(problem(response, answer));

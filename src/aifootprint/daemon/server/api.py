@@ -72,8 +72,7 @@ async def health(request: web.Request) -> web.Response:
     if "challenge" in request.query:  # the extension checks it is this user's daemon
         challenge = request.query["challenge"]
         if not CHALLENGE.fullmatch(challenge):
-            raise InvalidInput("challenge must be 16 to 128 letters, digits, - or _.",
-                               field="challenge")
+            raise InvalidInput("challenge_format", field="challenge")
         answer["proof"] = daemon_proof(request.app[CREDENTIALS].extension_token,
                                        local_port(request), challenge)
     return web.json_response(answer)

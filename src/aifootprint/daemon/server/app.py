@@ -30,7 +30,7 @@ def create_app(config: Config) -> web.Application:
     owner_token = ensure_token(config.token_path)
     credentials = Credentials(owner_token, ensure_token(config.extension_token_path),
                               Logins(owner_token))
-    app = web.Application(middlewares=middlewares(credentials, access_of),
+    app = web.Application(middlewares=middlewares(credentials, access_of, config.lang),
                           client_max_size=MAX_BODY_BYTES)
     app[CONFIG] = config
     app[CREDENTIALS] = credentials

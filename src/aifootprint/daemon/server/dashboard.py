@@ -100,8 +100,7 @@ def parse_forget(body: object) -> date | None:
     try:
         return ForgetRequest.model_validate(body).before
     except ValidationError:
-        raise InvalidInput('Send {"all": true} or {"before": "YYYY-MM-DD"}.',
-                           field="before") from None
+        raise InvalidInput("invalid_forget_one_of", field="before") from None
 
 
 async def forget_handler(request: web.Request) -> web.Response:

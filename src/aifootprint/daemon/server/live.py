@@ -42,7 +42,7 @@ def changed_event(version: int) -> bytes:
 async def live(request: web.Request) -> web.StreamResponse:
     changes = request.app[CHANGES]
     if changes.listeners >= MAX_LISTENERS:
-        raise Busy(f"At most {MAX_LISTENERS} live listeners at a time; close a dashboard tab.")
+        raise Busy("too_many_listeners", most=MAX_LISTENERS)
     response = web.StreamResponse(headers={
         "Content-Type": "text/event-stream", "Cache-Control": "no-store",
         "X-Accel-Buffering": "no"})

@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from ...model.events import Event
 from ...model.submission import PSEUDONYM_PATTERN
@@ -36,7 +37,7 @@ class ForgetRequest(BaseModel):
     @model_validator(mode="after")
     def one_of_the_two(self) -> ForgetRequest:
         if (self.all is None) == (self.before is None):
-            raise ValueError('send {"all": true} or {"before": "YYYY-MM-DD"}')
+            raise PydanticCustomError("forget_one_of", "all or before")
         return self
 
 

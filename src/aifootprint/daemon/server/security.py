@@ -127,8 +127,7 @@ def proven(request: web.Request, credentials: Credentials) -> str:
         return EXTENSION if token_matches(header, credentials.extension_token) else PUBLIC
     if has_session(request, credentials.logins):
         if request.method not in SAFE_METHODS and not same_origin_write(request):
-            raise Forbidden("Changes through the dashboard's session must come from the "
-                            "dashboard itself.")
+            raise Forbidden("session_write_elsewhere")
         return OWNER
     return PUBLIC
 
@@ -136,8 +135,7 @@ def proven(request: web.Request, credentials: Credentials) -> str:
 def owner_for(request: web.Request, names: Collection[str], extension_may: Collection[str]):
     """Forbidden unless the owner asks, or every one of `names` is in `extension_may`."""
     if request.get(CREDENTIAL) != OWNER and not set(names) <= set(extension_may):
-        raise Forbidden("The browser extension may not change this; use the dashboard or "
-                        "the command line.")
+        raise Forbidden("extension_may_not_change")
 
 
 # -- middlewares
@@ -146,7 +144,7 @@ def owner_for(request: web.Request, names: Collection[str], extension_may: Colle
 @web.middleware
 async def host_middleware(request: web.Request, handler):
     if not host_allowed(request.headers.get("Host"), local_port(request)):
-        raise Forbidden("This host name is not allowed; use 127.0.0.1 or localhost.")
+        raise Forbidden("host_not_allowed")
     return await handler(request)
 
 
@@ -154,7 +152,7 @@ async def host_middleware(request: web.Request, handler):
 async def origin_middleware(request: web.Request, handler):
     origin = request.headers.get("Origin")
     if not origin_allowed(origin, local_port(request)):
-        raise Forbidden("Requests from web pages are not allowed.")
+        raise Forbidden("web_page_request")
     if request.method == "OPTIONS" and origin:  # an extension's CORS preflight
         return web.Response(status=204, headers=cors_headers(origin))
     response = await handler(request)
@@ -181,9 +179,8 @@ def credential_middleware(credentials: Credentials, access_of: Callable[[web.Req
         needed, level = access_of(request), proven(request, credentials)
         if RANK[level] < RANK[needed]:
             if level == PUBLIC:
-                raise Unauthorized("A valid token is needed; `aifootprint token` prints it.")
-            raise Forbidden("The browser extension's token may not do this; use the "
-                            "dashboard or the command line.")
+                raise Unauthorized("token_needed")
+            raise Forbidden("extension_key_may_not")
         request[CREDENTIAL] = level
         return await handler(request)
 
@@ -201,9 +198,9 @@ async def body_middleware(request: web.Request, handler):
     if request.body_exists or request.method in ("POST", "PUT", "PATCH"):
         limit = body_limit(request)
         if request.content_length is not None and request.content_length > limit:
-            raise BodyTooLarge(f"The body is larger than {limit} bytes.")
+            raise BodyTooLarge("body_too_large", limit=limit)
         if request.content_type != "application/json":
-            raise UnsupportedMediaType("The body must be JSON (Content-Type: application/json).")
+            raise UnsupportedMediaType("body_not_json_type")
     return await handler(request)
 
 
@@ -224,16 +221,17 @@ def same_user_middleware(uid: int):
                                                             tuple(local[:2]))
             owner = owners[transport]
             if owner is not None and owner != uid:
-                raise Forbidden("This AI Footprint belongs to another user of this computer; "
-                                "start your own with `aifootprint run`.")
+                raise Forbidden("other_user")
         return await handler(request)
 
     return only_this_user
 
 
-def middlewares(credentials: Credentials, access_of: Callable[[web.Request], str]) -> list:
+def middlewares(credentials: Credentials, access_of: Callable[[web.Request], str],
+                lang: str) -> list:
+    """`lang`: the daemon's own language, for an error whose request asks for neither."""
     return [
-        error_middleware(MAX_BODY_BYTES, "the daemon"),
+        error_middleware(MAX_BODY_BYTES, "the_daemon", lambda request: lang),
         same_user_middleware(os.getuid() if hasattr(os, "getuid") else -1),
         host_middleware,
         origin_middleware,

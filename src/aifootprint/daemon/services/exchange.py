@@ -19,7 +19,7 @@ from typing import TextIO
 
 from pydantic import ValidationError
 
-from ...core.errors import InvalidInput, invalid_input
+from ...core.errors import InvalidInput, Phrase, invalid_input
 from ...model.events import Event, event_row
 from ..store.backups import forget_backups
 from ..store.events import EVENT_COLUMNS, Store
@@ -75,7 +75,7 @@ def _from_text(value: str | None) -> str | None:
 def export_text(store: Store, fmt: str) -> str:
     """Every stored event as the text of an export file (json or csv)."""
     if fmt not in ("json", "csv"):
-        raise InvalidInput(f"format must be json or csv, not {fmt!r}.", field="format")
+        raise InvalidInput("export_format", field="format", format=fmt)
     out = io.StringIO()
     (export_json if fmt == "json" else export_csv)(store.export_events(), out)
     return out.getvalue()
@@ -100,22 +100,25 @@ def load_export(path: Path) -> object:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise InvalidInput(f"The file {path} cannot be read: {error}.") from None
+        raise InvalidInput("file_unreadable", path=path, error=error) from None
     if not text.lstrip().startswith("{"):
         return {"format": FORMAT_NAME, "version": FORMAT_VERSION, "events": _csv_items(text)}
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise InvalidInput(f"The file {path} is not valid JSON: {error}.") from None
+        raise InvalidInput("file_not_json", path=path, error=error) from None
 
 
-def export_rows(document: object, source: str = "The document") -> list[dict]:
+THE_DOCUMENT = Phrase("the_document")
+
+
+def export_rows(document: object, source: Phrase = THE_DOCUMENT) -> list[dict]:
     """Every event of an export document as a stored row; InvalidInput naming the first
     problem (source says what the document is: "The file x.json")."""
     if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
-        raise InvalidInput(f"{source} is not an AI Footprint export.")
+        raise InvalidInput("export_not_ours", source=source)
     if not isinstance(document.get("events"), list):
-        raise InvalidInput(f"{source} has no list of events.", "events")
+        raise InvalidInput("export_no_events", field="events", source=source)
     now = datetime.now(UTC)
     rows = []
     for index, item in enumerate(document["events"]):
@@ -123,15 +126,15 @@ def export_rows(document: object, source: str = "The document") -> list[dict]:
             event = Event.model_validate(item)
         except ValidationError as error:
             problem = invalid_input(error, ("events", index))
-            raise InvalidInput(f"{source} is not a valid export: {problem}",
-                               problem.field) from None
+            raise InvalidInput("export_invalid", field=problem.field, source=source,
+                               problem=problem) from None
         rows.append(event_row(event, _received_at(item, now)))
     return rows
 
 
 def import_file(store: Store, path: Path) -> tuple[int, int]:
     """(imported, duplicates skipped) after storing a whole export in one transaction."""
-    return store.add_events(export_rows(load_export(path), f"The file {path}"))
+    return store.add_events(export_rows(load_export(path), Phrase("the_file", path=path)))
 
 
 def _csv_items(text: str) -> list[dict]:
@@ -139,7 +142,7 @@ def _csv_items(text: str) -> list[dict]:
     if reader.fieldnames is None or not {"id", "ts", "site", "kind", "count"} <= set(
         reader.fieldnames
     ):
-        raise InvalidInput("The file is neither a JSON nor a CSV export of AI Footprint.")
+        raise InvalidInput("export_neither")
     return [{
         **row,
         "count": int(row["count"]) if (row.get("count") or "").isdigit() else row["count"],

@@ -27,8 +27,7 @@ def parse_date(value: str, field: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        message = f"{field} must be a date like 2025-03-01, not {value!r}."
-        raise InvalidInput(message, field) from None
+        raise InvalidInput("date_format", field=field, value=value) from None
 
 
 def parse_period(first: str | None, last: str | None) -> tuple[date, date]:
@@ -39,14 +38,14 @@ def parse_period(first: str | None, last: str | None) -> tuple[date, date]:
     try:
         return last_day - timedelta(days=DEFAULT_PERIOD_DAYS - 1), last_day
     except OverflowError:  # to=0001-01-01: no week before it
-        raise InvalidInput("to must be a later date.", field="to") from None
+        raise InvalidInput("date_too_late", field="to") from None
 
 
 def check_period(first: date, last: date) -> None:
     if last < first:
-        raise InvalidInput("to must not be before from.", field="to")
+        raise InvalidInput("to_before_from", field="to")
     if (last - first).days + 1 > MAX_PERIOD_DAYS:
-        raise InvalidInput(f"A period has at most {MAX_PERIOD_DAYS} days.", field="to")
+        raise InvalidInput("period_too_long", field="to", days=MAX_PERIOD_DAYS)
 
 
 class SummaryCache:

@@ -57,15 +57,11 @@ def parse_settings(body: object, table: FactorTable) -> dict:
 def check_choice(table: FactorTable, profile: str | None, location: str | None) -> None:
     """InvalidInput naming the field when a profile or location is not in the table."""
     if profile is not None and profile not in table.profiles:
-        raise InvalidInput(
-            f"Unknown profile {profile!r}; choose one of: {', '.join(table.profiles)}.",
-            field="profile",
-        )
+        raise InvalidInput("profile_unknown", field="profile", name=profile,
+                           known=", ".join(table.profiles))
     if location is not None and location.upper() not in table.locations:
-        raise InvalidInput(
-            f"Unknown location {location!r}; choose one of: {', '.join(table.locations)}.",
-            field="location",
-        )
+        raise InvalidInput("location_unknown", field="location", name=location,
+                           known=", ".join(table.locations))
 
 
 def in_force(

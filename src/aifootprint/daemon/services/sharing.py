@@ -221,10 +221,9 @@ def check_server(server: str) -> str:
     server = server.strip().rstrip("/")
     parts = urlsplit(server)
     if parts.scheme not in ("http", "https") or not parts.hostname or len(server) > 200:
-        raise InvalidInput("The server must be an https:// address.", "server")
+        raise InvalidInput("server_not_https", field="server")
     if parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
-        raise InvalidInput(f"The class server {parts.hostname} must be reached over https://: "
-                           "over http:// what is sent could be read on the way.", "server")
+        raise InvalidInput("server_plain_http", field="server", host=parts.hostname)
     return server
 
 
@@ -249,15 +248,14 @@ async def call_aggregator(session: aiohttp.ClientSession, server: str, path: str
     except (TimeoutError, aiohttp.ClientError, ValueError):
         # Connection refused, unknown host, TLS failure, a timeout: the kind is enough;
         # the details (addresses, certificates) are for the class server's admin.
-        raise SharingFailed(f"The class server at {server} cannot be reached; check the "
-                            "address or try again later.") from None
+        raise SharingFailed("class_server_unreachable", server=server) from None
     if status == 200 and isinstance(answer, dict) and EXPECTED_KEYS[path] <= set(answer):
         return answer
     error = answer.get("error") if isinstance(answer, dict) else None
     if isinstance(error, dict) and isinstance(error.get("message"), str):
-        raise SharingFailed(error["message"][:300], status, status in RETRY_STATUSES)
-    raise SharingFailed(f"{server} does not answer as a class server; check the address.",
-                        502, status in RETRY_STATUSES)
+        raise SharingFailed("as_answered", status, status in RETRY_STATUSES,
+                            message=error["message"][:300])
+    raise SharingFailed("not_class_server", 502, status in RETRY_STATUSES, server=server)
 
 
 async def lookup_class(server: str, code: str) -> dict:

@@ -15,7 +15,8 @@ const periodTexts = () => ({ month: t("class_month"), term: t("class_term"), wee
   day: t("class_day") });
 
 async function call(path, body) {
-  const options = { headers: {} }; // the session cookie goes along by itself
+  // The session cookie goes along by itself; errors come in the page's language.
+  const options = { headers: { "Accept-Language": lang() } };
   if (body !== undefined) {
     options.method = "POST";
     options.headers["Content-Type"] = "application/json";

@@ -11,6 +11,7 @@ import { countText, translatePage } from "./i18n.js";
 import { followChanges } from "./live.js";
 import { addDays, bars, barUnit, comparedSpan, customPeriod, daysOf, isIsoDate, KINDS, minDay,
   periodAfter, periodBefore, periodOf, shownSpan, weekNumber } from "./periods.js";
+import { reportFigures } from "./report_figures.js";
 import { catalog, translate } from "./strings.js";
 
 const METRICS = ["energy_wh", "co2_g", "water_ml"];
@@ -32,7 +33,8 @@ const t = (key, params) => translate(state.lang, key, params);
 
 // The session cookie is HttpOnly: the browser sends it, no script here can read it.
 async function api(path, { method = "GET", body, raw = false } = {}) {
-  const headers = {};
+  // The daemon answers an error in the language asked for: the page's, not the browser's.
+  const headers = { "Accept-Language": state.lang };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   let response;
   try {
@@ -106,6 +108,7 @@ function setFigure(id, value, text) {
 
 const promptCount = (n) => countText(state.lang, n, t("dashboard_prompts_one"), t("dashboard_prompts"));
 const imageCount = (n) => countText(state.lang, n, t("images_one"), t("images"));
+const videoCount = (n) => countText(state.lang, n, t("videos_one"), t("videos"));
 
 // The activity labels the dashboard and the extension set; any other label shows as it is.
 const labelTexts = () => ({
@@ -138,9 +141,12 @@ function renderToday() {
   for (const metric of METRICS) showImpact("today", metric, today, (e) => e.text[lang]);
   // Nothing stored on any day: the extension has not posted yet, so say how to pair it.
   $("#unpaired-note").hidden = today.any_counts !== false;
-  $("#today-lead").textContent = today.prompts + today.images + (today.videos || 0) === 0
-    ? t("dashboard_today_lead_none")
-    : t("dashboard_today_lead", { prompts: promptCount(today.prompts), images: imageCount(today.images) });
+  const counts = { prompts: promptCount(today.prompts), images: imageCount(today.images),
+    videos: videoCount(today.videos || 0) };
+  if (today.prompts + today.images + (today.videos || 0) === 0) {
+    $("#today-lead").textContent = t("dashboard_today_lead_none");
+  } else if (today.videos) $("#today-lead").textContent = t("dashboard_today_lead_videos", counts);
+  else $("#today-lead").textContent = t("dashboard_today_lead", counts);
   const table = state.factors?.table;
   if (table) {
     const profile = table.profiles[today.profile || state.profile];
@@ -172,9 +178,9 @@ function sumGroups(days, key) {
   for (const day of days) {
     for (const group of day[key] || []) {
       const name = group.name || "";
-      const sum = totals.get(name) || { name, prompts: 0, images: 0, energy_wh: 0, co2_g: 0,
-        water_ml: 0 };
-      for (const field of ["prompts", "images", ...METRICS]) sum[field] += group[field] || 0;
+      const sum = totals.get(name) || { name, prompts: 0, images: 0, videos: 0, energy_wh: 0,
+        co2_g: 0, water_ml: 0 };
+      for (const field of ["prompts", "images", "videos", ...METRICS]) sum[field] += group[field] || 0;
       totals.set(name, sum);
     }
   }
@@ -208,9 +214,9 @@ function renderBreakdown(tableId, groups, nameHeading, nameOf) {
     name.scope = "row";
     name.append(...breakableName(nameOf(group.name)));
     row.append(name);
-    row.insertCell().textContent =
-      [group.prompts, group.images, ...(group.videos ? [group.videos] : [])]
-        .map((n) => formatNumber(n, lang, 0)).join(" / ");
+    // Prompts / images / videos, as the column's heading says.
+    row.insertCell().textContent = [group.prompts, group.images, group.videos || 0]
+      .map((n) => formatNumber(n, lang, 0)).join(" / ");
     row.insertCell().textContent = formatEnergy(group.energy_wh, lang);
     for (const text of [formatCo2(group.co2_g, lang), formatWater(group.water_ml, lang)]) {
       const cell = row.insertCell();
@@ -346,10 +352,10 @@ function barRows(period, days, unit) {
   const byDate = new Map(days.map((day) => [day.date, day]));
   const last = days[days.length - 1].date;
   return bars(period.from, period.to, unit).map((bar) => {
-    const values = { prompts: 0, images: 0, energy_wh: 0 };
+    const values = { prompts: 0, images: 0, videos: 0, energy_wh: 0 };
     for (const date of daysOf(bar.from, minDay(bar.to, last))) {
       const day = byDate.get(date);
-      for (const key of Object.keys(values)) values[key] += day[key];
+      for (const key of Object.keys(values)) values[key] += day[key] || 0;
     }
     return { ...bar, label: barLabel(bar, unit), title: barTitle(bar, unit), values,
       future: bar.from > last };
@@ -374,17 +380,19 @@ function renderCharts(period, days, total) {
   const useSeries = [
     { key: "prompts", label: t("dashboard_prompts"), className: "s-prompts" },
     { key: "images", label: t("images"), className: "s-images" },
+    { key: "videos", label: t("videos"), className: "s-videos" },
   ];
-  const empty = total.prompts + total.images === 0;
+  const empty = total.prompts + total.images + total.videos === 0;
   const dayText = countText(lang, days.length, t("dashboard_days_one"), t("dashboard_days"));
   const usesLabel = empty ? t("dashboard_chart_empty") : t("dashboard_chart_uses_summary", {
     days: dayText, prompts: promptCount(total.prompts), images: imageCount(total.images),
-    top: top((r) => r.values.prompts + r.values.images) });
+    videos: videoCount(total.videos),
+    top: top((r) => r.values.prompts + r.values.images + r.values.videos) });
   const titled = (text) => rows.map((row) => ({ ...row, title: row.future ? row.title : text(row) }));
   // Month names are short enough to label all twelve; days and weeks get every few.
   const chart = { emptyText: t("dashboard_chart_empty"), maxLabels: unit === "month" ? 13 : 8,
     width: $("#chart-uses").clientWidth || undefined,
-    rows: titled((row) => `${row.title}: ${promptCount(row.values.prompts)}, ${imageCount(row.values.images)}`) };
+    rows: titled((row) => `${row.title}: ${promptCount(row.values.prompts)}, ${imageCount(row.values.images)}, ${videoCount(row.values.videos)}`) };
   $("#chart-uses").replaceChildren(barChart({ ...chart, ariaLabel: usesLabel, series: useSeries,
     integer: true, formatTick: (v) => formatNumber(v, lang, 0) }), legend(useSeries));
   const energyLabel = empty ? t("dashboard_chart_empty") : t("dashboard_chart_energy_summary", {
@@ -452,10 +460,14 @@ function renderHistory() {
   $("#period-title").textContent = periodTitle(period, shown);
   $("#period-later").disabled = !periodAfter(period, isoDate(new Date()));
   const lead = $("#period-lead");
-  lead.textContent = total.prompts + total.images === 0 ? t("dashboard_chart_empty")
-    : t("dashboard_period_lead", { prompts: promptCount(total.prompts), images: imageCount(total.images) });
+  const counts = { prompts: promptCount(total.prompts), images: imageCount(total.images),
+    videos: videoCount(total.videos) };
+  if (total.prompts + total.images + total.videos === 0) lead.textContent = t("dashboard_chart_empty");
+  else if (total.videos) lead.textContent = t("dashboard_period_lead_videos", counts);
+  else lead.textContent = t("dashboard_period_lead", counts);
   lead.dataset.prompts = String(total.prompts);
   lead.dataset.images = String(total.images);
+  lead.dataset.videos = String(total.videos);
   for (const metric of METRICS) showImpact("period", metric, total, equivalentText);
   renderCompare(total.energy_wh, before.reduce((sum, d) => sum + d.energy_wh, 0), history.compared);
   renderCharts(period, days, total);
@@ -537,15 +549,31 @@ function renderMethod() {
     profile.prompt.high, "Wh", profile.prompt.sources);
   factorRow(body, t("dashboard_factor_image_energy"), profile.image.low, profile.image.central,
     profile.image.high, "Wh", profile.image.sources);
+  // A video's factor is the table's, outside the report and the same under every profile.
+  if (table.video) {
+    factorRow(body, t("dashboard_factor_video_energy"), table.video.low, table.video.central,
+      table.video.high, "Wh", table.video.sources);
+  }
   factorRow(body, t("dashboard_factor_grid", { location: where }), null, location.grid_g_per_kwh, null,
     "g", location.sources);
   factorRow(body, t("dashboard_factor_water", { location: where }), null, location.water_ml_per_wh, null,
     "ml", location.sources);
+  // The image range's upper end is not the report's, whatever the figures chosen.
+  $("#image-high-note").textContent = t("dashboard_factor_image_high_note",
+    { high: `${formatNumber(profile.image.high, lang)} Wh` });
+  $("#video-note").hidden = !table.video;
   const water = table.water_range_ml_per_wh;
   factorRow(body, t("dashboard_factor_water_range"), water.low, null, water.high, "ml", water.sources);
   $("#sources-list").replaceChildren(...Object.values(table.sources).map((source) => {
     const item = document.createElement("li");
     item.textContent = `${source.title} (${source.year}). ${source.covers}`;
+    if (source.url) { // where a reader can check it
+      const link = document.createElement("a");
+      link.href = source.url;
+      link.textContent = source.url;
+      link.rel = "noreferrer";
+      item.append(" ", link);
+    }
     return item;
   }));
 }
@@ -647,6 +675,14 @@ function renderScenario() {
   if (!state.scenario) return;
   const levels = state.scenario.levels;
   $("#scenario-results").replaceChildren(scenarioTable("vo", levels.vo), scenarioTable("po", levels.po));
+  // The figures the tables were computed with: the report's, or another source's label.
+  const { profile, location } = state.scenario.inputs;
+  const table = state.factors?.table;
+  $("#scenario-assumption").textContent = table ? t("dashboard_assumption", {
+    profile: table.profiles[profile]?.label[state.lang] ?? profile,
+    location: table.locations[location]?.label[state.lang] ?? location,
+  }) : "";
+  $("#report-figures").replaceChildren(reportFigures(state.scenario.report_figures, state.lang, t));
 }
 
 // ---- own data ------------------------------------------------------------
