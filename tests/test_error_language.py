@@ -170,6 +170,17 @@ def test_class_server_errors_come_in_the_requests_language(class_server, path, b
     assert en is None or english["message"] == en
 
 
+def test_the_class_servers_refusal_reaches_the_student_in_the_students_language(
+        daemon, class_server):
+    """The daemon asks the class server in the student's language (the request's, else
+    the daemon's), so a Dutch student reads the English-speaking server's refusal in Dutch."""
+    ask = {"code": "AAAAA-AAAAA", "server": class_server.url}
+    for lang, sentence in ((None, "Deze klascode bestaat niet"), ("nl", "Deze klascode bestaat"),
+                           ("en", "This join code does not exist")):
+        status, error = asked(daemon, lang, "POST", "/api/v1/class/preview", body=ask)
+        assert status == 404 and error["message"].startswith(sentence), (lang, error)
+
+
 DYNAMIC_KEYS = ("period_not_month", "period_not_term", "period_not_week", "period_not_day",
                 "database_empty", "database_missing", "database_missing_one",
                 "http_404", "http_405", "the_daemon",

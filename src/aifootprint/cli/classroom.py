@@ -44,7 +44,7 @@ def join(config, code, server, yes):
     if not (server or linked_server):
         raise ConfigError("server_needed")
     server = sharing.check_server(server or linked_server)
-    info = asyncio.run(sharing.lookup_class(server, code))
+    info = asyncio.run(sharing.lookup_class(server, code, config.lang))
     now = datetime.now()
     pseudonym = sharing.new_pseudonym()
     candidate = sharing.membership_row(info, server, pseudonym, now)

@@ -12,7 +12,7 @@ from datetime import datetime
 from aiohttp import web
 
 from ...core.errors import validated
-from ...core.web import read_json
+from ...core.web import accepted_lang, read_json
 from ..services import sharing
 from .keys import SHARING, STORE
 from .schemas import ClassAsk, ClassJoin
@@ -30,7 +30,8 @@ async def preview(request: web.Request) -> web.Response:
     """Before joining: the class, the explanation (nl and en) and the exact submission."""
     ask = validated(ClassAsk, await read_json(request))
     code, server = ask.code.strip(), sharing.check_server(ask.server)
-    info = await sharing.lookup_class(server, code)
+    info = await sharing.lookup_class(server, code,
+                                      accepted_lang(request) or request.app[SHARING].lang)
     candidate = sharing.membership_row(info, server, sharing.new_pseudonym(), datetime.now())
     return web.json_response({
         "class": info,
@@ -52,7 +53,8 @@ async def member_preview(request: web.Request) -> web.Response:
 async def join(request: web.Request) -> web.Response:
     ask = validated(ClassJoin, await read_json(request))  # confirm: true, the student's yes
     state = request.app[SHARING]
-    member = await state.join(ask.server, ask.code.strip(), ask.pseudonym, datetime.now())
+    member = await state.join(ask.server, ask.code.strip(), ask.pseudonym, datetime.now(),
+                              accepted_lang(request))
     return web.json_response(await state.read(sharing.status_of) | {"joined": member["name"]})
 
 

@@ -84,6 +84,7 @@ class ClassSharing:
 
     def __init__(self, config: Config):
         self.path = state_path(config)
+        self.lang = config.lang  # of the class server's answers, and of stored outcomes
         self._db: Database[SharingStore] | None = None
         self._changing = asyncio.Lock()  # one join or leave at a time
 
@@ -120,12 +121,14 @@ class ClassSharing:
             return function(None, *args)
         return await self._db.write(function, *args)
 
-    async def join(self, server: str, code: str, pseudonym: str, now: datetime) -> dict:
+    async def join(self, server: str, code: str, pseudonym: str, now: datetime,
+                   lang: str | None = None) -> dict:
         """Register the pseudonym with the aggregator, then write the state file."""
         server = check_server(server)
         async with aiohttp.ClientSession() as session:
             info = await call_aggregator(session, server, "join",
-                                         {"code": code, "pseudonym": pseudonym})
+                                         {"code": code, "pseudonym": pseudonym},
+                                         lang or self.lang)
         row = membership_row(info, server, pseudonym, now)
         async with self._changing:
             await self._leave()  # one class at a time: a new join replaces the old one
@@ -156,12 +159,12 @@ class ClassSharing:
             days = periods.period_days(member["period_kind"], period)
             body = submission(member, period, await counts_for(days))
             try:
-                await call_aggregator(session, member["server"], "submissions", body)
+                await call_aggregator(session, member["server"], "submissions", body,
+                                      self.lang)
                 outcome = {"state": "sent", "message": ""}
             except SharingFailed as error:
-                outcome = {"state": "refused", "message": str(error)}
-                if error.retry:
-                    outcome = {"state": "waiting", "message": str(error)}
+                said = error.text(self.lang)
+                outcome = {"state": "waiting" if error.retry else "refused", "message": said}
             await self.write(_record, member, period, outcome, now)
 
 
@@ -234,12 +237,15 @@ EXPECTED_KEYS = {"lookup": CLASS_INFO, "join": CLASS_INFO, "submissions": {"acce
 
 
 async def call_aggregator(session: aiohttp.ClientSession, server: str, path: str,
-                          body: dict) -> dict:
+                          body: dict, lang: str | None = None) -> dict:
     """POST JSON; the answer, or SharingFailed saying whether a retry can help. Every
     failure is one sentence (502 when the class server cannot be reached or does not
-    answer as one), never an exception that would end as a 500 of the daemon."""
+    answer as one), never an exception that would end as a 500 of the daemon. `lang`:
+    the language the class server's own error sentences come in (its Accept-Language)."""
+    headers = {"Accept-Language": lang} if lang else {}
     try:
-        async with session.post(f"{server}/api/v1/{path}", json=body, timeout=TIMEOUT) as reply:
+        async with session.post(f"{server}/api/v1/{path}", json=body, timeout=TIMEOUT,
+                                headers=headers) as reply:
             try:
                 answer = await reply.json(content_type=None)
             except (ValueError, aiohttp.ClientError):
@@ -258,9 +264,10 @@ async def call_aggregator(session: aiohttp.ClientSession, server: str, path: str
     raise SharingFailed("not_class_server", 502, status in RETRY_STATUSES, server=server)
 
 
-async def lookup_class(server: str, code: str) -> dict:
+async def lookup_class(server: str, code: str, lang: str | None = None) -> dict:
     async with aiohttp.ClientSession() as session:
-        return await call_aggregator(session, check_server(server), "lookup", {"code": code})
+        return await call_aggregator(session, check_server(server), "lookup", {"code": code},
+                                     lang)
 
 
 def membership_row(info: dict, server: str, pseudonym: str, now: datetime) -> dict:
