@@ -183,3 +183,27 @@ def test_the_cli_joins_with_the_link_alone(world, tmp_path):
     assert sharing.membership(load_config(home=home, env={}))["server"] == aggregator.url
     bare = run_cli("class", "join", made["join_code"], "--home", str(home), "--lang", "nl")
     assert bare.returncode == 1 and "--server" in bare.stderr and "Traceback" not in bare.stderr
+
+
+def test_a_join_link_opened_before_the_dashboard_is_kept_until_it_opens(world):
+    """A student who opens the teacher's link in a browser not logged in to the dashboard
+    reads how to open it; the dashboard opened next (the tray's login link) shows the
+    class's consent without the link being opened again."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    aggregator, student = world
+    made = create_class(aggregator.home, "--name", "2D", "--server", aggregator.url)
+    fragment = made["join_link"].split("#", 1)[1]
+    with playwright_api.sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page()
+        page.goto(f"{student.url}/#{fragment}")  # no session: the how-to page (401)
+        page.locator("#login #join-kept").wait_for()
+        assert made["join_code"] not in page.locator("body").inner_text()
+        student.log_in(page)
+        page.locator("#class-sharing").get_by_role("heading",
+                                                   name="Meedoen met klas 2D?").wait_for()
+        page.goto("about:blank")  # taken once: the next opening shows the form again
+        student.log_in(page)
+        page.locator("#class-sharing input[name=join]").wait_for()
+        assert page.locator("#class-sharing input[name=join]").input_value() == ""
+        browser.close()

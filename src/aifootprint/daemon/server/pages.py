@@ -55,7 +55,9 @@ def render_login_page(reason: str, lang: str) -> str:
     return page(lang, title, f'<main id="login" data-reason="{reason}">\n'
                              f'<h1>{escape(title)}</h1>\n'
                              f'<p>{text_with_commands(LOGIN_TEXT.template(reason, lang))}</p>\n'
-                             '</main>')
+                             f'<p id="join-kept" hidden>{escape(LOGIN_TEXT("join_kept", lang))}'
+                             '</p>\n</main>',
+                head='<script type="module" src="/static/kept_join.js"></script>')
 
 
 def render_opening_page(lang: str) -> str:

@@ -2,6 +2,7 @@
 // hook) from /api/v1/class/*. Joining shows the explanation and the exact submission
 // first and needs a click on "Join"; leaving is one click. Follows <html lang>.
 
+import { takeKeptJoin } from "./kept_join.js";
 import { translate } from "./strings.js";
 
 const section = document.getElementById("class-sharing");
@@ -84,7 +85,7 @@ function parseJoin(text) {
 // set by policy: ?class_server=URL&class_code=CODE. Like the join link, it only fills the
 // form in; joining still takes the preview and the click on "Join".
 const offered = new URLSearchParams(location.search);
-const linkText = location.hash;
+const linkText = location.hash || takeKeptJoin();  // or the link opened before logging in
 const linked = parseJoin(linkText);
 if (linkText) history.replaceState(null, "", location.pathname + location.search);  // out of sight
 
