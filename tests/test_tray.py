@@ -257,8 +257,9 @@ def test_icon_docks_follows_events_and_opens_the_dashboard(tray_host, xserver, t
         assert "0 prompts" in title
         assert title.endswith("(click for the dashboard)")  # X11: HAS_MENU is false
         centre_left = (x + 2, y + height // 2)
-        before = screenshot(xserver, "tray-before")
-        assert before.getpixel(centre_left) == LEVELS[0][1]
+        # The window is mapped a moment before its first paint (black until then).
+        before = wait_for(lambda: (shot := screenshot(xserver, "tray-before")).getpixel(
+            centre_left) == LEVELS[0][1] and shot, timeout=10)
         post_prompts(tmp_path, url, 12)  # 48 Wh: the moderate (yellow) level
         wait_for(lambda: "12 prompts" in icon_window(xserver)[0], timeout=10)
         after = wait_for(lambda: (shot := screenshot(xserver, "tray-after")).getpixel(
