@@ -182,9 +182,26 @@ def tray_host(xserver):
         env={"DISPLAY": xserver, "PATH": "/usr/bin:/bin"},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_for(lambda: "panel" in x11(xserver, "xwininfo", "-root", "-tree"))
+    # The panel window comes a moment before trayer owns the tray selection; an icon that
+    # starts in between finds no tray to dock in (seen in CI: the icon never drawn).
+    wait_for(lambda: tray_selection_owned(xserver))
     yield host
     host.terminate()
     host.wait(10)
+
+
+def tray_selection_owned(display: str) -> bool:
+    """Whether a tray manager holds the system tray selection of screen 0 (the freedesktop
+    System Tray spec: _NET_SYSTEM_TRAY_S0), which an icon docks through."""
+    from Xlib import X
+    from Xlib.display import Display
+
+    connection = Display(display)
+    try:
+        atom = connection.intern_atom("_NET_SYSTEM_TRAY_S0")
+        return connection.get_selection_owner(atom) != X.NONE
+    finally:
+        connection.close()
 
 
 def x11(display: str, *command: str) -> str:
