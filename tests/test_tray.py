@@ -270,7 +270,10 @@ def test_icon_docks_follows_events_and_opens_the_dashboard(tray_host, xserver, t
     opened = tmp_path / "opened.txt"
     process, url = start_tray_daemon(tmp_path, xserver, opened)
     try:
-        title, x, y, width, height = wait_for(lambda: icon_window(xserver))
+        # Docked: inside trayer's panel (the right-hand 120 px of the 640 px screen). The
+        # window exists a moment earlier at 0,0, before the panel embeds it.
+        title, x, y, width, height = wait_for(
+            lambda: (found := icon_window(xserver)) and found[1] >= 640 - 120 and found)
         assert "0 prompts" in title
         assert title.endswith("(click for the dashboard)")  # X11: HAS_MENU is false
         centre_left = (x + 2, y + height // 2)

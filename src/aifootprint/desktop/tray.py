@@ -39,7 +39,6 @@ log = logging.getLogger("aifootprint.tray")
 # the stream); also every REFRESH_SECONDS, for the day changing at midnight.
 REFRESH_SECONDS = 60.0
 RECONNECT_SECONDS = 2.0  # after the stream ended (the daemon busy or restarting)
-REPAINT_AFTER_SHOW_S = 2.0  # see watch(): the first paint can precede the dock
 ICON_SIZE = 64
 
 # (energy in Wh up to which a level applies, colour): calm colours, not alarms.
@@ -285,13 +284,6 @@ class Tray:
         is requested here too.
         """
         icon.visible = True
-        # The stream's first event paints the icon at once, which can come before the tray
-        # has embedded the window; that paint is then lost (seen under plain X11). Paint
-        # once more when the dock has surely settled (before live updates the first
-        # paint came 2 s after showing, and was never lost).
-        repaint = threading.Timer(REPAINT_AFTER_SHOW_S, self.repaint)
-        repaint.daemon = True
-        repaint.start()
         woken, wake = socket.socketpair()
         threading.Thread(target=self.follow, args=(wake,), daemon=True,
                          name="tray-live").start()
@@ -307,10 +299,6 @@ class Tray:
                 self.refresh()
         icon.stop()
         self.nudge_x11_loop(icon)
-
-    def repaint(self) -> None:
-        if not self.handle.stopped.is_set() and self.icon.visible and self.icon.icon:
-            self.icon.icon = self.icon.icon  # pystray draws a set image again
 
     def follow(self, wake: socket.socket) -> None:
         """The live thread: a byte on `wake` for each change the daemon announces."""
